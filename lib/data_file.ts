@@ -1,0 +1,330 @@
+/**
+ * Data files: reading a Parquet footer, checking it against the table schema, and decoding one row
+ * group's columns into plain columnar arrays (hyparquet underneath).
+ *
+ * @module
+ */
+
+import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
+import type { SchemaElement } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+import { AzofError } from "./errors.ts";
+import { type Column, type ColumnType, DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
+import type { Table } from "./table.ts";
+
+/** A decoded value: strings, exact int64 as `bigint`, floats, booleans, DateTime as ms numbers. */
+export type Value = string | bigint | number | boolean | null;
+
+/** One row group of a data file, as its footer describes it. */
+export interface RowGroupInfo {
+  /** Number of rows. */
+  readonly rows: number;
+  /** Smallest `event_time` (ms) when the footer carries statistics. */
+  readonly minEventTime?: number;
+  /** Greatest `event_time` (ms) when the footer carries statistics. */
+  readonly maxEventTime?: number;
+}
+
+/** The columns of one decoded row group. `key` and `event_time` are always present. */
+export interface DecodedRowGroup {
+  /** Number of rows. */
+  readonly rows: number;
+  /** The key of each row. */
+  readonly key: readonly string[];
+  /** The event time of each row, ms since the epoch. */
+  readonly eventTime: readonly number[];
+  /** Whether each row deletes its key; `undefined` when the file has no `_deleted` column. */
+  readonly deleted?: readonly (boolean | null)[];
+  /** Requested schema columns by name; a nullable column the file lacks reads as all null. */
+  readonly columns: ReadonlyMap<string, readonly Value[]>;
+}
+
+/** An opened data file: its footer checked against the schema, ready to decode row groups. */
+export interface DataFile {
+  /** The file name relative to the table folder. */
+  readonly file: string;
+  /** Size in bytes. */
+  readonly bytes: number;
+  /** Total rows. */
+  readonly rows: number;
+  /** Row groups in file order. */
+  readonly rowGroups: readonly RowGroupInfo[];
+  /** Whether the file has the `_deleted` column. */
+  readonly hasDeleted: boolean;
+  /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
+  readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
+}
+
+const _PARSERS = {
+  timestampFromMilliseconds: (v: bigint | null | undefined) => v == null ? null : Number(v),
+  timestampFromMicroseconds: (v: bigint | null | undefined) =>
+    v == null ? null : _floorDiv(v, 1000n),
+  timestampFromNanoseconds: (v: bigint | null | undefined) =>
+    v == null ? null : _floorDiv(v, 1000000n),
+  dateFromDays: (v: number | null | undefined) => v == null ? null : v * 86_400_000,
+};
+
+function _floorDiv(value: bigint, by: bigint): number {
+  const q = value / by;
+  return Number(value < 0n && q * by !== value ? q - 1n : q);
+}
+
+/**
+ * Opens a data file of a table: reads its footer and checks that its columns fit the schema.
+ *
+ * @param table The table the file belongs to.
+ * @param file The file name as written in the snapshot.
+ * @param schema The table schema the file must fit.
+ * @returns The opened file.
+ * @throws {AzofError} `DataInvalid` when the file is missing, not Parquet, or lacks a required column.
+ */
+export async function openDataFile(table: Table, file: string, schema: Schema): Promise<DataFile> {
+  const key = table.key(file);
+  let bytes: number;
+  try {
+    bytes = await table.store.size(key);
+  } catch (error) {
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot read data file ${file} of table ${table.name}: it is missing`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const buffer: AsyncBuffer = {
+    byteLength: bytes,
+    slice: async (start, end) => _arrayBuffer(await table.store.read(key, start, end ?? bytes)),
+  };
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(buffer, { parsers: _PARSERS });
+  } catch (error) {
+    if (error instanceof AzofError) throw error;
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot read data file ${file} of table ${table.name}: not a Parquet file (${
+        (error as Error).message
+      })`,
+      { cause: error },
+    );
+  }
+  const elements = _topLevel(metadata);
+  _check(elements, file, KEY, _isString, "a UTF-8 string (BYTE_ARRAY)");
+  _check(elements, file, EVENT_TIME, _isTimestamp, "a timestamp (INT64 TIMESTAMP or INT96)");
+  const hasDeleted = elements.has(DELETED);
+  if (hasDeleted) _check(elements, file, DELETED, (e) => e.type === "BOOLEAN", "BOOLEAN");
+  for (const column of schema.columns) _checkColumn(elements, file, column);
+  const etIndex = [...elements.keys()].indexOf(EVENT_TIME);
+  const rowGroups = metadata.row_groups.map((rg): RowGroupInfo => {
+    const stats = rg.columns[etIndex]?.meta_data?.statistics;
+    const min = stats?.min_value ?? stats?.min;
+    const max = stats?.max_value ?? stats?.max;
+    return {
+      rows: Number(rg.num_rows),
+      ...(typeof min === "number" ? { minEventTime: min } : {}),
+      ...(typeof max === "number" ? { maxEventTime: max } : {}),
+    };
+  });
+  const starts: number[] = [];
+  let total = 0;
+  for (const rg of rowGroups) {
+    starts.push(total);
+    total += rg.rows;
+  }
+  const fail = (error: unknown): never => {
+    if (error instanceof AzofError) throw error;
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot decode data file ${file} of table ${table.name}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  };
+  return {
+    file,
+    bytes,
+    rows: total,
+    rowGroups,
+    hasDeleted,
+    readRowGroup: (index, columns) =>
+      _readRowGroup(
+        buffer,
+        metadata,
+        elements,
+        starts[index]!,
+        rowGroups[index]!.rows,
+        hasDeleted,
+        columns,
+        schema,
+      )
+        .catch(fail),
+  };
+}
+
+async function _readRowGroup(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  elements: ReadonlyMap<string, SchemaElement>,
+  rowStart: number,
+  rows: number,
+  hasDeleted: boolean,
+  columns: readonly string[],
+  schema: Schema,
+): Promise<DecodedRowGroup> {
+  const present = columns.filter((c) => elements.has(c));
+  const names = [KEY, EVENT_TIME, ...(hasDeleted ? [DELETED] : []), ...present];
+  const decoded = new Map<string, Value[]>(names.map((n) => [n, new Array<Value>(rows)]));
+  await parquetRead({
+    file,
+    metadata,
+    columns: names,
+    rowStart,
+    rowEnd: rowStart + rows,
+    compressors,
+    parsers: _PARSERS,
+    onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
+      const target = decoded.get(columnName);
+      if (!target) return;
+      const offset = chunkStart - rowStart;
+      const from = Math.max(0, -offset);
+      const to = Math.min(columnData.length, rows - offset);
+      for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
+    },
+  });
+  const key = decoded.get(KEY)!;
+  const eventTime = decoded.get(EVENT_TIME)!;
+  for (let i = 0; i < rows; i++) {
+    if (typeof key[i] !== "string") throw new Error(`row ${rowStart + i} has a null key`);
+    if (typeof eventTime[i] !== "number") {
+      throw new Error(`row ${rowStart + i} has a null event_time`);
+    }
+  }
+  const values = new Map<string, Value[]>();
+  for (const name of columns) {
+    const column = schema.columns.find((c) => c.name === name);
+    const data = decoded.get(name);
+    values.set(
+      name,
+      data && column ? _normalize(data, column.type) : new Array<Value>(rows).fill(null),
+    );
+  }
+  const deleted = decoded.get(DELETED) as (boolean | null)[] | undefined;
+  return {
+    rows,
+    key: key as string[],
+    eventTime: eventTime as number[],
+    ...(deleted ? { deleted } : {}),
+    columns: values,
+  };
+}
+
+function _normalize(data: Value[], type: ColumnType): Value[] {
+  if (type === "Int") {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (typeof v === "number") data[i] = BigInt(v);
+    }
+  } else if (type === "Float") {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (typeof v === "bigint") data[i] = Number(v);
+    }
+  }
+  return data;
+}
+
+function _topLevel(metadata: FileMetaData): Map<string, SchemaElement> {
+  const out = new Map<string, SchemaElement>();
+  const schema = metadata.schema;
+  let i = 1;
+  while (i < schema.length) {
+    const element = schema[i]!;
+    out.set(element.name, element);
+    i += 1 + _descendants(schema, i);
+  }
+  return out;
+}
+
+function _descendants(schema: readonly SchemaElement[], index: number): number {
+  let count = 0;
+  for (let k = 0; k < (schema[index]?.num_children ?? 0); k++) {
+    count += 1 + _descendants(schema, index + 1 + count);
+  }
+  return count;
+}
+
+function _check(
+  elements: ReadonlyMap<string, SchemaElement>,
+  file: string,
+  name: string,
+  ok: (e: SchemaElement) => boolean,
+  expected: string,
+): void {
+  const element = elements.get(name);
+  if (!element) {
+    throw new AzofError("DataInvalid", `Cannot read data file ${file}: it has no "${name}" column`);
+  }
+  if (element.num_children || !ok(element)) {
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot read data file ${file}: column "${name}" must be ${expected}, found ${
+        _describe(element)
+      }`,
+    );
+  }
+}
+
+function _checkColumn(
+  elements: ReadonlyMap<string, SchemaElement>,
+  file: string,
+  column: Column,
+): void {
+  if (!elements.has(column.name)) {
+    if (column.nullable) return;
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot read data file ${file}: it has no "${column.name}" column, which the schema requires`,
+    );
+  }
+  const [ok, expected] = _TYPE_CHECKS[column.type];
+  _check(elements, file, column.name, ok, expected);
+}
+
+const _TYPE_CHECKS: Record<ColumnType, [(e: SchemaElement) => boolean, string]> = {
+  String: [(e) => _isString(e), "a UTF-8 string (BYTE_ARRAY) for String"],
+  Int: [
+    (e) =>
+      (e.type === "INT64" || e.type === "INT32") && !_isTimestamp(e) &&
+      !e.converted_type?.startsWith("DATE"),
+    "INT64 or INT32 for Int",
+  ],
+  Float: [(e) => e.type === "DOUBLE" || e.type === "FLOAT", "DOUBLE or FLOAT for Float"],
+  Boolean: [(e) => e.type === "BOOLEAN", "BOOLEAN for Boolean"],
+  DateTime: [_isTimestamp, "a timestamp (INT64 TIMESTAMP or INT96) for DateTime"],
+};
+
+function _isString(e: SchemaElement): boolean {
+  return e.type === "BYTE_ARRAY" &&
+    (e.converted_type === undefined || e.converted_type === "UTF8" ||
+      e.logical_type?.type === "STRING");
+}
+
+function _isTimestamp(e: SchemaElement): boolean {
+  if (e.type === "INT96") return true;
+  return e.type === "INT64" &&
+    (e.converted_type === "TIMESTAMP_MILLIS" || e.converted_type === "TIMESTAMP_MICROS" ||
+      e.logical_type?.type === "TIMESTAMP");
+}
+
+function _describe(e: SchemaElement): string {
+  if (e.num_children) return "a nested group";
+  const logical = e.logical_type?.type ?? e.converted_type;
+  return logical ? `${e.type} ${logical}` : `${e.type}`;
+}
+
+function _arrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
+    return bytes.buffer as ArrayBuffer;
+  }
+  return bytes.slice().buffer as ArrayBuffer;
+}

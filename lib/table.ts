@@ -1,0 +1,116 @@
+/**
+ * Table resolution: finding a table in a store, its current snapshot number and its snapshots.
+ *
+ * @module
+ */
+
+import { AzofError } from "./errors.ts";
+import { parseSnapshot, type Snapshot } from "./snapshot.ts";
+import { LocalStore } from "./store/local.ts";
+import { joinKey, type Store } from "./store/store.ts";
+import { isSafeFileName } from "./snapshot.ts";
+
+const _decoder = new TextDecoder();
+
+/** A table: a folder in a store holding `version.txt`, snapshots and data files. */
+export interface Table {
+  /** The store holding the table's folder. */
+  readonly store: Store;
+  /** The table's folder name within the store. */
+  readonly name: string;
+  /** A printable location of the table for messages. */
+  readonly location: string;
+  /** Store key of a file of this table, such as `"s2.json"` or a data file named in a snapshot. */
+  key(file: string): string;
+  /**
+   * The current snapshot number: `version.txt`, moved forward past any newer snapshot already committed.
+   */
+  currentVersion(): Promise<number>;
+  /** Reads snapshot N, or the current snapshot when N is omitted. */
+  snapshot(version?: number): Promise<Snapshot>;
+}
+
+/**
+ * Opens a table by root and name. The root is a folder path or a {@linkcode Store}.
+ *
+ * @param root The folder (or store) that holds tables.
+ * @param name The table's folder name.
+ * @returns The table; nothing is read until a method is called.
+ * @throws {TypeError} When the name is empty or leaves the root (`..`, `/`).
+ *
+ * @example Read the current snapshot of a bundled sample table
+ * ```ts
+ * import { openTable } from "./table.ts";
+ * import assert from "node:assert/strict";
+ * const table = openTable("testdata", "prices");
+ * const snapshot = await table.snapshot();
+ * assert.ok(snapshot.schema.columns.length > 0);
+ * ```
+ */
+export function openTable(root: string | Store, name: string): Table {
+  if (!isSafeFileName(name)) {
+    throw new TypeError(
+      `Cannot open table "${name}": a table name is a folder name inside the root`,
+    );
+  }
+  const store = typeof root === "string" ? new LocalStore(root) : root;
+  return new _Table(store, name);
+}
+
+class _Table implements Table {
+  readonly store: Store;
+  readonly name: string;
+  readonly location: string;
+
+  constructor(store: Store, name: string) {
+    this.store = store;
+    this.name = name;
+    this.location = `${store.location.replace(/\/$/, "")}/${name}`;
+  }
+
+  key(file: string): string {
+    return joinKey(this.name, file);
+  }
+
+  async currentVersion(): Promise<number> {
+    let version = await this.#hint();
+    while (await this.store.exists(this.key(`s${version + 1}.json`))) version++;
+    return version;
+  }
+
+  async #hint(): Promise<number> {
+    const key = this.key("version.txt");
+    if (!(await this.store.exists(key))) {
+      if (await this.store.exists(this.key("s1.json"))) return 1;
+      throw new AzofError(
+        "TableNotFound",
+        `Cannot open table ${this.name}: no version.txt in ${this.location}`,
+      );
+    }
+    const text = _decoder.decode(await this.store.read(key)).trim();
+    if (!/^[0-9]{1,15}$/.test(text) || Number(text) < 1) {
+      throw new AzofError(
+        "SnapshotInvalid",
+        `Cannot open table ${this.name}: ${this.location}/version.txt must hold a snapshot number such as 1, found ${
+          JSON.stringify(text.slice(0, 40))
+        }`,
+      );
+    }
+    return Number(text);
+  }
+
+  async snapshot(version?: number): Promise<Snapshot> {
+    const n = version ?? await this.currentVersion();
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw new RangeError(`Cannot read snapshot ${n}: a snapshot number is a whole number from 1`);
+    }
+    const key = this.key(`s${n}.json`);
+    if (!(await this.store.exists(key))) {
+      throw new AzofError(
+        version === undefined ? "SnapshotInvalid" : "InputInvalid",
+        `Cannot read snapshot s${n}.json: it is not in ${this.location}`,
+      );
+    }
+    return parseSnapshot(_decoder.decode(await this.store.read(key)), n);
+  }
+}
