@@ -32,6 +32,8 @@ export class AzofError extends Error {
   readonly code: AzofErrorCode;
 
   /**
+   * Creates an error.
+   *
    * @param code The kind of failure.
    * @param message One line naming the file, field or column, what was expected and what was found.
    * @param options `cause`: the underlying error.

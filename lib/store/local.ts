@@ -25,7 +25,11 @@ export class LocalStore implements Store {
   readonly location: string;
   readonly #root: string;
 
-  /** @param root The folder that holds the tables. */
+  /**
+   * Creates a store rooted at a folder.
+   *
+   * @param root The folder that holds the tables.
+   */
   constructor(root: string) {
     this.#root = root.replace(/\/+$/, "") || "/";
     this.location = this.#root;

@@ -1,0 +1,110 @@
+/**
+ * Where a command's data goes: standard output, or a file written to a temporary name and renamed
+ * into place only when complete, so a failed run never leaves a partial file that looks finished.
+ *
+ * @module
+ */
+
+import { OUTPUT_FORMATS, type OutputFormat } from "../lib/output/format.ts";
+import type { Sink } from "../lib/output/sink.ts";
+import type { Context } from "./context.ts";
+import { choiceFlag, UsageError } from "./usage.ts";
+
+const _EXTENSIONS: Record<string, OutputFormat> = {
+  csv: "csv",
+  ndjson: "ndjson",
+  jsonl: "ndjson",
+  json: "json",
+  parquet: "parquet",
+  arrow: "arrow",
+  arrows: "arrow",
+  ipc: "arrow",
+};
+
+/**
+ * Chooses the output format: the flag when given; else from the output file's extension; else a
+ * readable table on a terminal and CSV otherwise. Binary formats are refused on a terminal.
+ *
+ * @param flag The `--format` value.
+ * @param output The `--output` path.
+ * @param context The command context.
+ * @returns The format.
+ */
+export function chooseFormat(
+  flag: string | undefined,
+  output: string | undefined,
+  context: Context,
+): OutputFormat {
+  const chosen = choiceFlag(flag, "--format", OUTPUT_FORMATS);
+  if (chosen !== undefined) {
+    if (
+      (chosen === "parquet" || chosen === "arrow") && output === undefined &&
+      context.stdoutIsTerminal
+    ) {
+      throw new UsageError(
+        `refusing to write binary ${chosen} to a terminal: use --output FILE or redirect stdout`,
+      );
+    }
+    return chosen;
+  }
+  if (output !== undefined) {
+    const extension = /\.([a-z]+)$/i.exec(output)?.[1]?.toLowerCase();
+    return (extension && _EXTENSIONS[extension]) || "csv";
+  }
+  return context.stdoutIsTerminal ? "table" : "csv";
+}
+
+/** A destination that must be committed (or abandoned) when the command ends. */
+export interface OutputTarget {
+  /** The bytes go here. */
+  readonly sink: Sink;
+  /** Makes the output visible (renames the temporary file into place). */
+  commit(): Promise<void>;
+  /** Removes the temporary file after a failure. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Opens the destination: standard output when `path` is undefined or `-`.
+ *
+ * @param path The `--output` path.
+ * @param context The command context.
+ * @returns The target.
+ */
+export async function openOutput(
+  path: string | undefined,
+  context: Context,
+): Promise<OutputTarget> {
+  if (path === undefined || path === "-") {
+    return {
+      sink: context.stdout,
+      commit: () => Promise.resolve(),
+      abandon: () => Promise.resolve(),
+    };
+  }
+  const temp = `${path}.azof-${crypto.randomUUID().slice(0, 8)}.tmp`;
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(temp, { write: true, createNew: true });
+  } catch (error) {
+    throw new UsageError(`cannot write --output ${path}: ${(error as Error).message}`);
+  }
+  const writer = file.writable.getWriter();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await writer.close();
+  };
+  return {
+    sink: { write: (bytes) => writer.write(bytes) },
+    commit: async () => {
+      await close();
+      await Deno.rename(temp, path);
+    },
+    abandon: async () => {
+      await close().catch(() => {});
+      await Deno.remove(temp).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * `azof scan`: read a table as of an event-time instant and write the rows.
+ *
+ * @module
+ */
+
+import { AzofError } from "../lib/errors.ts";
+import { writeRows } from "../lib/output/format.ts";
+import { scan, type ScanResult } from "../lib/scan.ts";
+import type { Context } from "./context.ts";
+import { chooseFormat, openOutput } from "./output_target.ts";
+import { count, startProgress } from "./progress.ts";
+import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
+import { instantFlag, integerFlag, listFlag, parseFlags, UsageError } from "./usage.ts";
+
+/**
+ * Runs `azof scan`.
+ *
+ * @param args Arguments after `scan`.
+ * @param context The command context.
+ */
+export async function run(args: string[], context: Context): Promise<void> {
+  const { values } = parseFlags("scan", args, {
+    ...TABLE_OPTIONS,
+    "as-of": { type: "string" },
+    version: { type: "string" },
+    columns: { type: "string", short: "c" },
+    limit: { type: "string" },
+    format: { type: "string", short: "f" },
+    output: { type: "string", short: "o" },
+  });
+  const table = tableFromFlags(values, "scan");
+  const asOf = instantFlag(values["as-of"], "--as-of");
+  const version = integerFlag(values.version, "--version", 1);
+  const limit = integerFlag(values.limit, "--limit", 0);
+  const columns = listFlag(values.columns, "--columns");
+  const format = chooseFormat(values.format, values.output, context);
+  const progress = startProgress(context);
+  let result: ScanResult;
+  try {
+    result = await scan(table, {
+      asOf,
+      columns,
+      version,
+      limit,
+      onProgress: (p) =>
+        progress.update(
+          `reading file ${Math.min(p.filesDone + 1, p.files)}/${p.files}, ${
+            count(p.rowsRead)
+          } rows`,
+        ),
+    });
+  } catch (error) {
+    if (error instanceof AzofError && error.code === "InputInvalid") {
+      throw new UsageError(`${error.message[0]!.toLowerCase()}${error.message.slice(1)}`);
+    }
+    throw error;
+  }
+  const batches = await _primed(result.batches);
+  const target = await openOutput(values.output, context);
+  try {
+    const rows = await writeRows(format, result.columns, batches, target.sink);
+    progress.done();
+    await target.commit();
+    if (context.verbose) {
+      context.message(`${count(rows)} rows from ${result.plan.files.length} files`);
+    }
+  } catch (error) {
+    progress.done();
+    await target.abandon();
+    throw error;
+  }
+}
+
+/**
+ * Pulls the first batch before any output is written: every data file is read and resolved by
+ * then, so a bad file fails the command before a single byte reaches stdout.
+ */
+async function _primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield next.value;
+      }
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * The `--path ROOT --table NAME` pair every table command takes.
+ *
+ * @module
+ */
+
+import { openTable, type Table } from "../lib/table.ts";
+import { required, UsageError } from "./usage.ts";
+
+/** The flag definitions for `--path` and `--table`. */
+export const TABLE_OPTIONS = {
+  path: { type: "string", short: "p" },
+  table: { type: "string", short: "t" },
+} as const;
+
+/**
+ * Opens the table the flags name. `--path` defaults to the current folder.
+ *
+ * @param values Parsed flags.
+ * @param command The command name, for messages.
+ * @returns The table.
+ */
+export function tableFromFlags(
+  values: { path?: string | undefined; table?: string | undefined },
+  command: string,
+): Table {
+  const name = required(values.table, "--table NAME", command);
+  try {
+    return openTable(values.path ?? ".", name);
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw new UsageError(`invalid --table "${name}": ${error.message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Arrow IPC stream output (the format `pyarrow.ipc.open_stream` and DuckDB's arrow extension read).
+ *
+ * @module
+ */
+
+import { RecordBatchStreamWriter } from "apache-arrow";
+import { arrowSchema, toRecordBatch } from "../arrow.ts";
+import type { BatchColumn, RowBatch } from "../scan.ts";
+import type { Sink } from "./sink.ts";
+
+/**
+ * Writes batches as an Arrow IPC stream.
+ *
+ * @param columns The output columns.
+ * @param batches The rows.
+ * @param sink The destination.
+ * @returns The number of rows written.
+ */
+export async function writeArrowIpc(
+  columns: readonly Omit<BatchColumn, "values">[],
+  batches: AsyncIterable<RowBatch>,
+  sink: Sink,
+): Promise<number> {
+  const schema = arrowSchema(columns);
+  const writer = new RecordBatchStreamWriter();
+  writer.reset(undefined, schema);
+  let rows = 0;
+  for await (const batch of batches) {
+    writer.write(toRecordBatch(schema, batch));
+    rows += batch.rows;
+    await sink.write(writer.toUint8Array(true));
+  }
+  writer.finish();
+  await sink.write(writer.toUint8Array(true));
+  return rows;
+}

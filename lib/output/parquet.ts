@@ -1,0 +1,28 @@
+/**
+ * Parquet output: the scan's columns with azof's types, one row group per batch.
+ *
+ * @module
+ */
+
+import { ParquetFileWriter } from "../parquet_write.ts";
+import type { BatchColumn, RowBatch } from "../scan.ts";
+import type { Sink } from "./sink.ts";
+
+/**
+ * Writes batches as one Parquet file.
+ *
+ * @param columns The output columns.
+ * @param batches The rows.
+ * @param sink The destination.
+ * @returns The number of rows written.
+ */
+export async function writeParquet(
+  columns: readonly Omit<BatchColumn, "values">[],
+  batches: AsyncIterable<RowBatch>,
+  sink: Sink,
+): Promise<number> {
+  const writer = new ParquetFileWriter(columns, (bytes) => sink.write(bytes));
+  for await (const batch of batches) await writer.writeRowGroup(batch.columns.map((c) => c.values));
+  await writer.finish();
+  return writer.rows;
+}

@@ -1,0 +1,47 @@
+/**
+ * azof: lakehouse tables with event-time travel.
+ *
+ * A table is a folder of Parquet files and JSON snapshots (see docs/SPEC.md). Reading "as of T"
+ * gives, per key, the newest row at or before the event-time instant T, even when facts arrived late.
+ *
+ * @example Read a table as of a date into Arrow
+ * ```ts
+ * import { openTable, parseInstant, scan, scanToArrow } from "./mod.ts";
+ *
+ * const table = openTable("testdata", "prices");
+ * const result = await scan(table, { asOf: parseInstant("2023-06-30"), columns: ["key", "price"] });
+ * const arrow = await scanToArrow(result);
+ * console.log(arrow.numRows, result.plan.files.map((f) => f.file));
+ * ```
+ *
+ * @module
+ */
+
+export { AzofError } from "./lib/errors.ts";
+export type { AzofErrorCode } from "./lib/errors.ts";
+export { formatInstant, parseInstant } from "./lib/time.ts";
+export type { Column, ColumnType, Schema as TableSchema } from "./lib/schema.ts";
+export { parseSnapshot } from "./lib/snapshot.ts";
+export type { Delta, Segment, Snapshot } from "./lib/snapshot.ts";
+export { openTable } from "./lib/table.ts";
+export type { Table } from "./lib/table.ts";
+export { isInRange, planScan } from "./lib/plan.ts";
+export type { PlannedFile, PlanOptions, ScanPlan } from "./lib/plan.ts";
+export { scan } from "./lib/scan.ts";
+export type { BatchColumn, RowBatch, ScanOptions, ScanProgress, ScanResult } from "./lib/scan.ts";
+export type { Value } from "./lib/data_file.ts";
+export { scanArrowBatches, scanToArrow } from "./lib/arrow.ts";
+export { inspectTable } from "./lib/inspect.ts";
+export type {
+  DeltaReport,
+  FileReport,
+  InspectOptions,
+  SegmentReport,
+  TableReport,
+} from "./lib/inspect.ts";
+export { LocalStore } from "./lib/store/local.ts";
+export { MemoryStore } from "./lib/store/memory.ts";
+export type { Store, StoreEntry } from "./lib/store/store.ts";
+export { OUTPUT_FORMATS, writeRows } from "./lib/output/format.ts";
+export type { OutputFormat } from "./lib/output/format.ts";
+export type { Sink } from "./lib/output/sink.ts";
