@@ -273,9 +273,10 @@ Deno.test("planScan() skips the deltas of a closed top-level segment the instant
   // Deliberate difference from upstream: upstream's Snapshot::get_data_files calls
   // Segment::get_data_files on every top-level segment without checking its range, and that
   // method range-checks only the base and the children, so a top-level segment that ended before T
-  // still contributes every delta with start <= T. Those deltas hold events of keys whose state after
-  // the segment's end lives in later segments' files, so reading them could resurrect stale rows
-  // (a later segment's base wins on event_time, but a key deleted by omission would come back).
+  // still contributes every delta with start <= T. Those deltas repeat events that the later
+  // segment's base already summarizes; read before that base, they win event_time ties against it
+  // (a corrected row compacted into the base would lose to the stale delta row), and a key the
+  // later base leaves out would come back.
   // azof applies the range check to top-level segments too, as the plan rule in docs/SPEC.md says.
   const snapshot = snapshotOf([
     {
