@@ -24,14 +24,19 @@ export async function writeArrowIpc(
 ): Promise<number> {
   const schema = arrowSchema(columns);
   const writer = new RecordBatchStreamWriter();
+  const pump = (async () => {
+    for await (const chunk of writer) await sink.write(chunk);
+  })();
   writer.reset(undefined, schema);
   let rows = 0;
-  for await (const batch of batches) {
-    writer.write(toRecordBatch(schema, batch));
-    rows += batch.rows;
-    await sink.write(writer.toUint8Array(true));
+  try {
+    for await (const batch of batches) {
+      writer.write(toRecordBatch(schema, batch));
+      rows += batch.rows;
+    }
+  } finally {
+    writer.close();
   }
-  writer.finish();
-  await sink.write(writer.toUint8Array(true));
+  await pump;
   return rows;
 }

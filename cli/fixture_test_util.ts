@@ -1,0 +1,128 @@
+/**
+ * A tiny table for CLI tests, written with azof's own Parquet writer into a temporary folder, and a
+ * runner for the real CLI as a subprocess.
+ *
+ * @module
+ */
+
+import { ParquetFileWriter } from "../lib/parquet_write.ts";
+import type { Value } from "../lib/data_file.ts";
+
+const _MAIN = new URL("./main.ts", import.meta.url).pathname;
+
+/** What a CLI run printed and returned. */
+export interface CliRun {
+  /** Exit code. */
+  readonly code: number;
+  /** Standard output as text. */
+  readonly stdout: string;
+  /** Standard output as bytes. */
+  readonly bytes: Uint8Array;
+  /** Standard error as text. */
+  readonly stderr: string;
+}
+
+/**
+ * Runs `azof` as a user would: a subprocess with the permissions the README grants.
+ *
+ * @param args Arguments after `azof`.
+ * @param options `cwd` for the process.
+ * @returns What it printed and its exit code.
+ */
+export async function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-net",
+      _MAIN,
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+    env: { NO_COLOR: "1" },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const out = await command.output();
+  const decoder = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: decoder.decode(out.stdout),
+    bytes: out.stdout,
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+async function _writeFile(
+  path: string,
+  names: string[],
+  types: ("String" | "Int")[],
+  rows: Value[][],
+) {
+  const chunks: Uint8Array[] = [];
+  const writer = new ParquetFileWriter(
+    [
+      { name: "key", type: "String", nullable: false },
+      { name: "event_time", type: "DateTime", nullable: false },
+      ...names.map((name, i) => ({ name, type: types[i]!, nullable: true })),
+    ],
+    (bytes) => Promise.resolve(void chunks.push(bytes)),
+  );
+  await writer.writeRowGroup(rows[0]!.map((_, c) => rows.map((r) => r[c]!)));
+  await writer.finish();
+  const total = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    total.set(c, offset);
+    offset += c.length;
+  }
+  await Deno.writeFile(path, total);
+}
+
+/** The snapshot of the fixture table `t`: one open segment with a base and one delta. */
+export const FIXTURE_SNAPSHOT = {
+  schema: {
+    columns: [
+      { name: "value", data_type: "String", nullable: true },
+      { name: "n", data_type: "Int", nullable: true },
+    ],
+  },
+  segments: [{
+    id: "2024",
+    start: "2024-01-01T00:00:00.000Z",
+    file: "base.parquet",
+    delta: [{
+      file: "delta.parquet",
+      start: "2024-02-01T00:00:00.000Z",
+      end: "2024-03-31T23:59:59.999Z",
+    }],
+  }],
+};
+
+/**
+ * Creates a folder holding table `t`: keys a, b, c with values that change in February and March,
+ * a value with a comma, quote and newline, a null, and an int beyond 2^53.
+ *
+ * @returns The root folder (remove it when done).
+ */
+export async function makeFixture(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "azof-cli-" });
+  const dir = `${root}/t`;
+  await Deno.mkdir(dir);
+  const jan = Date.UTC(2024, 0, 1);
+  await _writeFile(`${dir}/base.parquet`, ["value", "n"], ["String", "Int"], [
+    ["a", jan, "a0", 1n],
+    ["b", jan, 'say "hi",\nbye', 9007199254740993n],
+  ]);
+  await _writeFile(`${dir}/delta.parquet`, ["value", "n"], ["String", "Int"], [
+    ["a", Date.UTC(2024, 1, 10), "a1", 2n],
+    ["c", Date.UTC(2024, 2, 5), null, null],
+  ]);
+  await Deno.writeTextFile(`${dir}/s1.json`, JSON.stringify(FIXTURE_SNAPSHOT, null, 2));
+  await Deno.writeTextFile(`${dir}/version.txt`, "1\n");
+  return root;
+}
