@@ -1,0 +1,415 @@
+/**
+ * The S3 {@linkcode Store}: ranged GETs, HEAD, ListObjectsV2, PUT, conditional PUT and DELETE over
+ * `fetch`, signed with SigV4 by `aws4fetch` (or anonymous), with bounded concurrency and retries.
+ *
+ * @module
+ */
+
+import { AwsClient } from "aws4fetch";
+import { AzofError } from "../errors.ts";
+import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.ts";
+import type { Store, StoreEntry } from "./store.ts";
+
+/** Options of {@linkcode S3Store}. */
+export interface S3StoreOptions {
+  /** Region, endpoint and credentials; resolved from the environment ({@linkcode loadS3Config}) when omitted. */
+  config?: S3Config;
+  /** The `fetch` to send requests with (tests inject a fake one). */
+  fetch?: typeof fetch;
+  /** Keys per ListObjectsV2 page (`max-keys`); S3's default is 1000. */
+  pageSize?: number;
+  /** Requests in flight at once; default 8. */
+  maxConcurrency?: number;
+  /** Retries after a 5xx, 429, network error or conflicting conditional write; default 4. */
+  retries?: number;
+  /** First backoff delay in ms, doubled per retry, with full jitter; default 100. */
+  retryDelayMs?: number;
+}
+
+/** Request counters, for benchmarks. */
+export interface S3StoreStats {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  /** Response body bytes received from object reads. */
+  bytes: number;
+}
+
+type _Verb = "read" | "write" | "list" | "delete";
+
+interface _Call {
+  readonly method: "GET" | "HEAD" | "PUT" | "DELETE";
+  readonly key: string;
+  readonly verb: _Verb;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array;
+  /** Statuses handed back to the caller instead of thrown. */
+  readonly accept?: readonly number[];
+  /** Statuses worth retrying besides 5xx and 429. */
+  readonly retryOn?: readonly number[];
+}
+
+interface _Result {
+  readonly response: Response;
+  /** Whether an earlier attempt may have reached the server and taken effect. */
+  readonly ambiguous: boolean;
+}
+
+/** SHA-256 of the empty payload, for bodiless signed requests. */
+const _EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/**
+ * A store under `s3://bucket/prefix` on AWS S3 or an S3-compatible service.
+ *
+ * @example Point a store at a bucket without touching the network
+ * ```ts
+ * import { S3Store } from "./s3.ts";
+ * import { resolveS3Config } from "./s3_config.ts";
+ * import assert from "node:assert/strict";
+ * const config = resolveS3Config({ AWS_ENDPOINT_URL: "http://127.0.0.1:4568" }, () => undefined);
+ * const store = new S3Store("s3://lake/tables/", { config });
+ * assert.equal(store.location, "s3://lake/tables");
+ * assert.deepEqual(store.stats, { requests: 0, bytes: 0 });
+ * ```
+ */
+export class S3Store implements Store {
+  readonly location: string;
+  /** Requests sent and bytes read so far. */
+  readonly stats: S3StoreStats = { requests: 0, bytes: 0 };
+  readonly #bucket: string;
+  readonly #prefix: string;
+  readonly #config: S3Config;
+  readonly #client: AwsClient | undefined;
+  readonly #fetch: typeof fetch;
+  readonly #pageSize: number | undefined;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
+  readonly #slots: _Semaphore;
+
+  /**
+   * Creates a store for an S3 prefix; sends nothing until used.
+   *
+   * @param url `s3://bucket` or `s3://bucket/prefix`.
+   * @param options Configuration, `fetch`, paging, concurrency and retry settings.
+   */
+  constructor(url: string, options: S3StoreOptions = {}) {
+    const { bucket, prefix } = parseS3Url(url);
+    this.#bucket = bucket;
+    this.#prefix = prefix;
+    this.location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
+    this.#config = options.config ?? loadS3Config();
+    const creds = this.#config.credentials;
+    this.#client = creds && new AwsClient({ ...creds, service: "s3", region: this.#config.region });
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#pageSize = options.pageSize;
+    this.#retries = options.retries ?? 4;
+    this.#retryDelayMs = options.retryDelayMs ?? 100;
+    this.#slots = new _Semaphore(options.maxConcurrency ?? 8);
+  }
+
+  async size(key: string): Promise<number> {
+    const { response } = await this.#send({ method: "HEAD", key, verb: "read" });
+    const size = Number(response.headers.get("content-length") ?? NaN);
+    if (!Number.isSafeInteger(size)) {
+      throw new AzofError("StorageError", `Cannot read ${this.#name(key)}: no Content-Length`);
+    }
+    return size;
+  }
+
+  async read(key: string, start?: number, end?: number): Promise<Uint8Array> {
+    const from = start ?? 0;
+    if (end !== undefined && end <= from) return new Uint8Array(0);
+    const ranged = start !== undefined || end !== undefined;
+    const range = `bytes=${from}-${end === undefined ? "" : end - 1}`;
+    const { response } = await this.#send({
+      method: "GET",
+      key,
+      verb: "read",
+      ...(ranged ? { headers: { range } } : {}),
+      // Reading from the end of an object (or from an empty one) is empty, as in LocalStore.
+      ...(end === undefined ? { accept: [416] } : {}),
+    });
+    if (response.status === 416) return new Uint8Array(0);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    this.stats.bytes += bytes.length;
+    // A server that ignores Range answers 200 with the whole object.
+    const out = ranged && response.status === 200 ? bytes.subarray(from, end) : bytes;
+    if (end !== undefined && out.length < end - from) {
+      throw new AzofError(
+        "StorageError",
+        `Cannot read ${this.#name(key)}: object ended at byte ${from + out.length}, before ${end}`,
+      );
+    }
+    return out;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const { response } = await this.#send({ method: "HEAD", key, verb: "read", accept: [404] });
+    return response.status !== 404;
+  }
+
+  async list(prefix = ""): Promise<StoreEntry[]> {
+    const full = this.#objectKey(prefix, true);
+    const strip = this.#prefix === "" ? 0 : this.#prefix.length + 1;
+    const out: StoreEntry[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.#listPage(prefix, full, token);
+      for (const entry of page.entries) out.push({ ...entry, key: entry.key.slice(strip) });
+      token = page.next;
+    } while (token !== undefined);
+    return out;
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    await this.#send({ method: "PUT", key, verb: "write", body: data });
+  }
+
+  async putIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
+    // 412: someone else's object is there. 409 ConditionalRequestConflict: a concurrent conditional
+    // write is in progress; retry, and the winner's object then answers 412.
+    const { response, ambiguous } = await this.#send({
+      method: "PUT",
+      key,
+      verb: "write",
+      body: data,
+      headers: { "if-none-match": "*" },
+      accept: [412],
+      retryOn: [409],
+    });
+    if (response.status !== 412) return true;
+    // An earlier attempt that failed in transit may have written our object; then it is ours.
+    return ambiguous && _equal(await this.read(key), data);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#send({ method: "DELETE", key, verb: "delete", accept: [404] });
+  }
+
+  async #listPage(
+    prefix: string,
+    full: string,
+    token: string | undefined,
+  ): Promise<{ entries: StoreEntry[]; next?: string }> {
+    const query: Record<string, string> = { "list-type": "2", prefix: full };
+    if (this.#pageSize !== undefined) query["max-keys"] = String(this.#pageSize);
+    if (token !== undefined) query["continuation-token"] = token;
+    const { response } = await this.#send({ method: "GET", key: prefix, verb: "list", query });
+    return _parseListPage(await response.text());
+  }
+
+  /** Sends one logical request: bounded concurrency, retries with backoff, errors mapped. */
+  async #send(call: _Call): Promise<_Result> {
+    const url = this.#url(call);
+    let ambiguous = false;
+    for (let attempt = 0;; attempt++) {
+      const last = attempt >= this.#retries;
+      let response: Response;
+      try {
+        response = await this.#attempt(call, url);
+      } catch (error) {
+        if (!(error instanceof TypeError) || last) throw this.#networkError(call, error, attempt);
+        ambiguous = true;
+        await this.#backoff(attempt);
+        continue;
+      }
+      if (response.ok || call.accept?.includes(response.status)) return { response, ambiguous };
+      const retryable = response.status >= 500 || response.status === 429 ||
+        (call.retryOn?.includes(response.status) ?? false);
+      if (!retryable || last) throw await this.#httpError(call, response, attempt);
+      await response.body?.cancel();
+      ambiguous ||= response.status >= 500;
+      await this.#backoff(attempt);
+    }
+  }
+
+  async #attempt(call: _Call, url: string): Promise<Response> {
+    await this.#slots.acquire();
+    try {
+      this.stats.requests++;
+      const request = await this.#request(call, url);
+      const response = await this.#fetch(request);
+      // Read the body inside the slot so that in-flight transfers stay bounded.
+      if (call.method === "HEAD" || !response.body) return response;
+      const body = await response.arrayBuffer();
+      return new Response(body.byteLength === 0 ? null : body, response);
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  async #request(call: _Call, url: string): Promise<Request> {
+    const init = {
+      method: call.method,
+      headers: { ...call.headers },
+      ...(call.body ? { body: call.body as Uint8Array<ArrayBuffer> } : {}),
+    };
+    if (!this.#client) return new Request(url, init);
+    const sha = call.body ? await _sha256Hex(call.body) : _EMPTY_SHA256;
+    init.headers["x-amz-content-sha256"] = sha;
+    return await this.#client.sign(url, init);
+  }
+
+  #url(call: _Call): string {
+    const key = call.verb === "list" ? "" : this.#objectKey(call.key);
+    const url = objectUrl(this.#config, this.#bucket, key);
+    // Encoded by hand: URLSearchParams writes spaces as "+", which S3 does not read as a space.
+    const query = Object.entries(call.query ?? {}).map(([k, v]) => `${k}=${_encodeQueryValue(v)}`);
+    return query.length === 0 ? url : `${url}?${query.join("&")}`;
+  }
+
+  /** The full object key for a store key; refuses keys that would leave the prefix. */
+  #objectKey(key: string, isPrefix = false): string {
+    const parts = key.split("/");
+    if (key.startsWith("/") || parts.some((p) => p === ".." || p === ".")) {
+      throw new AzofError(
+        "StorageError",
+        `Refusing to access ${key}: it is outside ${this.location}`,
+      );
+    }
+    if (!isPrefix && key === "") {
+      throw new AzofError("StorageError", `Cannot access ${this.location}: the key is empty`);
+    }
+    return this.#prefix === "" ? key : `${this.#prefix}/${key}`;
+  }
+
+  #name(key: string): string {
+    return key === "" ? this.location : `${this.location}/${key}`;
+  }
+
+  #backoff(attempt: number): Promise<void> {
+    const ms = Math.random() * Math.min(this.#retryDelayMs * 2 ** attempt, 20_000);
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  #networkError(call: _Call, error: unknown, attempt: number): AzofError {
+    if (error instanceof AzofError) return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new AzofError(
+      "StorageError",
+      `Cannot ${call.verb} ${this.#name(call.key)}: network error after ${attempt + 1} attempts`,
+      { cause: new Error(this.#scrub(reason)) },
+    );
+  }
+
+  async #httpError(call: _Call, response: Response, attempt: number): Promise<AzofError> {
+    const code = call.method === "HEAD" ? undefined : _xmlText(await response.text(), "Code");
+    const status = response.status;
+    const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
+    const what = _describe(status, code, response.headers, this.#config.region);
+    return new AzofError(
+      "StorageError",
+      `Cannot ${call.verb} ${this.#name(call.key)}: ${what}${tries}`,
+      { cause: new Error(`HTTP ${status}${code ? ` ${code}` : ""}`) },
+    );
+  }
+
+  /** Removes credentials from text that came from elsewhere (e.g. a fetch error message). */
+  #scrub(text: string): string {
+    const creds = this.#config.credentials;
+    let out = text;
+    for (const secret of [creds?.secretAccessKey, creds?.sessionToken]) {
+      if (secret) out = out.split(secret).join("***");
+    }
+    return out;
+  }
+}
+
+/** A one-line reason for an S3 error status. */
+function _describe(
+  status: number,
+  code: string | undefined,
+  headers: Headers,
+  region: string,
+): string {
+  const bucketRegion = headers.get("x-amz-bucket-region");
+  if (bucketRegion && bucketRegion !== region) {
+    return `the bucket is in region ${bucketRegion}, not ${region}; set AWS_REGION (${status})`;
+  }
+  if (code === "NoSuchBucket") return `no such bucket (${status})`;
+  if (status === 404) return `no such object (404)`;
+  if (status === 403) {
+    return `access denied (403${code && code !== "AccessDenied" ? ` ${code}` : ""})`;
+  }
+  if (status === 416) return "the range is past the end of the object (416)";
+  return `HTTP ${status}${code ? ` ${code}` : ""}`;
+}
+
+function _parseListPage(xml: string): { entries: StoreEntry[]; next?: string } {
+  const entries: StoreEntry[] = [];
+  for (const match of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+    const body = match[1] ?? "";
+    const key = _xmlText(body, "Key");
+    if (key === undefined) continue;
+    const modified = Date.parse(_xmlText(body, "LastModified") ?? "");
+    entries.push({
+      key,
+      size: Number(_xmlText(body, "Size") ?? "0"),
+      ...(Number.isNaN(modified) ? {} : { modified }),
+    });
+  }
+  const truncated = _xmlText(xml, "IsTruncated") === "true";
+  const next = truncated ? _xmlText(xml, "NextContinuationToken") : undefined;
+  if (truncated && next === undefined) {
+    throw new AzofError("StorageError", "Cannot list: truncated page without a continuation token");
+  }
+  return next === undefined ? { entries } : { entries, next };
+}
+
+/** The text of the first `<tag>` element, with XML entities decoded. */
+function _xmlText(xml: string, tag: string): string | undefined {
+  const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
+  return match?.[1] === undefined ? undefined : _unescapeXml(match[1]);
+}
+
+function _unescapeXml(text: string): string {
+  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (all, name: string) => {
+    if (name[0] === "#") {
+      const hex = name[1] === "x" || name[1] === "X";
+      return String.fromCodePoint(parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10));
+    }
+    return named[name] ?? all;
+  });
+}
+
+function _encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+async function _sha256Hex(data: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function _equal(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** A counting semaphore: at most `size` holders at once, waiters served in order. */
+class _Semaphore {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    if (!(size >= 1)) throw new RangeError(`maxConcurrency must be at least 1, got ${size}`);
+    this.#free = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
