@@ -341,7 +341,7 @@ const SKIP = !ENDPOINT;
 if (SKIP) {
   console.log(
     "s3_test.ts: AZOF_TEST_S3_ENDPOINT is not set, so the s3rver tests are skipped; " +
-      'run `.ci/s3rver.sh start && . /tmp/azof-s3rver/env` first to include them',
+      "run `.ci/s3rver.sh start && . /tmp/azof-s3rver/env` first to include them",
   );
 }
 const S3RVER: S3Config = {
