@@ -89,6 +89,45 @@ Examples:
   azof inspect -p testdata -t prices --as-of 2023-05-17 --format json`,
     load: () => import("./inspect.ts"),
   },
+  {
+    name: "sql",
+    summary: "Query tables with SQL (DuckDB), with event-time travel per table",
+    help: `Usage: azof sql [--path ROOT] "QUERY" | --file query.sql | < query.sql [options]
+
+Runs one SQL query (a SELECT, in DuckDB's dialect) over the tables under ROOT, named by their
+folder names. A table reference reads the current state, or the table as the world was at an
+instant with one of these clauses after the table name (before or after its alias):
+  financials AT ('2019-01-17T00:00:00Z')              event time (upstream azof syntax)
+  financials FOR SYSTEM_TIME AS OF '2019-01-17'       event time
+  financials AT (TIMESTAMP => '2019-01-17')           event time (DuckDB syntax)
+  financials AT (VERSION => 2)                        the current state of snapshot 2
+One query may read a table at several instants (a self-join) and join several tables.
+The query comes from the argument, else from --file, else from standard input. Needs Deno's
+--allow-ffi permission (DuckDB is a native library); other commands do not load it.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+      --file FILE        Read the query from FILE
+  -f, --format FORMAT    table, csv, ndjson, json, parquet or arrow (Arrow IPC stream).
+                         Default: from --output's extension; else table on a terminal, csv otherwise
+  -o, --output FILE      Write to FILE (complete or not at all) instead of stdout
+${_COMMON}
+
+${_TIME}
+
+Result types: integers are Int, DOUBLE/FLOAT/DECIMAL are Float, BOOLEAN is Boolean,
+TIMESTAMP/TIMESTAMPTZ/DATE are DateTime (ms, UTC), VARCHAR and every other type is String.
+Table columns: key, event_time (TIMESTAMPTZ, UTC), then the schema's columns.
+
+Examples:
+  azof sql -p data "SELECT key AS symbol, revenue FROM financials AT ('2019-01-17T00:00:00.000Z')
+    WHERE industry IN ('Software') ORDER BY revenue DESC LIMIT 5"
+  azof sql -p data "SELECT a.key, a.revenue AS r2018, b.revenue AS r2019
+    FROM financials AT ('2018-06-30') a JOIN financials AT ('2019-06-30') b USING (key)"
+  azof sql -p data --file report.sql -o report.parquet
+  echo "SELECT count(*) FROM prices" | azof sql -p testdata -f json`,
+    load: () => import("./sql.ts"),
+  },
 ];
 
 /**
