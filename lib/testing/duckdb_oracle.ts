@@ -84,6 +84,50 @@ export class DuckOracle {
     columns: readonly OracleColumn[],
   ): Promise<Cell[][]> {
     if (files.length === 0) return [];
+    const exprs = [
+      "w.key",
+      "epoch_ms(w.event_time)",
+      ...columns.map((c) => _cellExpr(_ident(c.name), c.type)),
+    ];
+    const sql = `SELECT ${exprs.join(", ")} FROM (${await this.#winners(files, asOf)}) AS w
+      ORDER BY w.key`;
+    const rows = await this.rows(sql);
+    return rows.map((row) => row.map(_cell));
+  }
+
+  /**
+   * Resolves like {@linkcode DuckOracle.resolve} but returns the whole answer as one text, for fast
+   * comparison of large answers with {@linkcode rowsText}. Float columns are not supported.
+   *
+   * @param files Absolute paths of the files, in read order.
+   * @param asOf The instant in ms, or `null`.
+   * @param columns The output columns after `key` and `event_time`.
+   * @returns The rows as text: cells joined by U+0001, null as U+0002, rows ended by U+0003.
+   */
+  async resolveText(
+    files: readonly string[],
+    asOf: number | null,
+    columns: readonly OracleColumn[],
+  ): Promise<string> {
+    if (files.length === 0) return "";
+    const cells = [
+      "w.key",
+      "CAST(epoch_ms(w.event_time) AS VARCHAR)",
+      ...columns.map((c) => {
+        if (c.type === "Float") throw new TypeError("resolveText() does not format Float");
+        const e = _cellExpr(_ident(c.name), c.type);
+        return `coalesce(CAST(${e} AS VARCHAR), chr(2))`;
+      }),
+    ];
+    const sql = `SELECT coalesce(string_agg(concat_ws(chr(1), ${
+      cells.join(", ")
+    }) || chr(3), '' ORDER BY w.key), '')
+      FROM (${await this.#winners(files, asOf)}) AS w`;
+    const rows = await this.rows(sql);
+    return rows[0]![0] as string;
+  }
+
+  async #winners(files: readonly string[], asOf: number | null): Promise<string> {
     const list = `[${files.map(sqlString).join(", ")}]`;
     const source =
       `read_parquet(${list}, filename = true, file_row_number = true, union_by_name = true)`;
@@ -91,14 +135,8 @@ export class DuckOracle {
     const hasDeleted = described.some((r) => r[0] === "_deleted");
     const order = files.map((f, i) => `(${sqlString(f)}, ${i})`).join(", ");
     const where = asOf === null ? "" : `WHERE epoch_ms(p.event_time) <= ${asOf}`;
-    const exprs = [
-      "w.key",
-      "epoch_ms(w.event_time)",
-      ...columns.map((c) => _cellExpr(`w."${c.name.replaceAll('"', '""')}"`, c.type)),
-    ];
-    const sql = `
-      SELECT ${exprs.join(", ")}
-      FROM (
+    return `
+      SELECT * FROM (
         SELECT p.*
         FROM ${source} AS p
         JOIN (VALUES ${order}) AS o(fname, file_order) ON p.filename = o.fname
@@ -107,11 +145,7 @@ export class DuckOracle {
           PARTITION BY p.key
           ORDER BY p.event_time DESC, o.file_order ASC, p.file_row_number DESC
         ) = 1
-      ) AS w
-      ${hasDeleted ? "WHERE NOT coalesce(w._deleted, false)" : ""}
-      ORDER BY w.key`;
-    const rows = await this.rows(sql);
-    return rows.map((row) => row.map(_cell));
+      ) ${hasDeleted ? "WHERE NOT coalesce(_deleted, false)" : ""}`;
   }
 
   /** Closes the connection and the database. */
@@ -119,6 +153,24 @@ export class DuckOracle {
     this.connection.closeSync();
     this.#instance.closeSync();
   }
+}
+
+function _ident(name: string): string {
+  return `w."${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Renders rows of cells the way {@linkcode DuckOracle.resolveText} renders DuckDB's answer.
+ *
+ * @param rows Rows of cells (no Float cells).
+ * @returns The text.
+ */
+export function rowsText(rows: readonly (readonly Cell[])[]): string {
+  let out = "";
+  for (const row of rows) {
+    out += row.map((v) => v === null ? "\u0002" : String(v)).join("\u0001") + "\u0003";
+  }
+  return out;
 }
 
 function _cellExpr(column: string, type: ColumnType): string {
