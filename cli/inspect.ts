@@ -26,7 +26,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     version: { type: "string" },
     format: { type: "string", short: "f" },
   });
-  const table = tableFromFlags(values, "inspect");
+  const table = await tableFromFlags(values, "inspect");
   const asOf = instantFlag(values["as-of"], "--as-of");
   const version = integerFlag(values.version, "--version", 1);
   const format = choiceFlag(values.format, "--format", ["text", "json"] as const) ?? "text";

@@ -29,7 +29,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     format: { type: "string", short: "f" },
     output: { type: "string", short: "o" },
   });
-  const table = tableFromFlags(values, "scan");
+  const table = await tableFromFlags(values, "scan");
   const asOf = instantFlag(values["as-of"], "--as-of");
   const version = integerFlag(values.version, "--version", 1);
   const limit = integerFlag(values.limit, "--limit", 0);

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { openTable, type Table } from "../lib/table.ts";
+import { resolveTable, type Table } from "../lib/table.ts";
 import { required, UsageError } from "./usage.ts";
 
 /** The flag definitions for `--path` and `--table`. */
@@ -14,19 +14,20 @@ export const TABLE_OPTIONS = {
 } as const;
 
 /**
- * Opens the table the flags name. `--path` defaults to the current folder.
+ * Opens the table the flags name: `--path` is a folder or `s3://bucket/prefix` (default: the current
+ * folder).
  *
  * @param values Parsed flags.
  * @param command The command name, for messages.
  * @returns The table.
  */
-export function tableFromFlags(
+export async function tableFromFlags(
   values: { path?: string | undefined; table?: string | undefined },
   command: string,
-): Table {
+): Promise<Table> {
   const name = required(values.table, "--table NAME", command);
   try {
-    return openTable(values.path ?? ".", name);
+    return await resolveTable(values.path ?? ".", name);
   } catch (error) {
     if (error instanceof TypeError) {
       throw new UsageError(`invalid --table "${name}": ${error.message}`);

@@ -7,6 +7,7 @@
 import { AzofError } from "./errors.ts";
 import { parseSnapshot, type Snapshot } from "./snapshot.ts";
 import { LocalStore } from "./store/local.ts";
+import { openStore, type OpenStoreOptions } from "./store/open.ts";
 import { joinKey, type Store } from "./store/store.ts";
 import { isSafeFileName } from "./snapshot.ts";
 
@@ -31,7 +32,8 @@ export interface Table {
 }
 
 /**
- * Opens a table by root and name. The root is a folder path or a {@linkcode Store}.
+ * Opens a table by root and name. The root is a local folder path or a {@linkcode Store}; for
+ * `s3://` roots use {@linkcode resolveTable}.
  *
  * @param root The folder (or store) that holds tables.
  * @param name The table's folder name.
@@ -53,8 +55,37 @@ export function openTable(root: string | Store, name: string): Table {
       `Cannot open table "${name}": a table name is a folder name inside the root`,
     );
   }
+  if (typeof root === "string" && /^[a-z][a-z0-9+.-]+:\/\//i.test(root)) {
+    throw new TypeError(
+      `Cannot open table "${name}" at ${root} with openTable(): use resolveTable()`,
+    );
+  }
   const store = typeof root === "string" ? new LocalStore(root) : root;
   return new _Table(store, name);
+}
+
+/**
+ * Resolves a table by root and name, where the root may also be an `s3://bucket/prefix` URL or a
+ * `file://` URL (the S3 adapter is loaded only for `s3://`).
+ *
+ * @param root A folder, a URL, or a {@linkcode Store}.
+ * @param name The table's folder name.
+ * @param options Options for the store (S3 configuration).
+ * @returns The table; nothing is read until a method is called.
+ *
+ * @example Resolve a local table
+ * ```ts
+ * import { resolveTable } from "./table.ts";
+ * const table = await resolveTable("testdata", "prices");
+ * console.log(table.location);
+ * ```
+ */
+export async function resolveTable(
+  root: string | Store,
+  name: string,
+  options: OpenStoreOptions = {},
+): Promise<Table> {
+  return openTable(typeof root === "string" ? await openStore(root, options) : root, name);
 }
 
 class _Table implements Table {
