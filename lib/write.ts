@@ -1,0 +1,257 @@
+/**
+ * The write path: route rows to segments, stream them into new data files, then commit a snapshot
+ * naming them. A failure before the commit leaves the table as it was (the files become orphans and
+ * are deleted, best effort).
+ *
+ * @module
+ */
+
+import { commitSnapshot } from "./commit.ts";
+import { AzofError } from "./errors.ts";
+import { DEFAULT_POLICY, parsePolicy, type Period } from "./policy.ts";
+import { rowFromObject, type WriteRow } from "./row.ts";
+import { addParts, layoutFingerprint, type Part, Router, type Slot } from "./route.ts";
+import { SlotWriter } from "./part_writer.ts";
+import type { Snapshot } from "./snapshot.ts";
+import type { Table } from "./table.ts";
+
+/** Options of {@linkcode writeRows}. */
+export interface WriteOptions {
+  /** Rows per row group; 65,536 by default. */
+  readonly rowGroupRows?: number | undefined;
+  /** Rows held in open files across all segments before the largest is finished; 1,000,000. */
+  readonly maxOpenRows?: number | undefined;
+  /** Commit attempts when other writers win the race; 10 by default. */
+  readonly maxAttempts?: number | undefined;
+  /** The operation recorded in the snapshot; `"write"` by default. */
+  readonly operation?: string | undefined;
+  /** Called every 65,536 rows with the count so far. */
+  readonly onProgress?: ((rows: number) => void) | undefined;
+}
+
+/** What a write did. */
+export interface WriteResult {
+  /** The snapshot committed, or the current one when there was nothing to write. */
+  readonly version: number;
+  /** Rows read from the input. */
+  readonly rows: number;
+  /** Of which deletions. */
+  readonly deletes: number;
+  /** Data files written. */
+  readonly files: number;
+  /** Bytes of data written. */
+  readonly bytes: number;
+  /** Segments created. */
+  readonly segmentsCreated: number;
+  /** Row copies written to later segments with a base (late data). */
+  readonly carriedRows: number;
+  /** Commit attempts (more than 1 when other writers committed meanwhile). */
+  readonly attempts: number;
+}
+
+/** A row object `{ key, event_time, <columns>, _deleted? }`, or an Arrow `RecordBatch` of them. */
+export type WriteInput = Readonly<Record<string, unknown>> | ArrowBatchLike;
+
+/** The part of an apache-arrow `RecordBatch` the writer uses. */
+export interface ArrowBatchLike {
+  /** Number of rows. */
+  readonly numRows: number;
+  /** Rows as objects with a `toJSON()`. */
+  toArray(): { toJSON(): Record<string, unknown> }[];
+}
+
+/**
+ * Appends rows to a table in one commit. Rows may arrive in any order, late, tied (same key and
+ * `event_time`: the later row wins) or as deletions (`_deleted: true`).
+ *
+ * @param table The table (it must exist).
+ * @param rows Row objects or Arrow batches, sync or async.
+ * @param options Row-group size, progress.
+ * @returns What was written and the snapshot committed.
+ * @throws {AzofError} `InputInvalid` for a bad row (naming it and the column), `CommitConflict`.
+ *
+ * @example Create a table and write two rows
+ * ```ts
+ * import { createTable } from "./create.ts";
+ * import { writeRows } from "./write.ts";
+ * import { MemoryStore } from "./store/memory.ts";
+ * import assert from "node:assert/strict";
+ * const table = await createTable(new MemoryStore(), "prices", {
+ *   columns: [{ name: "price", type: "Float", nullable: false }],
+ * });
+ * const result = await writeRows(table, [
+ *   { key: "a", event_time: "2024-01-01", price: 1.5 },
+ *   { key: "a", event_time: "2023-06-01", price: 1.0 },
+ * ]);
+ * assert.equal(result.version, 2);
+ * ```
+ */
+export async function writeRows(
+  table: Table,
+  rows: Iterable<WriteInput> | AsyncIterable<WriteInput>,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const snapshot = await table.snapshot();
+  return await writeValidated(table, snapshot, _validated(rows, snapshot), options);
+}
+
+async function* _validated(
+  rows: Iterable<WriteInput> | AsyncIterable<WriteInput>,
+  snapshot: Snapshot,
+): AsyncGenerator<WriteRow> {
+  let n = 0;
+  for await (const item of rows) {
+    if (_isBatch(item)) {
+      for (const row of item.toArray()) {
+        yield rowFromObject(row.toJSON(), snapshot.schema, `row ${++n}`);
+      }
+    } else {
+      yield rowFromObject(item as Record<string, unknown>, snapshot.schema, `row ${++n}`);
+    }
+  }
+}
+
+function _isBatch(item: WriteInput): item is ArrowBatchLike {
+  return typeof (item as ArrowBatchLike).toArray === "function" &&
+    typeof (item as ArrowBatchLike).numRows === "number";
+}
+
+/**
+ * The policy a snapshot records in its `"policy"` field, or the default (yearly).
+ *
+ * @param snapshot The snapshot.
+ * @returns The parsed policy.
+ */
+export function tablePolicy(snapshot: Snapshot): Period[] {
+  const policy = snapshot.extra.policy as { segment?: unknown } | undefined;
+  const levels = policy?.segment;
+  if (Array.isArray(levels) && levels.every((l) => typeof l === "string")) {
+    return parsePolicy(levels as string[]);
+  }
+  return parsePolicy(DEFAULT_POLICY);
+}
+
+/**
+ * Writes already validated rows against a snapshot and commits them (the CLI's CSV and NDJSON
+ * readers validate with line numbers and call this).
+ *
+ * @param table The table.
+ * @param snapshot The snapshot the rows are routed against (normally the current one).
+ * @param rows The rows.
+ * @param options Row-group size, progress.
+ * @returns What was written.
+ */
+export async function writeValidated(
+  table: Table,
+  snapshot: Snapshot,
+  rows: AsyncIterable<WriteRow>,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const router = new Router(snapshot.segments, tablePolicy(snapshot));
+  const files: string[] = [];
+  const save = async (slot: Slot, bytes: Uint8Array) => {
+    const segment = slot.path.map((p) => p.id).join("_").replace(/[^A-Za-z0-9_-]/g, "-");
+    const file = `data/${segment}-${slot.kind}-${crypto.randomUUID()}.parquet`;
+    files.push(file);
+    await table.store.put(table.key(file), bytes);
+    stats.bytes += bytes.length;
+    return file;
+  };
+  const stats = { rows: 0, deletes: 0, bytes: 0, carried: 0 };
+  try {
+    const parts = await _route(router, snapshot, rows, save, stats, options);
+    if (parts.length === 0) return _result(snapshot.version, stats, 0, 0, 0);
+    const fingerprint = layoutFingerprint(snapshot.segments);
+    const summary = {
+      rows: stats.rows,
+      deletes: stats.deletes,
+      carried_rows: stats.carried,
+      files: parts.map((p) => p.file),
+      bytes: stats.bytes,
+      segments_created: router.created,
+    };
+    const { version, attempts } = await commitSnapshot(table, (current) => {
+      if (!current || layoutFingerprint(current.segments) !== fingerprint) {
+        throw new AzofError(
+          "CommitConflict",
+          `Cannot commit to table ${table.name}: its segment layout was changed by a concurrent commit; write again`,
+        );
+      }
+      return { ...current, segments: addParts(current.segments, parts) };
+    }, {
+      operation: options.operation ?? "write",
+      summary,
+      maxAttempts: options.maxAttempts,
+    });
+    return _result(version, stats, parts.length, router.created, attempts);
+  } catch (error) {
+    await Promise.all(files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
+    throw error;
+  }
+}
+
+async function _route(
+  router: Router,
+  snapshot: Snapshot,
+  rows: AsyncIterable<WriteRow>,
+  save: (slot: Slot, bytes: Uint8Array) => Promise<string>,
+  stats: { rows: number; deletes: number; carried: number },
+  options: WriteOptions,
+): Promise<Part[]> {
+  const groupRows = options.rowGroupRows ?? 65_536;
+  const maxOpen = options.maxOpenRows ?? 1_000_000;
+  const writers = new Map<string, SlotWriter>();
+  const finished: Part[] = [];
+  let open = 0;
+  for await (const row of rows) {
+    stats.rows++;
+    if (row.deleted) stats.deletes++;
+    const slots = router.route(row.eventTime);
+    stats.carried += slots.length - 1;
+    for (const slot of slots) {
+      let writer = writers.get(slot.id);
+      if (!writer) {
+        writer = new SlotWriter(slot, snapshot.schema, save, groupRows);
+        writers.set(slot.id, writer);
+      }
+      await writer.add(row);
+    }
+    open += slots.length;
+    if (open > maxOpen) open = await _finishLargest(writers);
+    if (stats.rows % 65_536 === 0) options.onProgress?.(stats.rows);
+  }
+  for (const writer of writers.values()) await writer.finish();
+  for (const writer of writers.values()) finished.push(...writer.parts);
+  return finished;
+}
+
+async function _finishLargest(writers: Map<string, SlotWriter>): Promise<number> {
+  const all = [...writers.values()].sort((a, b) => b.openRows - a.openRows);
+  let total = all.reduce((n, w) => n + w.openRows, 0);
+  const target = total / 2;
+  for (const writer of all) {
+    if (total <= target) break;
+    total -= writer.openRows;
+    await writer.finish();
+  }
+  return total;
+}
+
+function _result(
+  version: number,
+  stats: { rows: number; deletes: number; bytes: number; carried: number },
+  files: number,
+  segmentsCreated: number,
+  attempts: number,
+): WriteResult {
+  return {
+    version,
+    rows: stats.rows,
+    deletes: stats.deletes,
+    files,
+    bytes: stats.bytes,
+    segmentsCreated,
+    carriedRows: stats.carried,
+    attempts,
+  };
+}
