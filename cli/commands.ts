@@ -128,6 +128,107 @@ Examples:
   echo "SELECT count(*) FROM prices" | azof sql -p testdata -f json`,
     load: () => import("./sql.ts"),
   },
+  {
+    name: "create",
+    summary: "Create an empty table with a schema and segment policy",
+    help:
+      `Usage: azof create --table NAME --schema 'name:Type,other:Type?,...' [--path ROOT] [--segment P1Y[,P3M]]
+
+Creates an empty table (snapshot 1). Refuses to touch an existing table.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+  -t, --table NAME       Table folder name under ROOT
+  -s, --schema COLUMNS   Value columns as name:Type, ? after the type for nullable. Types: String,
+                         Int, Float, Boolean, DateTime. key and event_time are implicit.
+      --segment PERIODS  Segment layout policy, outermost first: P1Y (default), P1Y,P3M (years with
+                         quarter children), P1M, P1D, ...
+${_COMMON}
+
+Examples:
+  azof create -p data -t prices --schema 'price:Float,currency:String?' --segment P1Y,P3M`,
+    load: () => import("./create.ts"),
+  },
+  {
+    name: "write",
+    summary: "Append rows from CSV or NDJSON in one atomic commit",
+    help: `Usage: azof write --table NAME --input FILE|- [--path ROOT] [--input-format csv|ndjson]
+
+Appends rows: key, event_time, the schema's columns (missing nullable columns are null), and an
+optional _deleted (true deletes the key at that event time). Rows may be late (older than rows
+already written) or tied (same key and event_time: the row written last wins). All rows are
+committed as one new snapshot, or nothing is: any bad row fails the write with its line number
+and column, and the table is left exactly as it was.
+
+Flags:
+  -p, --path ROOT          Folder holding the tables (default: current folder)
+  -t, --table NAME         Table folder name under ROOT
+  -i, --input FILE         The rows; - reads standard input
+      --input-format FMT   csv (header row, columns in any order; an empty field is null, "" is the
+                           empty string) or ndjson (one JSON object per line). Default: ndjson for
+                           .ndjson/.jsonl/.json files, csv otherwise
+${_COMMON}
+
+${_TIME} event_time takes the same forms.
+
+Examples:
+  azof write -p data -t prices --input prices.csv
+  cat changes.ndjson | azof write -p data -t prices --input - --input-format ndjson`,
+    load: () => import("./write.ts"),
+  },
+  {
+    name: "history",
+    summary: "List a table's snapshots: when committed, operation, what they added",
+    help: `Usage: azof history --table NAME [--path ROOT] [--format text|json]
+
+Lists every snapshot (processing time) with its commit time, operation and summary (rows,
+deletions, late copies, files, segments created). Read an older snapshot with
+azof scan --version N.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+  -t, --table NAME       Table folder name under ROOT
+  -f, --format FORMAT    text (default) or json
+${_COMMON}
+
+Examples:
+  azof history -p data -t prices
+  azof scan -p data -t prices --version 2 --as-of 2024-01-01`,
+    load: () => import("./history.ts"),
+  },
+  {
+    name: "gen",
+    summary: "Generate data: upstream CSV-to-Parquet, or a synthetic history",
+    help: `Usage: azof gen --table NAME --file BASE [--path ROOT]
+       azof gen --table NAME --keys N [--events N] [--from TIME] [--to TIME] [--late F]
+                [--deleted F] [--seed N] [--commits N] [--path ROOT]
+
+With --file (as upstream azof gen): reads BASE.csv in the table folder (no header: key,
+event_time, then the schema's columns in order) and writes BASE.parquet beside it with the
+table's types. The file is not added to any snapshot.
+
+With --keys: generates a reproducible history and writes it through azof write's path: N keys,
+--events per key (default 1) from --from to --to (default 2020-01-01 to 2024-01-01), a --late
+fraction of rows back-dated, a --deleted fraction of deletions, in --commits commits.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+  -t, --table NAME       Table folder name under ROOT
+      --file BASE        Convert BASE.csv to BASE.parquet (upstream mode)
+      --keys N           Synthetic: number of keys
+      --events N         Synthetic: events per key
+      --from/--to TIME   Synthetic: event-time span
+      --late F           Synthetic: fraction of late rows, 0 to 1
+      --deleted F        Synthetic: fraction of deletions, 0 to 1
+      --seed N           Synthetic: PRNG seed (default 1)
+      --commits N        Synthetic: number of commits (default 1)
+${_COMMON}
+
+Examples:
+  azof gen -p tables -t table0 --file delta1
+  azof gen -p data -t prices --keys 1000 --events 20 --late 0.1 --deleted 0.02 --seed 7`,
+    load: () => import("./gen.ts"),
+  },
 ];
 
 /**

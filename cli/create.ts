@@ -1,0 +1,48 @@
+/**
+ * `azof create`: create an empty table with a schema and a segment policy.
+ *
+ * @module
+ */
+
+import { createTable, parseSchemaText } from "../lib/create.ts";
+import { AzofError } from "../lib/errors.ts";
+import { openStore } from "../lib/store/open.ts";
+import type { Context } from "./context.ts";
+import { TABLE_OPTIONS } from "./table_flags.ts";
+import { listFlag, parseFlags, required, UsageError } from "./usage.ts";
+
+/**
+ * Runs `azof create`.
+ *
+ * @param args Arguments after `create`.
+ * @param context The command context.
+ */
+export async function run(args: string[], context: Context): Promise<void> {
+  const { values } = parseFlags("create", args, {
+    ...TABLE_OPTIONS,
+    schema: { type: "string", short: "s" },
+    segment: { type: "string" },
+  });
+  const name = required(values.table, "--table NAME", "create");
+  const schemaText = required(values.schema, "--schema 'name:Type,...'", "create");
+  let table;
+  try {
+    table = await createTable(
+      await openStore(values.path ?? "."),
+      name,
+      parseSchemaText(schemaText),
+      {
+        segment: listFlag(values.segment, "--segment") ?? undefined,
+      },
+    );
+  } catch (error) {
+    if (error instanceof AzofError && error.code === "InputInvalid") {
+      throw new UsageError(error.message);
+    }
+    if (error instanceof TypeError) {
+      throw new UsageError(`invalid --table "${name}": ${error.message}`);
+    }
+    throw error;
+  }
+  if (!context.quiet) context.message(`created table ${name} in ${table.location}`);
+}

@@ -1,0 +1,66 @@
+/**
+ * `azof write`: append rows from CSV or NDJSON to a table in one atomic commit.
+ *
+ * @module
+ */
+
+import { AzofError } from "../lib/errors.ts";
+import { csvRows } from "../lib/input_csv.ts";
+import { ndjsonRows } from "../lib/input_ndjson.ts";
+import { writeValidated } from "../lib/write.ts";
+import type { Context } from "./context.ts";
+import { count, startProgress } from "./progress.ts";
+import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
+import { choiceFlag, parseFlags, required } from "./usage.ts";
+
+/**
+ * Runs `azof write`.
+ *
+ * @param args Arguments after `write`.
+ * @param context The command context.
+ */
+export async function run(args: string[], context: Context): Promise<void> {
+  const { values } = parseFlags("write", args, {
+    ...TABLE_OPTIONS,
+    input: { type: "string", short: "i" },
+    "input-format": { type: "string" },
+  });
+  const table = await tableFromFlags(values, "write");
+  const input = required(values.input, "--input FILE (or - for stdin)", "write");
+  const format = choiceFlag(values["input-format"], "--input-format", ["csv", "ndjson"] as const) ??
+    (/\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
+  const snapshot = await table.snapshot();
+  const stream = input === "-" ? context.stdin : await _open(input);
+  const rows = format === "csv"
+    ? csvRows(stream, snapshot.schema)
+    : ndjsonRows(stream, snapshot.schema);
+  const progress = startProgress(context);
+  try {
+    const result = await writeValidated(table, snapshot, rows, {
+      onProgress: (n) => progress.update(`${count(n)} rows`),
+    });
+    progress.done();
+    if (!context.quiet) {
+      context.message(
+        result.files === 0
+          ? `nothing to write: the input has no rows`
+          : `wrote ${count(result.rows)} rows (${count(result.deletes)} deletions, ${
+            count(result.carriedRows)
+          } late copies) in ${result.files} files to ${table.name}: snapshot ${result.version}`,
+      );
+    }
+  } catch (error) {
+    progress.done();
+    throw error;
+  }
+}
+
+async function _open(path: string): Promise<ReadableStream<Uint8Array>> {
+  try {
+    return (await Deno.open(path)).readable;
+  } catch (error) {
+    throw new AzofError("InputInvalid", `Cannot read input ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

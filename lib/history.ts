@@ -1,0 +1,62 @@
+/**
+ * Snapshot history (processing time): what each snapshot of a table records about its commit.
+ *
+ * @module
+ */
+
+import type { Table } from "./table.ts";
+
+/** One snapshot's commit record. Fields are absent for snapshots written by other tools. */
+export interface HistoryEntry {
+  /** The snapshot number. */
+  readonly version: number;
+  /** When it was committed (RFC 3339), if recorded. */
+  readonly committedAt?: string;
+  /** The operation (`create`, `write`, ...), if recorded. */
+  readonly operation?: string;
+  /** The snapshot it was built on, if recorded. */
+  readonly parent?: number | null;
+  /** What it added (rows, deletes, files, ...), if recorded. */
+  readonly summary?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Lists a table's snapshots, oldest first, with their commit records.
+ *
+ * @param table The table.
+ * @returns One entry per snapshot from 1 to the current one.
+ *
+ * @example History of a new table
+ * ```ts
+ * import { createTable } from "./create.ts";
+ * import { tableHistory } from "./history.ts";
+ * import { MemoryStore } from "./store/memory.ts";
+ * import assert from "node:assert/strict";
+ * const table = await createTable(new MemoryStore(), "t", { columns: [] });
+ * const [first] = await tableHistory(table);
+ * assert.equal(first?.operation, "create");
+ * ```
+ */
+export async function tableHistory(table: Table): Promise<HistoryEntry[]> {
+  const current = await table.currentVersion();
+  const out: HistoryEntry[] = [];
+  for (let version = 1; version <= current; version++) {
+    if (!(await table.store.exists(table.key(`s${version}.json`)))) {
+      out.push({ version });
+      continue;
+    }
+    const { extra } = await table.snapshot(version);
+    out.push({
+      version,
+      ...(typeof extra.committed_at === "string" ? { committedAt: extra.committed_at } : {}),
+      ...(typeof extra.operation === "string" ? { operation: extra.operation } : {}),
+      ...(typeof extra.parent === "number" || extra.parent === null
+        ? { parent: extra.parent as number | null }
+        : {}),
+      ...(typeof extra.summary === "object" && extra.summary !== null
+        ? { summary: extra.summary as Record<string, unknown> }
+        : {}),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * NDJSON input of the write path: one JSON object per line, `{ "key", "event_time", <columns>,
+ * "_deleted"? }`. Int values beyond 2^53 are read exactly from the JSON text.
+ *
+ * @module
+ */
+
+import { inputError, rowFromObject, type WriteRow } from "./row.ts";
+import type { Schema } from "./schema.ts";
+
+/**
+ * Parses and validates NDJSON rows against a schema, streaming line by line. Blank lines are skipped.
+ *
+ * @param input The NDJSON bytes.
+ * @param schema The table schema.
+ * @returns The rows, in input order.
+ * @throws {AzofError} `InputInvalid` naming the line (and column) of the first bad row.
+ *
+ * @example Parse one row
+ * ```ts
+ * import { ndjsonRows } from "./input_ndjson.ts";
+ * import assert from "node:assert/strict";
+ * const text = '{"key":"a","event_time":"2024-01-01","n":1234567890123456789}\n';
+ * const schema = { columns: [{ name: "n", type: "Int" as const, nullable: false }] };
+ * const rows = await Array.fromAsync(ndjsonRows(ReadableStream.from([new TextEncoder().encode(text)]), schema));
+ * assert.equal(rows[0]?.values[0], 1234567890123456789n);
+ * ```
+ */
+export async function* ndjsonRows(
+  input: ReadableStream<Uint8Array>,
+  schema: Schema,
+): AsyncGenerator<WriteRow> {
+  let line = 0;
+  let rest = "";
+  const exact = schema.columns.some((c) => c.type === "Int");
+  for await (const text of input.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop()!;
+    for (const l of lines) {
+      line++;
+      if (l.trim() !== "") yield _row(l, schema, line, exact);
+    }
+  }
+  line++;
+  if (rest.trim() !== "") yield _row(rest, schema, line, exact);
+}
+
+function _row(text: string, schema: Schema, line: number, exact: boolean): WriteRow {
+  const where = `line ${line}`;
+  let json: unknown;
+  try {
+    json = exact ? JSON.parse(text, _exactInts) : JSON.parse(text);
+  } catch (error) {
+    inputError(where, `malformed JSON: ${(error as Error).message}`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    inputError(
+      where,
+      `expected a JSON object, found ${
+        Array.isArray(json) ? "an array" : text.trim().slice(0, 40)
+      }`,
+    );
+  }
+  return rowFromObject(json as Record<string, unknown>, schema, where);
+}
+
+function _exactInts(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source) {
+    if (/^-?\d+$/.test(context.source)) return BigInt(context.source);
+  }
+  return value;
+}
