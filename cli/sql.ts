@@ -1,18 +1,91 @@
 /**
  * `azof sql`: run a SQL query over the tables under a root, with event-time travel per table.
+ * DuckDB is loaded here only (a dynamic import), so other commands start without it.
  *
  * @module
  */
 
-import { AzofError } from "../lib/errors.ts";
+import { writeRows } from "../lib/output/format.ts";
 import type { Context } from "./context.ts";
+import { chooseFormat, openOutput } from "./output_target.ts";
+import { count } from "./progress.ts";
+import { parseFlags, UsageError } from "./usage.ts";
 
 /**
- * Runs `azof sql` (being built: issue 7).
+ * Runs `azof sql`.
  *
- * @param _args Arguments after `sql`.
- * @param _context The command context.
+ * @param args Arguments after `sql`.
+ * @param context The command context.
  */
-export function run(_args: string[], _context: Context): Promise<void> {
-  return Promise.reject(new AzofError("Unsupported", "azof sql is not available yet"));
+export async function run(args: string[], context: Context): Promise<void> {
+  const { values, positionals } = parseFlags("sql", args, {
+    path: { type: "string", short: "p" },
+    file: { type: "string" },
+    format: { type: "string", short: "f" },
+    output: { type: "string", short: "o" },
+  }, true);
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `azof sql takes one query argument, found ${positionals.length} (quote the query)`,
+    );
+  }
+  if (positionals.length === 1 && values.file !== undefined) {
+    throw new UsageError("give the query as an argument or with --file, not both");
+  }
+  const format = chooseFormat(values.format, values.output, context);
+  const sql = positionals[0] ?? await _readQuery(values.file, context);
+  if (sql.trim() === "") throw new UsageError("the query is empty (see azof sql --help)");
+  const { query } = await import("../lib/sql/query.ts");
+  const result = await query(values.path ?? ".", sql);
+  try {
+    const batches = await _primed(result.batches);
+    const target = await openOutput(values.output, context);
+    try {
+      const rows = await writeRows(format, result.columns, batches, target.sink);
+      await target.commit();
+      if (context.verbose) context.message(`${count(rows)} rows`);
+    } catch (error) {
+      await target.abandon();
+      throw error;
+    }
+  } finally {
+    result.close();
+  }
+}
+
+async function _readQuery(file: string | undefined, context: Context): Promise<string> {
+  if (file !== undefined) {
+    try {
+      return await Deno.readTextFile(file);
+    } catch (error) {
+      throw new UsageError(`cannot read --file ${file}: ${(error as Error).message}`);
+    }
+  }
+  if (Deno.stdin.isTerminal()) {
+    throw new UsageError(
+      "azof sql needs a query: as an argument, with --file, or on standard input (see azof sql --help)",
+    );
+  }
+  const text = await new Response(context.stdin).text();
+  if (text.trim() === "") {
+    throw new UsageError(
+      "azof sql needs a query: as an argument, with --file, or on standard input (see azof sql --help)",
+    );
+  }
+  return text;
+}
+
+/** Pulls the first batch before any output is written, so a failing query writes nothing. */
+async function _primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield next.value;
+      }
+    },
+  };
 }

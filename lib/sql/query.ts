@@ -1,0 +1,191 @@
+/**
+ * SQL over azof tables: a query's table references become views of the tables' states (current,
+ * as of an instant, or of a snapshot), and DuckDB runs the query, streaming its result.
+ *
+ * @module
+ */
+
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { AzofError } from "../errors.ts";
+import type { BatchColumn, RowBatch } from "../scan.ts";
+import { openTable } from "../table.ts";
+import { resultConverter } from "./convert.ts";
+import { type EngineOptions, openEngine } from "./engine.ts";
+import { parseRefs } from "./refs.ts";
+import { createAsOfView } from "./relation.ts";
+import { listTables } from "./tables.ts";
+import { type LiftedQuery, liftTimeTravel } from "./time_travel.ts";
+
+/** Options of {@linkcode query}. */
+export type QueryOptions = EngineOptions;
+
+/** A query's answer: its columns and a one-shot stream of batches. */
+export interface QueryResult {
+  /** The output columns (without values). */
+  readonly columns: readonly Omit<BatchColumn, "values">[];
+  /** The rows in DuckDB's chunks (2,048 rows at most each); the engine closes when they end. */
+  readonly batches: AsyncIterable<RowBatch>;
+  /** Closes the engine early (when the batches are not read to the end). */
+  close(): void;
+}
+
+/**
+ * Runs a SQL query over the tables under a folder. Tables are named by folder; a reference reads the
+ * current state, or the table as of an instant with `AT ('<time>')`, `FOR SYSTEM_TIME AS OF
+ * '<time>'` or `AT (TIMESTAMP => '<time>')` after its name, or snapshot n with `AT (VERSION => n)`.
+ *
+ * @param root The local folder holding the tables.
+ * @param sql One query in DuckDB's dialect.
+ * @param options DuckDB threads and memory limit.
+ * @returns The columns and the batches.
+ * @throws {AzofError} `InputInvalid` for a syntax error, a bad time literal, an unknown table or
+ *   column; `Unsupported` when DuckDB cannot be loaded; table errors (`SnapshotInvalid`, ...).
+ *
+ * @example Query a table as of an instant
+ * ```ts
+ * import { query } from "./query.ts";
+ * import { openEngine } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ * // A one-file table "t" written with DuckDB, in a temporary folder.
+ * const root = await Deno.makeTempDir();
+ * await Deno.mkdir(`${root}/t`);
+ * const engine = await openEngine();
+ * await engine.connection.run(`COPY (SELECT * FROM (VALUES
+ *   ('a', TIMESTAMPTZ '2024-01-01 00:00:00+00', 1), ('a', TIMESTAMPTZ '2024-03-01 00:00:00+00', 2))
+ *   AS v(key, event_time, n)) TO '${root}/t/base.parquet'`);
+ * engine.close();
+ * await Deno.writeTextFile(`${root}/t/s1.json`, JSON.stringify({
+ *   schema: { columns: [{ name: "n", data_type: "Int", nullable: false }] },
+ *   segments: [{ id: "all", start: "2024-01-01T00:00:00.000Z", file: "base.parquet" }],
+ * }));
+ * const result = await query(root, "SELECT key, n FROM t AT ('2024-02-01')");
+ * const rows = [];
+ * for await (const batch of result.batches) rows.push(...batch.columns[1]!.values);
+ * assert.deepEqual(rows, [1n]);
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export async function query(
+  root: string,
+  sql: string,
+  options: QueryOptions = {},
+): Promise<QueryResult> {
+  const lifted = liftTimeTravel(sql);
+  const engine = await openEngine(options);
+  try {
+    const aliased = await _registerRefs(engine.connection, root, lifted, sql);
+    const text = lifted.text(aliased);
+    let result;
+    try {
+      result = await engine.connection.stream(text);
+    } catch (error) {
+      throw _queryError(error, lifted);
+    }
+    const converter = resultConverter(result);
+    return {
+      columns: converter.columns,
+      batches: _batches(engine, result, converter, lifted),
+      close: () => engine.close(),
+    };
+  } catch (error) {
+    engine.close();
+    throw error;
+  }
+}
+
+async function* _batches(
+  engine: { close(): void },
+  result: Awaited<ReturnType<DuckDBConnection["stream"]>>,
+  converter: ReturnType<typeof resultConverter>,
+  lifted: LiftedQuery,
+): AsyncGenerator<RowBatch> {
+  try {
+    while (true) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (error) {
+        throw _queryError(error, lifted);
+      }
+      if (chunk === null || chunk.rowCount === 0) return;
+      yield converter.batch(chunk);
+    }
+  } finally {
+    engine.close();
+  }
+}
+
+/** Creates a view per table reference; returns the placeholders that need an alias. */
+async function _registerRefs(
+  connection: DuckDBConnection,
+  root: string,
+  lifted: LiftedQuery,
+  sql: string,
+): Promise<Set<string>> {
+  const parsed = await parseRefs(connection, lifted, sql);
+  const aliased = new Set<string>();
+  const done = new Set<string>();
+  for (const ref of parsed.tables) {
+    if (ref.qualified || done.has(ref.name)) continue;
+    const travel = lifted.refs.find((r) => r.placeholder === ref.name);
+    if (travel !== undefined) {
+      if (ref.alias === "") aliased.add(travel.placeholder);
+      await _view(connection, root, travel.table, {
+        view: travel.placeholder,
+        asOf: travel.asOf,
+        version: travel.version,
+      });
+    } else if (!parsed.ctes.has(ref.name)) {
+      await _view(connection, root, ref.name, {});
+    }
+    done.add(ref.name);
+  }
+  const stray = lifted.refs.find((r) => !done.has(r.placeholder));
+  if (stray !== undefined) {
+    throw new AzofError(
+      "InputInvalid",
+      `The time-travel clause ${stray.clause} does not follow a table name in FROM or JOIN`,
+    );
+  }
+  return aliased;
+}
+
+async function _view(
+  connection: DuckDBConnection,
+  root: string,
+  table: string,
+  options: { view?: string; asOf?: number | undefined; version?: number | undefined },
+): Promise<void> {
+  try {
+    openTable(root, table);
+  } catch {
+    throw await _unknownTable(root, table);
+  }
+  try {
+    await createAsOfView(connection, root, table, options);
+  } catch (error) {
+    if (error instanceof AzofError && error.code === "TableNotFound") {
+      throw await _unknownTable(root, table);
+    }
+    throw error;
+  }
+}
+
+async function _unknownTable(root: string, table: string): Promise<AzofError> {
+  const names = await listTables(root).catch(() => []);
+  return new AzofError(
+    "TableNotFound",
+    `Unknown table "${table}": no table folder ${table} in ${root} (tables there: ${
+      names.length === 0 ? "none" : names.join(", ")
+    })`,
+  );
+}
+
+function _queryError(error: unknown, lifted: LiftedQuery): AzofError {
+  let message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  message = message.replace(/^Failed to extract statements: /, "");
+  for (const ref of lifted.refs) {
+    message = message.replaceAll(ref.placeholder, `${ref.table} ${ref.clause}`);
+  }
+  return new AzofError("InputInvalid", `Query failed: ${message}`, { cause: error });
+}

@@ -1,0 +1,163 @@
+/**
+ * An azof table as a DuckDB relation: the files our planner picks, read by DuckDB's Parquet reader,
+ * and the resolution rule of docs/SPEC.md §7 written as SQL.
+ *
+ * Per key, among rows with `event_time <= T` (no bound for the current state): the greatest
+ * `event_time` (truncated to ms) wins; ties go to the file earlier in read order, then to the later
+ * row of the same file; a winner whose `_deleted` is true removes the key.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { planScan, type ScanPlan } from "../plan.ts";
+import type { ColumnType } from "../schema.ts";
+import type { Snapshot } from "../snapshot.ts";
+import { openTable } from "../table.ts";
+import { quoteIdentifier, quoteString } from "./tokens.ts";
+
+/**
+ * The part of a DuckDB connection (`DuckDBConnection` of `@duckdb/node-api`) that registering tables
+ * uses; pass your own connection.
+ */
+export interface SqlConnection {
+  /** Runs a statement. */
+  run(sql: string): Promise<unknown>;
+  /** Runs a query and reads all its rows. */
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+}
+
+/** Which state of a table to read. */
+export interface AsOfOptions {
+  /** The event-time instant, ms since the epoch; omitted for the current state. */
+  readonly asOf?: number | undefined;
+  /** The snapshot to read; omitted for the newest. */
+  readonly version?: number | undefined;
+}
+
+/** A table state as SQL, with what it was built from. */
+export interface TableRelation {
+  /** A `SELECT` yielding `key`, `event_time` and the schema's columns, one row per live key. */
+  readonly sql: string;
+  /** The plan whose files the SQL reads, in read order. */
+  readonly plan: ScanPlan;
+  /** The snapshot planned against. */
+  readonly snapshot: Snapshot;
+}
+
+const _SQL_TYPES: Record<ColumnType, string> = {
+  String: "VARCHAR",
+  Int: "BIGINT",
+  Float: "DOUBLE",
+  Boolean: "BOOLEAN",
+  DateTime: "TIMESTAMPTZ",
+};
+
+/**
+ * Builds the SQL of a table's state as of an instant. Reads the snapshot, and the data files' schemas
+ * through DuckDB (to find columns and `_deleted` that some files lack).
+ *
+ * @param connection A DuckDB connection (its `TimeZone` should be UTC).
+ * @param root The local folder holding the tables.
+ * @param name The table's folder name.
+ * @param options The instant and snapshot.
+ * @returns The SQL and the plan.
+ * @throws {AzofError} `TableNotFound`, `SnapshotInvalid`, `InputInvalid` (no such snapshot).
+ */
+export async function tableRelation(
+  connection: SqlConnection,
+  root: string,
+  name: string,
+  options: AsOfOptions = {},
+): Promise<TableRelation> {
+  const table = openTable(root, name);
+  const snapshot = await table.snapshot(options.version);
+  const plan = planScan(snapshot, { asOf: options.asOf });
+  const columns = snapshot.schema.columns;
+  const names = ["key", "event_time", ...columns.map((c) => c.name)].map(quoteIdentifier);
+  if (plan.files.length === 0) {
+    const empty = [
+      "CAST(NULL AS VARCHAR) AS key",
+      "CAST(NULL AS TIMESTAMPTZ) AS event_time",
+      ...columns.map((c) => `CAST(NULL AS ${_SQL_TYPES[c.type]}) AS ${quoteIdentifier(c.name)}`),
+    ];
+    return { sql: `SELECT ${empty.join(", ")} WHERE false`, plan, snapshot };
+  }
+  const folder = resolve(root);
+  const files = plan.files.map((f) => quoteString(`${folder}/${table.key(f.file)}`));
+  const list = `[${files.join(", ")}]`;
+  const source = `read_parquet(${list}, filename = true, file_row_number = true, ` +
+    `union_by_name = true, binary_as_string = true)`;
+  const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+  const present = new Set(described.getRows().map((r) => String(r[0])));
+  const normalized = [
+    "CAST(key AS VARCHAR) AS key",
+    `${_timestamp("event_time")} AS event_time`,
+    ...columns.map((c) =>
+      `${present.has(c.name) ? _cast(c.name, c.type) : `CAST(NULL AS ${_SQL_TYPES[c.type]})`} AS ${
+        quoteIdentifier(c.name)
+      }`
+    ),
+    `${
+      present.has("_deleted") ? "coalesce(CAST(_deleted AS BOOLEAN), false)" : "false"
+    } AS __azof_deleted`,
+    `list_position(${list}, filename) AS __azof_file`,
+    "file_row_number AS __azof_row",
+  ];
+  const bound = options.asOf === undefined ? "" : `WHERE epoch_ms(event_time) <= ${options.asOf}`;
+  const sql = `SELECT ${names.join(", ")} FROM (
+  SELECT * FROM (SELECT ${normalized.join(", ")} FROM ${source})
+  ${bound}
+  QUALIFY row_number() OVER (
+    PARTITION BY key ORDER BY event_time DESC, __azof_file ASC, __azof_row DESC) = 1
+) WHERE NOT __azof_deleted`;
+  return { sql, plan, snapshot };
+}
+
+/**
+ * Creates (or replaces) a temporary view of a table's state as of an instant in a DuckDB connection.
+ *
+ * @param connection The caller's DuckDB connection.
+ * @param root The local folder holding the tables.
+ * @param name The table's folder name.
+ * @param options The view name (default: the table name), instant and snapshot.
+ * @returns The relation the view holds.
+ *
+ * @example Query a table as of a date in your own DuckDB connection
+ * ```ts
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * import { createAsOfView } from "./relation.ts";
+ * const instance = await DuckDBInstance.create(":memory:");
+ * const connection = await instance.connect();
+ * await connection.run("SET TimeZone = 'UTC'");
+ * await createAsOfView(connection, "testdata", "prices", {
+ *   view: "prices_march",
+ *   asOf: Date.UTC(2024, 2, 1),
+ * });
+ * const reader = await connection.runAndReadAll("SELECT count(*) FROM prices_march");
+ * console.log(reader.getRows());
+ * connection.closeSync();
+ * instance.closeSync();
+ * ```
+ */
+export async function createAsOfView(
+  connection: SqlConnection,
+  root: string,
+  name: string,
+  options: AsOfOptions & { readonly view?: string } = {},
+): Promise<TableRelation> {
+  const relation = await tableRelation(connection, root, name, options);
+  await connection.run(
+    `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(options.view ?? name)} AS ${relation.sql}`,
+  );
+  return relation;
+}
+
+function _cast(name: string, type: ColumnType): string {
+  if (type === "DateTime") return _timestamp(quoteIdentifier(name));
+  return `CAST(${quoteIdentifier(name)} AS ${_SQL_TYPES[type]})`;
+}
+
+function _timestamp(column: string): string {
+  return `date_trunc('millisecond', CAST(${column} AS TIMESTAMPTZ))`;
+}
