@@ -121,6 +121,34 @@ function instantsOf(table: RandomTable, random: Prng): (number | null)[] {
   return [...[...set].sort((a, b) => a - b), null];
 }
 
+/** Counts layout features, to check that the generator exercises them. */
+class ShapeCount {
+  nested = 0;
+  grandchildren = 0;
+  withoutDeltas = 0;
+  withoutBase = 0;
+  gaps = 0;
+  open = 0;
+  closedOnly = 0;
+
+  add(table: RandomTable): void {
+    const visit = (s: RandomSegment, depth: number) => {
+      if (s.children.length > 0) this.nested++;
+      if (depth === 2) this.grandchildren++;
+      if (s.deltas.length === 0) this.withoutDeltas++;
+      if (s.base === undefined) this.withoutBase++;
+      s.children.forEach((c) => visit(c, depth + 1));
+    };
+    table.segments.forEach((s) => visit(s, 0));
+    table.segments.forEach((s, i) => {
+      const next = table.segments[i + 1];
+      if (next && s.end !== undefined && next.start > s.end + 1) this.gaps++;
+    });
+    if (table.segments.some((s) => s.end === undefined)) this.open++;
+    else this.closedOnly++;
+  }
+}
+
 Deno.test("scan() equals a fold over the event history on random tables", async (t) => {
   const duck = await DuckOracle.open();
   const root = await Deno.makeTempDir({ prefix: "azof_property_" });
@@ -129,6 +157,8 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
   let nonEmpty = 0;
   let ties = 0;
   let deletions = 0;
+  let projections = 0;
+  const shapes = new ShapeCount();
   try {
     for (let seed = 1; seed <= CASES; seed++) {
       const random = new Prng(seed * 7919);
@@ -165,19 +195,51 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
         );
         reads++;
         if (expected.length > 0) nonEmpty++;
+        if (random.chance(0.2)) {
+          // A random projection in random order, and a limit, cut from the same answer.
+          const names = ["key", "event_time", ...table.columns.map((c) => c.name)];
+          const pick = random.shuffle(names.map((_, i) => i)).slice(0, random.int(1, names.length));
+          const limit = random.int(0, expected.length + 1);
+          const projected = await scanRows(
+            await scan(opened, {
+              asOf: asOf ?? undefined,
+              columns: pick.map((i) => names[i]!),
+              limit,
+            }),
+          );
+          assertSameRows(
+            projected,
+            expected.slice(0, limit).map((row) => pick.map((i) => row[i]!)),
+            `seed ${seed} projection ${pick.map((i) => names[i]).join(",")} limit ${limit}`,
+          );
+          projections++;
+        }
       }
+      shapes.add(table);
     }
     await t.step(
       `${CASES} tables, ${reads} reads (${nonEmpty} non-empty), ${ties} tied events, ` +
-        `${deletions} deletions, ${duckFiles} files written by DuckDB`,
+        `${deletions} deletions, ${duckFiles} files written by DuckDB, ${projections} projections`,
       () => {
         // The generator must exercise what it claims to, or the property proves little.
         assert.ok(nonEmpty > reads / 3);
         assert.ok(ties > 20);
         assert.ok(deletions > 20);
         assert.ok(duckFiles > 30);
+        assert.ok(projections > 100);
       },
     );
+    await t.step(`layouts vary: ${JSON.stringify(shapes)}`, () => {
+      assert.ok(shapes.nested > 10, "segments with children");
+      assert.ok(shapes.grandchildren > 5, "segments three levels deep");
+      assert.ok(shapes.withoutDeltas > 5, "parents whose children tile them, without deltas");
+      assert.ok(shapes.withoutBase > 5, "segments without a base");
+      assert.ok(shapes.gaps > 5, "gaps between top-level segments");
+      assert.ok(
+        shapes.open > 10 && shapes.closedOnly > 5,
+        "tables with and without an open segment",
+      );
+    });
     await Deno.remove(root, { recursive: true });
   } finally {
     duck.close();
