@@ -38,6 +38,7 @@ export async function runCli(args: string[], options: { cwd?: string } = {}): Pr
       "--allow-write",
       "--allow-env",
       "--allow-net",
+      "--allow-ffi",
       _MAIN,
       ...args,
     ],
