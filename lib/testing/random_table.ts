@@ -68,6 +68,8 @@ const INTS = [
 /** The far end of open segments' last delta. */
 export const FAR_FUTURE = Date.UTC(2100, 0, 1);
 const T0 = Date.UTC(2020, 0, 1);
+/** Timeline origins: a recent year, just before the Unix epoch (negative ms), and 1900. */
+const ORIGINS = [T0, T0, -30, Date.UTC(1900, 0, 1)];
 
 function _value(random: Prng, type: ColumnType, nullable: boolean): DataRow["values"][string] {
   if (nullable && random.chance(0.2)) return null;
@@ -108,7 +110,8 @@ export function randomTable(random: Prng): RandomTable {
   }));
   // Top-level ranges on a millisecond timeline, sometimes with gaps, the last one maybe open.
   const tops: [number, number | undefined][] = [];
-  let at = T0 + random.int(0, 20);
+  const origin = random.pick(ORIGINS);
+  let at = origin + random.int(0, 20);
   const count = random.int(1, 3);
   for (let i = 0; i < count; i++) {
     const length = random.int(1, 60);
@@ -127,7 +130,7 @@ export function randomTable(random: Prng): RandomTable {
     const previous = history.length > 0 && random.chance(0.15) ? random.pick(history) : undefined;
     const key = previous?.key ?? random.pick(keys);
     const eventTime = previous?.eventTime ??
-      (random.chance(0.4) ? random.pick(bounds) : random.int(T0 - 10, last));
+      (random.chance(0.4) ? random.pick(bounds) : random.int(origin - 10, last));
     const values: Record<string, DataRow["values"][string]> = {};
     for (const c of columns) values[c.name] = _value(random, c.type, c.nullable);
     history.push({ key, eventTime, deleted: random.chance(0.15), values });
