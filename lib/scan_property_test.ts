@@ -209,6 +209,7 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
               asOf: asOf ?? undefined,
               columns: pick.map((i) => names[i]!),
               limit,
+              batchSize: random.int(1, 4),
             }),
           );
           assertSameRows(
