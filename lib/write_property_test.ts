@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createTable } from "./create.ts";
 import type { Value } from "./data_file.ts";
 import type { Column, ColumnType } from "./schema.ts";
-import { scan } from "./scan.ts";
+import { scanMap } from "./testing/scan_map.ts";
 import { MemoryStore } from "./store/memory.ts";
 import type { Table } from "./table.ts";
 import { writeRows } from "./write.ts";
@@ -44,22 +44,6 @@ export function fold(rows: readonly OracleRow[], asOf: number | undefined): Map<
   }
   for (const [key, row] of best) if (row.deleted) best.delete(key);
   return best;
-}
-
-/** Reads a whole scan as a map key → [event_time, ...values]. */
-export async function scanMap(
-  table: Table,
-  asOf: number | undefined,
-): Promise<Map<string, Value[]>> {
-  const result = await scan(table, { asOf });
-  const out = new Map<string, Value[]>();
-  for await (const batch of result.batches) {
-    for (let i = 0; i < batch.rows; i++) {
-      const [key, ...rest] = batch.columns.map((c) => c.values[i]!);
-      out.set(key as string, rest);
-    }
-  }
-  return out;
 }
 
 const _TYPES: ColumnType[] = ["String", "Int", "Float", "Boolean", "DateTime"];

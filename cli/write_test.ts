@@ -1,0 +1,223 @@
+/**
+ * CLI tests of create, write, history and gen, run as subprocesses: every bad input fails with exit
+ * code 1, an `error:` line naming the line and column, and leaves every file of the table unchanged.
+ */
+
+import assert from "node:assert/strict";
+
+const MAIN = new URL("./main.ts", import.meta.url).pathname;
+
+async function azof(args: string[], stdin?: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", MAIN, ...args],
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
+
+async function hashes(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory) await walk(p);
+      else {
+        const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(p));
+        out.set(
+          p,
+          [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""),
+        );
+      }
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+const BAD: [string, "csv" | "ndjson", string, RegExp][] = [
+  [
+    "unknown column",
+    "csv",
+    "key,event_time,price,n,bogus\na,2024-01-01,1,1,x\n",
+    /header line 1, column "bogus": unknown column/,
+  ],
+  [
+    "missing non-nullable column",
+    "csv",
+    "key,event_time,n\na,2024-01-01,1\n",
+    /header line 1, column "price" is missing/,
+  ],
+  [
+    "missing key column",
+    "csv",
+    "event_time,price,n\n2024-01-01,1,1\n",
+    /header line 1, column "key" is missing/,
+  ],
+  [
+    "wrong type Float",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1,1\nb,2024-01-02,abc,2\n",
+    /line 3, column "price": expected a Float, found "abc"/,
+  ],
+  [
+    "wrong type Int",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1,1.5\n",
+    /line 2, column "n": expected an Int/,
+  ],
+  [
+    "bad timestamp",
+    "csv",
+    "key,event_time,price,n\na,2024-13-01,1,1\n",
+    /line 2, column "event_time": expected a timestamp/,
+  ],
+  [
+    "empty key",
+    "csv",
+    "key,event_time,price,n\n,2024-01-01,1,1\n",
+    /line 2, column "key": a key must not be empty/,
+  ],
+  [
+    "null in non-nullable",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,,1\n",
+    /line 2, column "price": a value is required/,
+  ],
+  ["malformed CSV", "csv", 'key,event_time,price,n\na,2024-01-01,"1,1\n', /malformed CSV/],
+  [
+    "wrong field count",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1\n",
+    /line 2, malformed CSV: Invalid Record Length/,
+  ],
+  [
+    "unknown field ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":1,"x":2}\n',
+    /line 1, column "x": unknown column/,
+  ],
+  [
+    "missing column ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","n":1}\n',
+    /line 1, column "price": a value is required/,
+  ],
+  [
+    "wrong type ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":"b","event_time":"2024-01-01","price":"x","n":1}\n',
+    /line 2, column "price": expected a Float, found "x"/,
+  ],
+  [
+    "bad timestamp ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"yesterday","price":1,"n":1}\n',
+    /line 1, column "event_time": expected a timestamp/,
+  ],
+  [
+    "empty key ndjson",
+    "ndjson",
+    '{"key":"","event_time":"2024-01-01","price":1,"n":1}\n',
+    /line 1, column "key": a key must not be empty/,
+  ],
+  [
+    "malformed JSON",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":\n',
+    /line 2, malformed JSON/,
+  ],
+];
+
+Deno.test("azof write rejects bad input with line and column and leaves the table unchanged", async (t) => {
+  const root = await Deno.makeTempDir();
+  assert.equal(
+    (await azof([
+      "create",
+      "-p",
+      root,
+      "-t",
+      "p",
+      "--schema",
+      "price:Float,n:Int,note:String?",
+      "--segment",
+      "P1Y,P3M",
+    ])).code,
+    0,
+  );
+  const good = "key,event_time,price,n\na,2024-01-01,1,1\nb,2023-06-01,2,2\n";
+  assert.equal((await azof(["write", "-p", root, "-t", "p", "-i", "-", "-q"], good)).code, 0);
+  for (const [name, format, input, message] of BAD) {
+    await t.step(name, async () => {
+      // Many rows before the bad one so that files are written (and must be removed) first.
+      const before = await hashes(root);
+      const r = await azof(
+        ["write", "-p", root, "-t", "p", "-i", "-", "--input-format", format],
+        input,
+      );
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^error: Cannot write: /);
+      assert.match(r.stderr, message);
+      assert.deepEqual(await hashes(root), before);
+    });
+  }
+  await t.step("a bad row after many good ones commits nothing", async () => {
+    const before = await hashes(root);
+    let text = "key,event_time,price,n\n";
+    for (let i = 0; i < 70_000; i++) text += `k${i},2024-02-01,${i},${i}\n`;
+    text += "bad,2024-02-01,x,1\n";
+    const r = await azof(["write", "-p", root, "-t", "p", "-i", "-"], text);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /line 70002, column "price"/);
+    assert.deepEqual(await hashes(root), before);
+  });
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("azof create, write, history and scan --version work together", async () => {
+  const root = await Deno.makeTempDir();
+  const a = ["-p", root, "-t", "p"];
+  assert.equal((await azof(["create", ...a, "--schema", "price:Float"])).code, 0);
+  const again = await azof(["create", ...a, "--schema", "price:Float"]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already exists/);
+  await azof(["write", ...a, "-i", "-"], "key,event_time,price\nx,2024-01-01,1\n");
+  await azof(
+    ["write", ...a, "-i", "-", "--input-format", "ndjson"],
+    '{"key":"x","event_time":"2024-01-01","price":2}\n',
+  );
+  const now = await azof(["scan", ...a, "-f", "csv"]);
+  assert.equal(now.stdout, "key,event_time,price\nx,2024-01-01T00:00:00.000Z,2\n");
+  const v2 = await azof(["scan", ...a, "-f", "csv", "--version", "2"]);
+  assert.equal(v2.stdout, "key,event_time,price\nx,2024-01-01T00:00:00.000Z,1\n");
+  const history = JSON.parse((await azof(["history", ...a, "-f", "json"])).stdout);
+  assert.deepEqual(history.map((h: { operation: string }) => h.operation), [
+    "create",
+    "write",
+    "write",
+  ]);
+  assert.equal(history[2].summary.rows, 1);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("azof gen --file converts an upstream sample CSV like upstream", async () => {
+  const root = await Deno.makeTempDir();
+  const upstream = new URL("../../shared/upstream-testdata/table1", import.meta.url).pathname;
+  await Deno.mkdir(`${root}/table1`);
+  for (const f of ["s1.json", "version.txt", "delta1.csv"]) {
+    await Deno.copyFile(`${upstream}/${f}`, `${root}/table1/${f}`);
+  }
+  const r = await azof(["gen", "-p", root, "-t", "table1", "--file", "delta1"]);
+  assert.equal(r.code, 0, r.stderr);
+  const bytes = await Deno.readFile(`${root}/table1/delta1.parquet`);
+  assert.equal(new TextDecoder().decode(bytes.slice(0, 4)), "PAR1");
+  await Deno.remove(root, { recursive: true });
+});

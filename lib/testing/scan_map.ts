@@ -1,0 +1,31 @@
+/**
+ * Test helper: a whole scan as a map key → [event_time, ...values].
+ *
+ * @module
+ */
+
+import type { Value } from "../data_file.ts";
+import { scan } from "../scan.ts";
+import type { Table } from "../table.ts";
+
+/**
+ * Reads a whole scan as a map key → [event_time, ...values].
+ *
+ * @param table The table.
+ * @param asOf The instant, or `undefined` for the current state.
+ * @returns The map.
+ */
+export async function scanMap(
+  table: Table,
+  asOf: number | undefined,
+): Promise<Map<string, Value[]>> {
+  const result = await scan(table, { asOf });
+  const out = new Map<string, Value[]>();
+  for await (const batch of result.batches) {
+    for (let i = 0; i < batch.rows; i++) {
+      const [key, ...rest] = batch.columns.map((c) => c.values[i]!);
+      out.set(key as string, rest);
+    }
+  }
+  return out;
+}
