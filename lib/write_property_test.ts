@@ -10,7 +10,6 @@ import type { Value } from "./data_file.ts";
 import type { Column, ColumnType } from "./schema.ts";
 import { scanMap } from "./testing/scan_map.ts";
 import { MemoryStore } from "./store/memory.ts";
-import type { Table } from "./table.ts";
 import { writeRows } from "./write.ts";
 import { compactByYear } from "./testing/compact.ts";
 
