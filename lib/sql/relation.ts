@@ -3,7 +3,7 @@
  * and the resolution rule of docs/SPEC.md §7 written as SQL.
  *
  * Per key, among rows with `event_time <= T` (no bound for the current state): the greatest
- * `event_time` (truncated to ms) wins; ties go to the file earlier in read order, then to the later
+ * `event_time` (floored to ms) wins; ties go to the file earlier in read order, then to the later
  * row of the same file; a winner whose `_deleted` is true removes the key.
  *
  * @module
@@ -74,7 +74,6 @@ export async function tableRelation(
   const snapshot = await table.snapshot(options.version);
   const plan = planScan(snapshot, { asOf: options.asOf });
   const columns = snapshot.schema.columns;
-  const names = ["key", "event_time", ...columns.map((c) => c.name)].map(quoteIdentifier);
   if (plan.files.length === 0) {
     const empty = [
       "CAST(NULL AS VARCHAR) AS key",
@@ -90,26 +89,31 @@ export async function tableRelation(
     `union_by_name = true, binary_as_string = true)`;
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
   const present = new Set(described.getRows().map((r) => String(r[0])));
-  const normalized = [
+  const raw = [
     "CAST(key AS VARCHAR) AS key",
-    `${_timestamp("event_time")} AS event_time`,
-    ...columns.map((c) =>
-      `${present.has(c.name) ? _cast(c.name, c.type) : `CAST(NULL AS ${_SQL_TYPES[c.type]})`} AS ${
-        quoteIdentifier(c.name)
-      }`
-    ),
+    `${_floorMs("event_time")} AS __azof_ms`,
+    ...columns.filter((c) => present.has(c.name)).map((c) => quoteIdentifier(c.name)),
     `${
       present.has("_deleted") ? "coalesce(CAST(_deleted AS BOOLEAN), false)" : "false"
     } AS __azof_deleted`,
     `list_position(${list}, filename) AS __azof_file`,
     "file_row_number AS __azof_row",
   ];
-  const bound = options.asOf === undefined ? "" : `WHERE epoch_ms(event_time) <= ${options.asOf}`;
-  const sql = `SELECT ${names.join(", ")} FROM (
-  SELECT * FROM (SELECT ${normalized.join(", ")} FROM ${source})
+  const output = [
+    "key",
+    `${_timestamptz("__azof_ms")} AS event_time`,
+    ...columns.map((c) =>
+      `${present.has(c.name) ? _cast(c.name, c.type) : `CAST(NULL AS ${_SQL_TYPES[c.type]})`} AS ${
+        quoteIdentifier(c.name)
+      }`
+    ),
+  ];
+  const bound = options.asOf === undefined ? "" : `WHERE __azof_ms <= ${options.asOf}`;
+  const sql = `SELECT ${output.join(", ")} FROM (
+  SELECT * FROM (SELECT ${raw.join(", ")} FROM ${source})
   ${bound}
   QUALIFY row_number() OVER (
-    PARTITION BY key ORDER BY event_time DESC, __azof_file ASC, __azof_row DESC) = 1
+    PARTITION BY key ORDER BY __azof_ms DESC, __azof_file ASC, __azof_row DESC) = 1
 ) WHERE NOT __azof_deleted`;
   return { sql, plan, snapshot };
 }
@@ -154,10 +158,16 @@ export async function createAsOfView(
 }
 
 function _cast(name: string, type: ColumnType): string {
-  if (type === "DateTime") return _timestamp(quoteIdentifier(name));
+  if (type === "DateTime") return _timestamptz(_floorMs(quoteIdentifier(name)));
   return `CAST(${quoteIdentifier(name)} AS ${_SQL_TYPES[type]})`;
 }
 
-function _timestamp(column: string): string {
-  return `date_trunc('millisecond', CAST(${column} AS TIMESTAMPTZ))`;
+/** Milliseconds since the epoch of a timestamp column of any unit, floored (BIGINT). */
+function _floorMs(column: string): string {
+  return `(epoch_us(${column}) - ((epoch_us(${column}) % 1000 + 1000) % 1000)) // 1000`;
+}
+
+/** A TIMESTAMPTZ from BIGINT milliseconds. */
+function _timestamptz(ms: string): string {
+  return `CAST(make_timestamp(${ms} * 1000) AS TIMESTAMPTZ)`;
 }
