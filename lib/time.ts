@@ -92,9 +92,25 @@ function _daysInMonth(year: number, month: number): number {
  * ```
  */
 export function formatInstant(ms: number): string {
-  const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) {
-    throw new RangeError(`Cannot format instant ${ms}: out of range`);
+  if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError(`Cannot format instant ${ms}: out of range`);
+  if (!Number.isInteger(ms)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== _cachedDay) {
+    const text = new Date(day * 86_400_000).toISOString();
+    _cachedPrefix = text.slice(0, text.length - 13);
+    _cachedDay = day;
   }
-  return date.toISOString();
+  const t = ms - day * 86_400_000;
+  const h = Math.floor(t / 3_600_000);
+  const m = Math.floor(t / 60_000) % 60;
+  const s = Math.floor(t / 1000) % 60;
+  const f = t % 1000;
+  return `${_cachedPrefix}${_TWO[h]}:${_TWO[m]}:${_TWO[s]}.${
+    f < 10 ? "00" + f : f < 100 ? "0" + f : f
+  }Z`;
 }
+
+/** The day (ms / 86,400,000, floored) whose `YYYY-MM-DDT` prefix is cached, for runs of close instants. */
+let _cachedDay = NaN;
+let _cachedPrefix = "";
+const _TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
