@@ -10,6 +10,7 @@ import { parse } from "csv-parse";
 import { AzofError } from "./errors.ts";
 import {
   checkKey,
+  deletionFiller,
   inputError,
   instantFromText,
   unknownColumn,
@@ -127,14 +128,17 @@ function _row(
   if (et === null || et === undefined || et === "") {
     inputError(where, `column "event_time": a timestamp is required`);
   }
-  const deleted = layout.deleted < 0 ? null : fields[layout.deleted] ?? null;
+  const flag = layout.deleted < 0 ? null : fields[layout.deleted] ?? null;
+  const deleted = flag === null ? false : valueFromText(flag, _DELETED, where) === true;
   return {
     key: checkKey(fields[layout.key] ?? "", where),
     eventTime: instantFromText(et, where, `column "event_time"`),
-    values: schema.columns.map((c, i) =>
-      valueFromText(layout.columns[i]! < 0 ? null : fields[layout.columns[i]!] ?? null, c, where)
-    ),
-    deleted: deleted === null ? false : valueFromText(deleted, _DELETED, where) === true,
+    values: schema.columns.map((c, i) => {
+      const field = layout.columns[i]! < 0 ? null : fields[layout.columns[i]!] ?? null;
+      const missing = field === null || (field === "" && c.type !== "String");
+      return deleted && missing ? deletionFiller(c) : valueFromText(field, c, where);
+    }),
+    deleted,
   };
 }
 

@@ -185,12 +185,38 @@ export function rowFromObject(
   }
   const et = object[EVENT_TIME];
   if (et === undefined || et === null) inputError(where, `column "event_time" is missing`);
+  const deleted = deletedFromJson(object[DELETED], where);
   return {
     key: checkKey(String(key), where),
     eventTime: valueFromJson(et, _EVENT_TIME, where) as number,
-    values: schema.columns.map((c) => valueFromJson(object[c.name], c, where)),
-    deleted: deletedFromJson(object[DELETED], where),
+    values: schema.columns.map((c) =>
+      deleted && (object[c.name] === undefined || object[c.name] === null)
+        ? deletionFiller(c)
+        : valueFromJson(object[c.name], c, where)
+    ),
+    deleted,
   };
+}
+
+/**
+ * The value a deletion row stores for a column it leaves out: null, or for a non-nullable column a
+ * zero value of its type. Readers never see it: a winning deletion removes the key.
+ *
+ * @param column The column.
+ * @returns The stored value.
+ */
+export function deletionFiller(column: Column): Value {
+  if (column.nullable) return null;
+  switch (column.type) {
+    case "String":
+      return "";
+    case "Int":
+      return 0n;
+    case "Boolean":
+      return false;
+    default:
+      return 0;
+  }
 }
 
 const _EVENT_TIME: Column = { name: EVENT_TIME, type: "DateTime", nullable: false };
