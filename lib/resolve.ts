@@ -43,6 +43,7 @@ export class Resolver {
   #deleted = new Uint8Array(1024);
   readonly #values: Value[][];
   #surrogates = false;
+  #finished = false;
 
   /**
    * @param columns The schema columns to keep for each winner.
@@ -61,6 +62,7 @@ export class Resolver {
    * @param group The decoded rows.
    */
   add(file: number, group: DecodedRowGroup): void {
+    if (this.#finished) throw new TypeError("Cannot add rows to a resolver after finish()");
     const { key, eventTime, deleted } = group;
     const sources = this.#columns.map((name) => group.columns.get(name)!);
     const values = this.#values;
@@ -90,11 +92,14 @@ export class Resolver {
   }
 
   /**
-   * Drops deleted keys and sorts the winners by key.
+   * Drops deleted keys and sorts the winners by key. Ends the accumulation: the key index is
+   * released (so it is not held beside the sorted copy) and {@linkcode Resolver.add} throws after.
    *
    * @returns The resolved rows.
    */
   finish(): Resolved {
+    this.#finished = true;
+    this.#slots.clear();
     const keys = this.#key;
     const order: number[] = [];
     for (let slot = 0; slot < keys.length; slot++) if (!this.#deleted[slot]) order.push(slot);

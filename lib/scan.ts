@@ -8,7 +8,7 @@
 import { openDataFile } from "./data_file.ts";
 import type { Value } from "./data_file.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
-import { Resolver } from "./resolve.ts";
+import { type Resolved, Resolver } from "./resolve.ts";
 import { type ColumnType, EVENT_TIME, KEY } from "./schema.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -102,13 +102,16 @@ export async function scan(table: Table, options: ScanOptions = {}): Promise<Sca
   return { plan, snapshot, columns, batches: _execute(table, snapshot, plan, columns, options) };
 }
 
-async function* _execute(
+/**
+ * Reads the planned row groups through a resolver. The resolver (its key index in particular) is
+ * garbage once this returns, so only the sorted answer stays in memory while batches are written.
+ */
+async function _resolve(
   table: Table,
   snapshot: Snapshot,
   plan: ScanPlan,
-  columns: readonly Omit<BatchColumn, "values">[],
   options: ScanOptions,
-): AsyncGenerator<RowBatch> {
+): Promise<Resolved> {
   const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
   const asOf = plan.asOf ?? undefined;
   const resolver = new Resolver(valueColumns, asOf);
@@ -126,7 +129,17 @@ async function* _execute(
     }
   }
   options.onProgress?.({ filesDone: plan.files.length, files: plan.files.length, rowsRead });
-  const resolved = resolver.finish();
+  return resolver.finish();
+}
+
+async function* _execute(
+  table: Table,
+  snapshot: Snapshot,
+  plan: ScanPlan,
+  columns: readonly Omit<BatchColumn, "values">[],
+  options: ScanOptions,
+): AsyncGenerator<RowBatch> {
+  const resolved = await _resolve(table, snapshot, plan, options);
   const total = Math.min(resolved.rows, options.limit ?? Infinity);
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < total; start += size) {
