@@ -5,7 +5,8 @@
  * @module
  */
 
-import { OUTPUT_FORMATS, type OutputFormat } from "../lib/output/format.ts";
+import { OUTPUT_FORMATS, type OutputFormat, writeRows } from "../lib/output/format.ts";
+import type { BatchColumn, RowBatch } from "../lib/scan.ts";
 import type { Sink } from "../lib/output/sink.ts";
 import type { Context } from "./context.ts";
 import { choiceFlag, UsageError } from "./usage.ts";
@@ -105,6 +106,51 @@ export async function openOutput(
     abandon: async () => {
       await close().catch(() => {});
       await Deno.remove(temp).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Writes rows to `--output` (or stdout) in a format. The first batch is pulled before anything is
+ * written, so an answer that fails while being computed writes nothing; a file is renamed into
+ * place only when complete and removed after a failure.
+ *
+ * @param format The output format.
+ * @param columns The output columns.
+ * @param batches The rows.
+ * @param path The `--output` path, or `undefined` for stdout.
+ * @param context The command context.
+ * @returns The number of rows written.
+ */
+export async function writeOutput(
+  format: OutputFormat,
+  columns: readonly Omit<BatchColumn, "values">[],
+  batches: AsyncIterable<RowBatch>,
+  path: string | undefined,
+  context: Context,
+): Promise<number> {
+  const primed = await _primed(batches);
+  const target = await openOutput(path, context);
+  try {
+    const rows = await writeRows(format, columns, primed, target.sink);
+    await target.commit();
+    return rows;
+  } catch (error) {
+    await target.abandon();
+    throw error;
+  }
+}
+
+async function _primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done) return;
+      yield first.value;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield next.value;
+      }
     },
   };
 }

@@ -5,10 +5,9 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
-import { writeRows } from "../lib/output/format.ts";
 import { scan, type ScanResult } from "../lib/scan.ts";
 import type { Context } from "./context.ts";
-import { chooseFormat, openOutput } from "./output_target.ts";
+import { chooseFormat, writeOutput } from "./output_target.ts";
 import { count, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, listFlag, parseFlags, UsageError } from "./usage.ts";
@@ -56,36 +55,12 @@ export async function run(args: string[], context: Context): Promise<void> {
     }
     throw error;
   }
-  const batches = await _primed(result.batches);
-  const target = await openOutput(values.output, context);
   try {
-    const rows = await writeRows(format, result.columns, batches, target.sink);
-    progress.done();
-    await target.commit();
+    const rows = await writeOutput(format, result.columns, result.batches, values.output, context);
     if (context.verbose) {
       context.message(`${count(rows)} rows from ${result.plan.files.length} files`);
     }
-  } catch (error) {
+  } finally {
     progress.done();
-    await target.abandon();
-    throw error;
   }
-}
-
-/**
- * Pulls the first batch before any output is written: every data file is read and resolved by
- * then, so a bad file fails the command before a single byte reaches stdout.
- */
-async function _primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
-  const iterator = source[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return {
-    async *[Symbol.asyncIterator]() {
-      if (first.done) return;
-      yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        yield next.value;
-      }
-    },
-  };
 }

@@ -5,9 +5,8 @@
  * @module
  */
 
-import { writeRows } from "../lib/output/format.ts";
 import type { Context } from "./context.ts";
-import { chooseFormat, openOutput } from "./output_target.ts";
+import { chooseFormat, writeOutput } from "./output_target.ts";
 import { count } from "./progress.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
@@ -38,16 +37,8 @@ export async function run(args: string[], context: Context): Promise<void> {
   const { query } = await import("../lib/sql/query.ts");
   const result = await query(values.path ?? ".", sql);
   try {
-    const batches = await _primed(result.batches);
-    const target = await openOutput(values.output, context);
-    try {
-      const rows = await writeRows(format, result.columns, batches, target.sink);
-      await target.commit();
-      if (context.verbose) context.message(`${count(rows)} rows`);
-    } catch (error) {
-      await target.abandon();
-      throw error;
-    }
+    const rows = await writeOutput(format, result.columns, result.batches, values.output, context);
+    if (context.verbose) context.message(`${count(rows)} rows`);
   } finally {
     result.close();
   }
@@ -73,19 +64,4 @@ async function _readQuery(file: string | undefined, context: Context): Promise<s
     );
   }
   return text;
-}
-
-/** Pulls the first batch before any output is written, so a failing query writes nothing. */
-async function _primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {
-  const iterator = source[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return {
-    async *[Symbol.asyncIterator]() {
-      if (first.done) return;
-      yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        yield next.value;
-      }
-    },
-  };
 }
