@@ -5,6 +5,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { ParquetFileWriter } from "../lib/parquet_write.ts";
 import type { Value } from "../lib/data_file.ts";
 
@@ -22,33 +23,40 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** Options of {@linkcode runCli}. */
+export interface RunOptions {
+  /** Working folder of the process. */
+  readonly cwd?: string;
+  /** Text sent to standard input (none when omitted). */
+  readonly stdin?: string;
+  /** Whether to grant `--allow-ffi` as `deno task azof` does (default true). */
+  readonly ffi?: boolean;
+}
+
 /**
  * Runs `azof` as a user would: a subprocess with the permissions the README grants.
  *
  * @param args Arguments after `azof`.
- * @param options `cwd` for the process.
+ * @param options Working folder, standard input, FFI permission.
  * @returns What it printed and its exit code.
  */
-export async function runCli(args: string[], options: { cwd?: string } = {}): Promise<CliRun> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-net",
-      "--allow-ffi",
-      _MAIN,
-      ...args,
-    ],
+export async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  const permissions = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
+  if (options.ffi !== false) permissions.push("--allow-ffi");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...permissions, _MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
-    stdin: "null",
+    stdin: options.stdin === undefined ? "null" : "piped",
     env: { NO_COLOR: "1" },
     ...(options.cwd ? { cwd: options.cwd } : {}),
-  });
-  const out = await command.output();
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
   const decoder = new TextDecoder();
   return {
     code: out.code,
@@ -56,6 +64,37 @@ export async function runCli(args: string[], options: { cwd?: string } = {}): Pr
     bytes: out.stdout,
     stderr: decoder.decode(out.stderr),
   };
+}
+
+/**
+ * Asserts a failed run: the exit code, exactly one `error:` line on stderr matching `mention` (so no
+ * stack trace), and nothing on stdout.
+ *
+ * @param run The run.
+ * @param code The expected exit code.
+ * @param mention What the error line must say.
+ */
+export function assertError(run: CliRun, code: number, mention: RegExp): void {
+  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, "", "nothing on stdout");
+  const lines = run.stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `one line on stderr: ${run.stderr}`);
+  assert.match(lines[0]!, /^error: /);
+  assert.match(lines[0]!, mention);
+}
+
+/**
+ * Runs `fn` with a fresh fixture root ({@linkcode makeFixture}) and removes it afterwards.
+ *
+ * @param fn The test body.
+ */
+export async function withFixture(fn: (root: string) => Promise<void>): Promise<void> {
+  const root = await makeFixture();
+  try {
+    await fn(root);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 }
 
 async function _writeFile(

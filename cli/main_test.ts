@@ -1,26 +1,7 @@
 import assert from "node:assert/strict";
 import { tableFromIPC } from "apache-arrow";
 import { parquetReadObjects } from "hyparquet";
-import { FIXTURE_SNAPSHOT, makeFixture, runCli } from "./fixture_test_util.ts";
-
-/** Asserts a failed run: the exit code, one `error:` line naming `mention`, nothing on stdout. */
-function assertError(run: Awaited<ReturnType<typeof runCli>>, code: number, mention: RegExp) {
-  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, "", "nothing on stdout");
-  const lines = run.stderr.trimEnd().split("\n");
-  assert.match(lines[0]!, /^error: /);
-  assert.match(lines[0]!, mention);
-  assert.ok(!run.stderr.includes("    at "), `no stack trace: ${run.stderr}`);
-}
-
-async function withFixture(fn: (root: string) => Promise<void>) {
-  const root = await makeFixture();
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
+import { assertError, FIXTURE_SNAPSHOT, runCli, withFixture } from "./fixture_test_util.ts";
 
 Deno.test("azof scan writes CSV by key with RFC 4180 quoting, exact ints and nulls as empty", async () => {
   await withFixture(async (root) => {

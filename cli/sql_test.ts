@@ -1,58 +1,13 @@
 import assert from "node:assert/strict";
 import { parquetReadObjects } from "hyparquet";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
-import { makeFixture } from "./fixture_test_util.ts";
+import { assertError, runCli as azof, withFixture } from "./fixture_test_util.ts";
 
-const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const README_QUERY = `SELECT key AS symbol, revenue, net_income
   FROM financials AT ('2019-01-17T00:00:00.000Z')
  WHERE industry IN ('Software')
  ORDER BY revenue DESC
  LIMIT 5`;
-
-/** Runs `azof` as `deno task azof` does (with --allow-ffi unless `ffi` is false). */
-async function azof(args: string[], options: { stdin?: string; ffi?: boolean } = {}) {
-  const permissions = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
-  if (options.ffi !== false) permissions.push("--allow-ffi");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...permissions, MAIN, ...args],
-    stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: decoder.decode(out.stdout),
-    bytes: out.stdout,
-    stderr: decoder.decode(out.stderr),
-  };
-}
-
-function assertError(run: Awaited<ReturnType<typeof azof>>, code: number, mention: RegExp) {
-  assert.equal(run.code, code, `exit code (stderr: ${run.stderr})`);
-  assert.equal(run.stdout, "");
-  const lines = run.stderr.trimEnd().split("\n");
-  assert.equal(lines.length, 1, run.stderr);
-  assert.match(lines[0]!, /^error: /);
-  assert.match(lines[0]!, mention);
-}
-
-async function withFixture(fn: (root: string) => Promise<void>) {
-  const root = await makeFixture();
-  try {
-    await fn(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-}
 
 Deno.test({
   name: upstreamTestName("azof sql prints the README query as the golden CSV", "financials"),
