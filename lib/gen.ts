@@ -11,6 +11,7 @@ import { csvRows } from "./input_csv.ts";
 import { ParquetFileWriter } from "./parquet_write.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 import type { Table } from "./table.ts";
+import { Prng } from "./prng.ts";
 
 /**
  * Upstream-compatible `gen`: reads `BASE.csv` from the table folder (no header; `key,event_time`,
@@ -107,7 +108,8 @@ export function* syntheticRows(
   schema: Schema,
   options: SyntheticOptions,
 ): Generator<Record<string, Value>> {
-  const rnd = _random(options.seed ?? 1);
+  const prng = new Prng(options.seed ?? 1);
+  const rnd = () => prng.next();
   const total = options.keys * options.eventsPerKey;
   const span = Math.max(1, options.end - options.start);
   const width = String(Math.max(0, options.keys - 1)).length;
@@ -140,15 +142,4 @@ function _value(type: Schema["columns"][number]["type"], rnd: () => number): Val
     case "DateTime":
       return Date.UTC(2000, 0, 1) + Math.floor(rnd() * 1e12);
   }
-}
-
-function _random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -16,7 +16,7 @@ import { openTable } from "./table.ts";
 import { formatInstant } from "./time.ts";
 import { assertSameRows, scanRows } from "./testing/cells.ts";
 import { DuckOracle, rowsText } from "./testing/duckdb_oracle.ts";
-import { Prng } from "./testing/prng.ts";
+import { Prng } from "./prng.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "./testing/upstream.ts";
 
 const TABLE = "financials";

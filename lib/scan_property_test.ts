@@ -15,7 +15,7 @@ import { formatInstant } from "./time.ts";
 import { assertSameRows, type Cell, scanRows, toCell } from "./testing/cells.ts";
 import { DuckOracle, sqlString } from "./testing/duckdb_oracle.ts";
 import { dataFileBytes, type DataRow } from "./testing/parquet_file.ts";
-import { Prng } from "./testing/prng.ts";
+import { Prng } from "./prng.ts";
 import {
   foldAsOf,
   type RandomSegment,

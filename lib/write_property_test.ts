@@ -12,17 +12,12 @@ import { scanMap } from "./testing/scan_map.ts";
 import { MemoryStore } from "./store/memory.ts";
 import { writeRows } from "./write.ts";
 import { compactByYear } from "./testing/compact.ts";
+import { Prng } from "./prng.ts";
 
-/** A seeded PRNG (mulberry32), so failures reproduce from the printed seed. */
+/** A seeded PRNG as a function, so failures reproduce from the printed seed. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /** One row as the oracle keeps it. */

@@ -1,5 +1,6 @@
 /**
- * A small seeded pseudo-random generator (mulberry32), so that random tests repeat exactly.
+ * A small seeded pseudo-random generator (mulberry32), so that generated data and random tests
+ * repeat exactly.
  *
  * @module
  */
