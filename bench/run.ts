@@ -1,6 +1,6 @@
 /**
  * `deno task bench`: runs the benchmarks of issue 2 and prints a Markdown report for
- * docs/BENCHMARKS.md. Flags: `--only startup,financials,scan5m` (default all), `--runs N` (measured
+ * docs/BENCHMARKS.md. Flags: `--only startup,financials,scan5m,sql` (default all), `--runs N` (measured
  * runs per command after one warm-up; default 5 for start-up, 3 for the scans).
  *
  * @module
@@ -12,19 +12,21 @@ import { rssMethod } from "./measure.ts";
 import { machine, markdown, type Row } from "./report.ts";
 import { bench5m } from "./scan_5m.ts";
 import { benchFinancials } from "./scan_financials.ts";
+import { benchSql } from "./sql.ts";
 import { benchStartup } from "./startup.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: { only: { type: "string" }, runs: { type: "string" } },
 });
-const only = new Set((values.only ?? "startup,financials,scan5m").split(","));
+const only = new Set((values.only ?? "startup,financials,scan5m,sql").split(","));
 const runs = values.runs === undefined ? undefined : Number(values.runs);
 
 const rows: Row[] = [];
 if (only.has("startup")) rows.push(...await benchStartup(runs ?? 5));
 if (only.has("financials")) rows.push(...await benchFinancials(runs ?? 3));
 if (only.has("scan5m")) rows.push(...await bench5m(runs ?? 3));
+if (only.has("sql")) rows.push(...await benchSql(runs ?? 3));
 
 await Deno.mkdir(OUT, { recursive: true });
 await Deno.writeTextFile(`${OUT}results.json`, JSON.stringify(rows, null, 2) + "\n");
