@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly stdin?: string;
   /** Whether to grant `--allow-ffi` as `deno task azof` does (default true). */
   readonly ffi?: boolean;
+  /** Extra environment variables. */
+  readonly env?: Record<string, string>;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     stdout: "piped",
     stderr: "piped",
     stdin: options.stdin === undefined ? "null" : "piped",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...options.env },
     ...(options.cwd ? { cwd: options.cwd } : {}),
   }).spawn();
   if (options.stdin !== undefined) {

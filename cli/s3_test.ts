@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { runCli } from "./fixture_test_util.ts";
+
+const endpoint = Deno.env.get("AZOF_TEST_S3_ENDPOINT");
+const bucket = Deno.env.get("AZOF_TEST_S3_BUCKET") ?? "azof-test";
+const _DATA = new URL("../testdata/", import.meta.url).pathname;
+
+Deno.test({
+  name:
+    `azof create, write, history, scan and inspect work on s3:// and match the same commands locally${
+      endpoint
+        ? ""
+        : " (skipped: AZOF_TEST_S3_ENDPOINT is not set; start a server with .ci/s3rver.sh)"
+    }`,
+  ignore: !endpoint,
+  fn: async () => {
+    const env = {
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_ENDPOINT_URL_S3: endpoint!,
+      AWS_REGION: "us-east-1",
+    };
+    const s3 = `s3://${bucket}/cli-${crypto.randomUUID().slice(0, 8)}`;
+    const local = await Deno.makeTempDir({ prefix: "azof-s3-cli-" });
+    try {
+      const steps: string[][] = [
+        ["create", "-t", "rates", "--schema", "rate:Float,note:String?", "--segment", "P1Y,P3M"],
+        ["write", "-t", "rates", "-i", `${_DATA}rates.csv`],
+        ["write", "-t", "rates", "-i", `${_DATA}rates_fix.ndjson`],
+      ];
+      for (const args of steps) {
+        for (const path of [s3, local]) {
+          const run = await runCli([...args, "-p", path], { env });
+          assert.equal(run.code, 0, run.stderr);
+        }
+      }
+      const reads: string[][] = [
+        ["scan", "-t", "rates", "-f", "csv"],
+        ["scan", "-t", "rates", "--as-of", "2024-03-31", "-f", "csv"],
+        ["scan", "-t", "rates", "--as-of", "2024-03-31", "--version", "2", "-f", "csv"],
+        ["scan", "-t", "rates", "--as-of", "2024-01-19", "-f", "ndjson"],
+      ];
+      for (const args of reads) {
+        const [a, b] = [
+          await runCli([...args, "-p", s3], { env }),
+          await runCli([...args, "-p", local]),
+        ];
+        assert.equal(a.code, 0, a.stderr);
+        assert.equal(a.stdout, b.stdout, args.join(" "));
+      }
+      const history = await runCli(["history", "-t", "rates", "-p", s3, "-f", "json"], { env });
+      assert.deepEqual(JSON.parse(history.stdout).map((s: { operation: string }) => s.operation), [
+        "create",
+        "write",
+        "write",
+      ]);
+      const inspect = await runCli(["inspect", "-t", "rates", "-p", s3, "-f", "json"], { env });
+      assert.equal(JSON.parse(inspect.stdout).totals.rows, 8);
+      const missing = await runCli(["scan", "-t", "nope", "-p", s3], { env });
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /^error: Cannot open table nope: no version\.txt in s3:\/\//);
+      assert.ok(!missing.stderr.includes("S3RVER"), "no credentials in messages");
+    } finally {
+      await Deno.remove(local, { recursive: true });
+    }
+  },
+});
