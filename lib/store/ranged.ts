@@ -1,0 +1,194 @@
+/**
+ * Coalesced ranged reads of one stored object, shaped as hyparquet's `AsyncBuffer`: byte ranges asked
+ * for together are fetched as few requests as possible, bytes already fetched (the footer in
+ * particular) are served from a small cache, and only the missing parts of a range are fetched.
+ *
+ * @module
+ */
+
+import type { Store } from "./store.ts";
+
+/**
+ * Bytes to read from the end of a Parquet file for its footer (pass to hyparquet as
+ * `initialFetchSize`). Footers of tables azof reads are a few KiB; a file no bigger than this is read
+ * whole in one request, and a larger footer costs one more request.
+ */
+export const FOOTER_BYTES: number = 64 * 1024;
+
+/** Options of {@linkcode rangedReader}. */
+export interface RangedReaderOptions {
+  /** Ranges asked for together are merged when at most this many unrequested bytes lie between them; default 64 KiB. */
+  readonly gapBytes?: number;
+  /** Requests are at most this long; longer ranges are split into parts fetched in parallel; default 8 MiB. */
+  readonly partBytes?: number;
+  /** Fetched bytes kept for later reads (oldest dropped first); default 16 MiB. */
+  readonly cacheBytes?: number;
+}
+
+/** An object's bytes, read on demand (hyparquet's `AsyncBuffer`). */
+export interface RangedReader {
+  /** The object's size. */
+  readonly byteLength: number;
+  /** Bytes `[start, end)` (to the end when `end` is omitted) in a fresh buffer. */
+  slice(start: number, end?: number): Promise<ArrayBuffer>;
+}
+
+interface _Block {
+  readonly start: number;
+  readonly end: number;
+  readonly bytes: Promise<Uint8Array>;
+}
+
+interface _Pending {
+  readonly start: number;
+  readonly end: number;
+  readonly resolve: (buffer: ArrayBuffer) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Opens coalesced ranged reads of a stored object of known size. Reads asked for in the same
+ * turn of the event loop (as hyparquet asks for a row group's column chunks) are served together:
+ * their missing parts, merged across small gaps and split into parts of at most `partBytes`, are
+ * fetched in parallel (the store bounds how many requests are in flight).
+ *
+ * @param store The store.
+ * @param key The object's key.
+ * @param size The object's size in bytes.
+ * @param options Gap, part and cache sizes.
+ * @returns The reader.
+ *
+ * @example Two nearby ranges cost one read
+ * ```ts
+ * import { rangedReader } from "./ranged.ts";
+ * import { MemoryStore } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ * const store = new MemoryStore();
+ * await store.put("f", new Uint8Array(1000).map((_, i) => i % 256));
+ * let reads = 0;
+ * const counted = { read: (k: string, s?: number, e?: number) => (reads++, store.read(k, s, e)) };
+ * const reader = rangedReader(counted, "f", 1000);
+ * const [a, b] = await Promise.all([reader.slice(10, 20), reader.slice(30, 40)]);
+ * assert.deepEqual([new Uint8Array(a)[0], new Uint8Array(b)[0], reads], [10, 30, 1]);
+ * ```
+ */
+export function rangedReader(
+  store: Pick<Store, "read">,
+  key: string,
+  size: number,
+  options: RangedReaderOptions = {},
+): RangedReader {
+  return new _RangedReader(store, key, size, options);
+}
+
+class _RangedReader implements RangedReader {
+  readonly byteLength: number;
+  readonly #store: Pick<Store, "read">;
+  readonly #key: string;
+  readonly #gap: number;
+  readonly #part: number;
+  readonly #cacheBytes: number;
+  /** Fetched and in-flight blocks, oldest first; they never overlap. */
+  #blocks: _Block[] = [];
+  #pending: _Pending[] = [];
+
+  constructor(store: Pick<Store, "read">, key: string, size: number, options: RangedReaderOptions) {
+    this.#store = store;
+    this.#key = key;
+    this.byteLength = size;
+    this.#gap = options.gapBytes ?? 64 * 1024;
+    this.#part = options.partBytes ?? 8 * 1024 * 1024;
+    this.#cacheBytes = options.cacheBytes ?? 16 * 1024 * 1024;
+    if (!(this.#part >= 1)) throw new RangeError(`partBytes must be at least 1, got ${this.#part}`);
+  }
+
+  slice(start: number, end: number = this.byteLength): Promise<ArrayBuffer> {
+    const from = Math.max(0, Math.min(start, this.byteLength));
+    const to = Math.max(from, Math.min(end, this.byteLength));
+    if (to === from) return Promise.resolve(new ArrayBuffer(0));
+    return new Promise((resolve, reject) => {
+      if (this.#pending.length === 0) queueMicrotask(() => this.#flush());
+      this.#pending.push({ start: from, end: to, resolve, reject });
+    });
+  }
+
+  /** Fetches what the pending reads miss, in merged parts, then answers each read. */
+  #flush(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    const missing = pending.flatMap((p) => _subtract(p.start, p.end, this.#blocks));
+    for (const [start, end] of _merge(missing, this.#gap, this.#part)) {
+      const bytes = this.#store.read(this.#key, start, end);
+      const block: _Block = { start, end, bytes };
+      // A failed block is forgotten so that a later read fetches it again.
+      bytes.catch(() => this.#blocks = this.#blocks.filter((b) => b !== block));
+      this.#blocks.push(block);
+    }
+    for (const p of pending) this.#assemble(p).then(p.resolve, p.reject);
+    this.#evict();
+  }
+
+  /** Copies `[start, end)` out of the blocks covering it (taken now, before any eviction). */
+  #assemble(p: _Pending): Promise<ArrayBuffer> {
+    const parts = this.#blocks.filter((b) => b.start < p.end && b.end > p.start)
+      .sort((a, b) => a.start - b.start);
+    return Promise.all(parts.map((b) => b.bytes)).then((chunks) => {
+      const out = new Uint8Array(p.end - p.start);
+      chunks.forEach((bytes, i) => {
+        const block = parts[i]!;
+        const from = Math.max(p.start, block.start);
+        const to = Math.min(p.end, block.end);
+        out.set(bytes.subarray(from - block.start, to - block.start), from - p.start);
+      });
+      return out.buffer;
+    });
+  }
+
+  /** Drops the oldest blocks while the cache holds more than its budget (in-flight ones included). */
+  #evict(): void {
+    let total = this.#blocks.reduce((sum, b) => sum + b.end - b.start, 0);
+    while (total > this.#cacheBytes && this.#blocks.length > 1) {
+      const oldest = this.#blocks.shift()!;
+      total -= oldest.end - oldest.start;
+    }
+  }
+}
+
+/** The parts of `[start, end)` no block covers, in order. */
+function _subtract(start: number, end: number, blocks: readonly _Block[]): [number, number][] {
+  const covering = blocks.filter((b) => b.start < end && b.end > start)
+    .sort((a, b) => a.start - b.start);
+  const out: [number, number][] = [];
+  let at = start;
+  for (const b of covering) {
+    if (b.start > at) out.push([at, b.start]);
+    at = Math.max(at, b.end);
+  }
+  if (at < end) out.push([at, end]);
+  return out;
+}
+
+/**
+ * Sorts ranges and merges those that overlap or lie at most `gap` bytes apart while the merged range
+ * stays within `part` bytes; ranges longer than `part` are split into parts of `part` bytes.
+ */
+function _merge(ranges: [number, number][], gap: number, part: number): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [start, end] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && start - last[1] <= gap && Math.max(end, last[1]) - last[0] <= part) {
+      last[1] = Math.max(last[1], end);
+    } else if (last && start < last[1]) {
+      // Overlaps a range that cannot grow: fetch only what lies beyond it.
+      if (end > last[1]) merged.push([last[1], end]);
+    } else {
+      merged.push([start, end]);
+    }
+  }
+  return merged.flatMap(([start, end]) => {
+    const parts: [number, number][] = [];
+    for (let at = start; at < end; at += part) parts.push([at, Math.min(end, at + part)]);
+    return parts;
+  });
+}
