@@ -15,8 +15,18 @@ export interface CommandSpec {
   readonly summary: string;
   /** The full help text: synopsis, flags, examples. */
   readonly help: string;
-  /** Loads the command's module. */
-  readonly load: () => Promise<{ run: CommandRun }>;
+  /** Loads the command's module: its entry point and the flags it accepts. */
+  readonly load: () => Promise<CommandModule>;
+  /** `false` for a command the standalone binary (`deno compile`) leaves out. */
+  readonly inBinary?: boolean;
+}
+
+/** What a command module exports. */
+export interface CommandModule {
+  /** The entry point. */
+  readonly run: CommandRun;
+  /** The flag definitions it passes to `parseFlags` (without the common ones). */
+  readonly OPTIONS: Readonly<Record<string, { readonly type: string; readonly short?: string }>>;
 }
 
 const _COMMON = `
@@ -127,6 +137,7 @@ Examples:
   azof sql -p data --file report.sql -o report.parquet
   echo "SELECT count(*) FROM prices" | azof sql -p testdata -f json`,
     load: () => import("./sql.ts"),
+    inBinary: false,
   },
   {
     name: "create",

@@ -25,6 +25,8 @@ export interface Context {
   readonly quiet: boolean;
   /** `--verbose`: more detail, and stack traces on errors. */
   readonly verbose: boolean;
+  /** Whether this is the standalone binary built by `deno compile` (default false). */
+  readonly standalone?: boolean;
   /** Reads an environment variable. */
   readonly env: (name: string) => string | undefined;
 }

@@ -11,6 +11,13 @@ import type { Context } from "./context.ts";
 import { TABLE_OPTIONS } from "./table_flags.ts";
 import { listFlag, parseFlags, required, UsageError } from "./usage.ts";
 
+/** The flags `azof create` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  schema: { type: "string", short: "s" },
+  segment: { type: "string" },
+} as const;
+
 /**
  * Runs `azof create`.
  *
@@ -18,11 +25,7 @@ import { listFlag, parseFlags, required, UsageError } from "./usage.ts";
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values } = parseFlags("create", args, {
-    ...TABLE_OPTIONS,
-    schema: { type: "string", short: "s" },
-    segment: { type: "string" },
-  });
+  const { values } = parseFlags("create", args, OPTIONS);
   const name = required(values.table, "--table NAME", "create");
   const schemaText = required(values.schema, "--schema 'name:Type,...'", "create");
   let table;

@@ -12,6 +12,20 @@ import { count } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
 
+/** The flags `azof gen` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  file: { type: "string" },
+  keys: { type: "string" },
+  events: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  late: { type: "string" },
+  deleted: { type: "string" },
+  seed: { type: "string" },
+  commits: { type: "string" },
+} as const;
+
 /**
  * Runs `azof gen`.
  *
@@ -19,18 +33,7 @@ import { instantFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values } = parseFlags("gen", args, {
-    ...TABLE_OPTIONS,
-    file: { type: "string" },
-    keys: { type: "string" },
-    events: { type: "string" },
-    from: { type: "string" },
-    to: { type: "string" },
-    late: { type: "string" },
-    deleted: { type: "string" },
-    seed: { type: "string" },
-    commits: { type: "string" },
-  });
+  const { values } = parseFlags("gen", args, OPTIONS);
   const table = await tableFromFlags(values, "gen");
   if (values.file !== undefined) {
     const rows = await genUpstream(table, values.file);

@@ -11,6 +11,12 @@ import { choiceFlag, parseFlags } from "./usage.ts";
 
 const _encoder = new TextEncoder();
 
+/** The flags `azof history` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  format: { type: "string", short: "f" },
+} as const;
+
 /**
  * Runs `azof history`.
  *
@@ -18,10 +24,7 @@ const _encoder = new TextEncoder();
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values } = parseFlags("history", args, {
-    ...TABLE_OPTIONS,
-    format: { type: "string", short: "f" },
-  });
+  const { values } = parseFlags("history", args, OPTIONS);
   const table = await tableFromFlags(values, "history");
   const format = choiceFlag(values.format, "--format", ["text", "json"] as const) ?? "text";
   const entries = await tableHistory(table);

@@ -12,6 +12,15 @@ import { byteSize, count } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, instantFlag, integerFlag, parseFlags } from "./usage.ts";
 
+/** The flags `azof inspect` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  "as-of": { type: "string" },
+  current: { type: "boolean" },
+  version: { type: "string" },
+  format: { type: "string", short: "f" },
+} as const;
+
 /**
  * Runs `azof inspect`.
  *
@@ -19,13 +28,7 @@ import { choiceFlag, instantFlag, integerFlag, parseFlags } from "./usage.ts";
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values } = parseFlags("inspect", args, {
-    ...TABLE_OPTIONS,
-    "as-of": { type: "string" },
-    current: { type: "boolean" },
-    version: { type: "string" },
-    format: { type: "string", short: "f" },
-  });
+  const { values } = parseFlags("inspect", args, OPTIONS);
   const table = await tableFromFlags(values, "inspect");
   const asOf = instantFlag(values["as-of"], "--as-of");
   const version = integerFlag(values.version, "--version", 1);

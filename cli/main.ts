@@ -71,6 +71,13 @@ export async function main(args: string[], context: Context): Promise<number> {
       await out(command.help + "\n");
       return 0;
     }
+    if (context.standalone && command.inBinary === false) {
+      throw new AzofError(
+        "Unsupported",
+        `azof ${command.name} is not in the standalone binary (it needs DuckDB, a native library ` +
+          `the binary does not embed): use azof installed with Deno, see "Install" in the README`,
+      );
+    }
     const { run } = await command.load();
     await run(rest, context);
     return 0;
@@ -108,6 +115,7 @@ function _processContext(args: string[]): Context {
     stdin: Deno.stdin.readable,
     quiet: args.includes("--quiet") || args.includes("-q"),
     verbose: args.includes("--verbose") || args.includes("-v"),
+    standalone: Deno.build.standalone,
     env: (name) => Deno.env.get(name),
   };
 }

@@ -12,6 +12,17 @@ import { count, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, listFlag, parseFlags, UsageError } from "./usage.ts";
 
+/** The flags `azof scan` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  "as-of": { type: "string" },
+  version: { type: "string" },
+  columns: { type: "string", short: "c" },
+  limit: { type: "string" },
+  format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
+} as const;
+
 /**
  * Runs `azof scan`.
  *
@@ -19,15 +30,7 @@ import { instantFlag, integerFlag, listFlag, parseFlags, UsageError } from "./us
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values } = parseFlags("scan", args, {
-    ...TABLE_OPTIONS,
-    "as-of": { type: "string" },
-    version: { type: "string" },
-    columns: { type: "string", short: "c" },
-    limit: { type: "string" },
-    format: { type: "string", short: "f" },
-    output: { type: "string", short: "o" },
-  });
+  const { values } = parseFlags("scan", args, OPTIONS);
   const table = await tableFromFlags(values, "scan");
   const asOf = instantFlag(values["as-of"], "--as-of");
   const version = integerFlag(values.version, "--version", 1);

@@ -10,6 +10,14 @@ import { chooseFormat, writeOutput } from "./output_target.ts";
 import { count } from "./progress.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
+/** The flags `azof sql` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  path: { type: "string", short: "p" },
+  file: { type: "string" },
+  format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
+} as const;
+
 /**
  * Runs `azof sql`.
  *
@@ -17,12 +25,7 @@ import { parseFlags, UsageError } from "./usage.ts";
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values, positionals } = parseFlags("sql", args, {
-    path: { type: "string", short: "p" },
-    file: { type: "string" },
-    format: { type: "string", short: "f" },
-    output: { type: "string", short: "o" },
-  }, true);
+  const { values, positionals } = parseFlags("sql", args, OPTIONS, true);
   if (positionals.length > 1) {
     throw new UsageError(
       `azof sql takes one query argument, found ${positionals.length} (quote the query)`,

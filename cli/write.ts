@@ -13,6 +13,13 @@ import { count, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, parseFlags, required } from "./usage.ts";
 
+/** The flags `azof write` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  input: { type: "string", short: "i" },
+  "input-format": { type: "string" },
+} as const;
+
 /**
  * Runs `azof write`.
  *
@@ -20,11 +27,7 @@ import { choiceFlag, parseFlags, required } from "./usage.ts";
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
-  const { values } = parseFlags("write", args, {
-    ...TABLE_OPTIONS,
-    input: { type: "string", short: "i" },
-    "input-format": { type: "string" },
-  });
+  const { values } = parseFlags("write", args, OPTIONS);
   const table = await tableFromFlags(values, "write");
   const input = required(values.input, "--input FILE (or - for stdin)", "write");
   const format = choiceFlag(values["input-format"], "--input-format", ["csv", "ndjson"] as const) ??
