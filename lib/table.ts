@@ -137,9 +137,12 @@ class _Table implements Table {
     }
     const key = this.key(`s${n}.json`);
     if (!(await this.store.exists(key))) {
+      const expired = version !== undefined && n < await this.currentVersion();
       throw new AzofError(
         version === undefined ? "SnapshotInvalid" : "InputInvalid",
-        `Cannot read snapshot s${n}.json: it is not in ${this.location}`,
+        `Cannot read snapshot s${n}.json: it is not in ${this.location}${
+          expired ? " (azof vacuum removes snapshots older than its retention)" : ""
+        }`,
       );
     }
     return parseSnapshot(_decoder.decode(await this.store.read(key)), n);
