@@ -176,8 +176,9 @@ function _settle(rule: VacuumRule): _Settled {
   if (rule.retain !== undefined && rule.keep !== undefined) {
     throw new RangeError("Cannot vacuum: give either a retention or a number of snapshots to keep");
   }
-  for (const [name, value] of Object.entries(rule)) {
-    if (value !== undefined && name !== "now" && !(value >= 0)) {
+  for (const name of ["retain", "keep", "grace"] as const) {
+    const value = rule[name];
+    if (value !== undefined && !(value >= 0)) {
       throw new RangeError(`Cannot vacuum: "${name}" must be 0 or more, found ${value}`);
     }
   }
