@@ -208,6 +208,39 @@ Examples:
     load: () => import("./history.ts"),
   },
   {
+    name: "vacuum",
+    summary: "Remove expired snapshots and data files no kept snapshot uses",
+    help:
+      `Usage: azof vacuum --table NAME [--path ROOT] [--retain DURATION | --keep N] [--grace DURATION]
+                   [--dry-run] [--format text|json]
+
+Removes snapshots older than the retention (never the newest), then the data files (*.parquet)
+that no kept snapshot names, and stray temporary files (*.tmp). A snapshot's age is the time
+the next snapshot replaced it (its committed_at); snapshots whose replacement time is not
+recorded (tables written by other tools) are kept unless --keep is given. Files younger than the
+grace period, and snapshots replaced within it, are never removed, so readers and writers in
+flight keep their files. Other files and sub-folders holding tables are left alone. Reading a
+removed snapshot with --version N fails with an error saying so.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+  -t, --table NAME       Table folder name under ROOT
+      --retain DURATION  Keep snapshots current within DURATION (default 7d)
+      --keep N           Keep the newest N snapshots instead, whatever their age
+      --grace DURATION   Never remove anything younger than DURATION (default 1h)
+      --dry-run          Only list what would be removed, with sizes
+  -f, --format FORMAT    text (default) or json
+${_COMMON}
+
+DURATION is 7d, 12h, 30m, 45s, 2w, 0, or ISO 8601 (P7D, PT1H, P1DT12H).
+
+Examples:
+  azof vacuum -p data -t prices --dry-run
+  azof vacuum -p data -t prices --retain 30d
+  azof vacuum -p data -t prices --keep 1 --grace 10m`,
+    load: () => import("./vacuum.ts"),
+  },
+  {
     name: "gen",
     summary: "Generate data: upstream CSV-to-Parquet, or a synthetic history",
     help: `Usage: azof gen --table NAME --file BASE [--path ROOT]
