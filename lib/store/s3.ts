@@ -8,6 +8,7 @@
 import { AwsClient } from "aws4fetch";
 import { AzofError } from "../errors.ts";
 import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.ts";
+import { s3Traffic } from "./stats.ts";
 import type { Store, StoreEntry } from "./store.ts";
 
 /** Options of {@linkcode S3Store}. */
@@ -132,6 +133,7 @@ export class S3Store implements Store {
     if (response.status === 416) return new Uint8Array(0);
     const bytes = new Uint8Array(await response.arrayBuffer());
     this.stats.bytes += bytes.length;
+    s3Traffic.bytes += bytes.length;
     // A server that ignores Range answers 200 with the whole object.
     const out = ranged && response.status === 200 ? bytes.subarray(from, end) : bytes;
     if (end !== undefined && out.length < end - from) {
@@ -227,6 +229,7 @@ export class S3Store implements Store {
     await this.#slots.acquire();
     try {
       this.stats.requests++;
+      s3Traffic.requests++;
       const request = await this.#request(call, url);
       const response = await this.#fetch(request);
       // Read the body inside the slot so that in-flight transfers stay bounded.
