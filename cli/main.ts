@@ -6,6 +6,7 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
+import { s3Traffic } from "../lib/store/stats.ts";
 import { COMMANDS, findCommand } from "./commands.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./usage.ts";
@@ -91,6 +92,10 @@ export async function main(args: string[], context: Context): Promise<number> {
       context.message("(this looks like a bug in azof; run again with --verbose for details)");
     }
     return 1;
+  } finally {
+    if (context.verbose && s3Traffic.requests > 0) {
+      context.message(`s3: ${s3Traffic.requests} requests, ${s3Traffic.bytes} bytes read`);
+    }
   }
 }
 
