@@ -1,0 +1,209 @@
+/**
+ * The object-storage benchmark of issue 5 (`deno task bench --only s3`): `azof scan` of the upstream
+ * `financials` table from a local S3 server (s3rver on loopback) beside the same scan from disk,
+ * whole-process, in alternating runs (each after a warm-up run). Requests and bytes fetched come from `azof --verbose`; the bytes the scan needs are
+ * the column chunks of the row groups it decodes, summed from the Parquet footers.
+ *
+ * The server is the one `AZOF_TEST_S3_ENDPOINT` names, else one this benchmark starts with
+ * `.ci/s3rver.sh` (in bench/out/s3rver) and stops at the end. The table is uploaded once, under
+ * `s3://<bucket>/bench/financials`, and re-uploaded only when its listing differs from the disk.
+ *
+ * @module
+ */
+
+import { parquetMetadata } from "hyparquet";
+import { openDataFile } from "../lib/data_file.ts";
+import { planScan } from "../lib/plan.ts";
+import { DELETED, EVENT_TIME, KEY } from "../lib/schema.ts";
+import { LocalStore } from "../lib/store/local.ts";
+import { S3Store } from "../lib/store/s3.ts";
+import { resolveS3Config } from "../lib/store/s3_config.ts";
+import { openTable } from "../lib/table.ts";
+import { parseInstant } from "../lib/time.ts";
+import { AZOF, exists, OUT, ROOT, sha256File, UPSTREAM } from "./common.ts";
+import { measure, type Measurement, median } from "./measure.ts";
+
+const _TABLE = "financials";
+const _PREFIX = "bench";
+const _CASES: readonly { name: string; asOf?: string }[] = [
+  { name: "as of 2019-01-17", asOf: "2019-01-17" },
+  { name: "current state" },
+];
+/** s3rver's built-in key; it does not check signatures, so no secret is exercised here. */
+const _CREDENTIALS = { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
+
+/** One scan from disk and from S3. */
+export interface S3Row {
+  /** Which scan. */
+  readonly name: string;
+  /** The scan from disk. */
+  readonly disk: Measurement;
+  /** The scan from `s3://`. */
+  readonly s3: Measurement;
+  /** HTTP requests of one S3 scan. */
+  readonly requests: number;
+  /** Response bytes of one S3 scan (snapshot files included). */
+  readonly bytes: number;
+  /** Bytes of the column chunks the scan decodes. */
+  readonly needed: number;
+  /** Whether both scans wrote the same CSV. */
+  readonly same: boolean;
+}
+
+/**
+ * Runs the benchmark and renders its Markdown table.
+ *
+ * @param runs Measured runs per command (after one warm-up).
+ * @returns The Markdown, or a line saying why it was skipped.
+ */
+export async function benchS3(runs: number): Promise<string> {
+  if (!await exists(`${UPSTREAM}/${_TABLE}`)) return `skipped s3: ${UPSTREAM}/${_TABLE} is absent`;
+  const server = await _server();
+  try {
+    const env = { ..._CREDENTIALS, AWS_ENDPOINT_URL_S3: server.endpoint, AWS_REGION: "us-east-1" };
+    for (const [name, value] of Object.entries(env)) Deno.env.set(name, value);
+    const url = `s3://${server.bucket}/${_PREFIX}`;
+    await _upload(new S3Store(url, { config: resolveS3Config(env, () => undefined) }));
+    const rows: S3Row[] = [];
+    for (const c of _CASES) rows.push(await _case(c, url, runs));
+    await Deno.writeTextFile(`${OUT}s3_results.json`, JSON.stringify(rows, null, 2) + "\n");
+    return markdownS3(rows);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function _case(c: (typeof _CASES)[number], url: string, runs: number): Promise<S3Row> {
+  const args = (path: string) => [
+    ...AZOF,
+    "scan",
+    ...["--path", path, "--table", _TABLE, "--format", "csv"],
+    ...(c.asOf ? ["--as-of", c.asOf] : []),
+  ];
+  const [diskCsv, s3Csv] = [`${OUT}s3_disk.csv`, `${OUT}s3_s3.csv`];
+  // Alternating single runs, so that load from other processes falls on both alike.
+  const [disk, s3] = [[] as Measurement[], [] as Measurement[]];
+  for (let i = 0; i < runs; i++) {
+    disk.push(await measure(args(UPSTREAM), { runs: 1, warmupStdout: diskCsv }));
+    s3.push(await measure(args(url), { runs: 1, warmupStdout: s3Csv }));
+  }
+  const verbose = await new Deno.Command(args(url)[0]!, {
+    args: [...args(url).slice(1), "--verbose"],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(verbose.stderr);
+  const traffic = /^s3: (\d+) requests, (\d+) bytes read$/m.exec(stderr);
+  if (!verbose.success || !traffic) throw new Error(`azof scan --verbose on ${url}: ${stderr}`);
+  return {
+    name: c.name,
+    disk: _combine(disk),
+    s3: _combine(s3),
+    requests: Number(traffic[1]),
+    bytes: Number(traffic[2]),
+    needed: await neededBytes(UPSTREAM, _TABLE, c.asOf ? parseInstant(c.asOf) : undefined),
+    same: await sha256File(diskCsv) === await sha256File(s3Csv),
+  };
+}
+
+function _combine(runs: readonly Measurement[]): Measurement {
+  const runsMs = runs.flatMap((r) => r.runsMs);
+  const runsMiB = runs.flatMap((r) => r.runsMiB);
+  return { wallMs: median(runsMs), rssMiB: median(runsMiB), runsMs, runsMiB };
+}
+
+/**
+ * The bytes of the column chunks a scan decodes: in each planned file, the chunks of `key`,
+ * `event_time`, `_deleted` and the planned columns of every row group the scan does not skip (it skips
+ * a row group whose smallest `event_time` lies after the instant).
+ *
+ * @param root The tables' folder.
+ * @param name The table.
+ * @param asOf The instant (ms), or `undefined` for the current state.
+ * @returns The byte count.
+ */
+export async function neededBytes(
+  root: string,
+  name: string,
+  asOf: number | undefined,
+): Promise<number> {
+  const table = openTable(root, name);
+  const snapshot = await table.snapshot();
+  const plan = planScan(snapshot, { asOf });
+  const columns = new Set([KEY, EVENT_TIME, DELETED, ...plan.columns]);
+  let total = 0;
+  for (const { file } of plan.files) {
+    const opened = await openDataFile(table, file, snapshot.schema);
+    const bytes = await Deno.readFile(`${root}/${table.key(file)}`);
+    const metadata = parquetMetadata(bytes.buffer);
+    metadata.row_groups.forEach((group, g) => {
+      const min = opened.rowGroups[g]?.minEventTime;
+      if (asOf !== undefined && min !== undefined && min > asOf) return;
+      for (const chunk of group.columns) {
+        const meta = chunk.meta_data!;
+        if (columns.has(meta.path_in_schema[0]!)) total += Number(meta.total_compressed_size);
+      }
+    });
+  }
+  return total;
+}
+
+/**
+ * Renders the rows with pass/fail against issue 5's targets (time ≤ 1.5x disk, bytes ≤ 1.2x needed).
+ *
+ * @param rows The results.
+ * @returns A Markdown table.
+ */
+export function markdownS3(rows: readonly S3Row[]): string {
+  const lines = [
+    "| financials scan to CSV | disk time | S3 time | time ratio | requests | bytes fetched | column chunks needed | bytes ratio | same CSV | targets (≤ 1.5x time, ≤ 1.2x bytes) |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|:-:|:-:|",
+  ];
+  for (const r of rows) {
+    const time = r.s3.wallMs / r.disk.wallMs;
+    const bytes = r.bytes / r.needed;
+    const pass = time <= 1.5 && bytes <= 1.2 && r.same;
+    lines.push(
+      `| ${r.name} | ${Math.round(r.disk.wallMs)} ms | ${Math.round(r.s3.wallMs)} ms | ${
+        time.toFixed(2)
+      }x | ${r.requests} | ${r.bytes.toLocaleString("en")} | ${r.needed.toLocaleString("en")} | ${
+        bytes.toFixed(2)
+      }x | ${r.same ? "yes" : "no"} | ${pass ? "pass" : "**fail**"} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Makes `s3://<prefix>/financials` hold the same objects as the disk copy (by key and size). */
+async function _upload(s3: S3Store): Promise<void> {
+  const local = new LocalStore(UPSTREAM);
+  const remote = new Map((await s3.list(`${_TABLE}/`)).map((e) => [e.key, e.size]));
+  for (const entry of await local.list(`${_TABLE}/`)) {
+    if (remote.get(entry.key) !== entry.size) await s3.put(entry.key, await local.read(entry.key));
+  }
+}
+
+interface _Server {
+  readonly endpoint: string;
+  readonly bucket: string;
+  stop(): Promise<void>;
+}
+
+/** The server `AZOF_TEST_S3_ENDPOINT` names, or one started (and later stopped) here. */
+async function _server(): Promise<_Server> {
+  const endpoint = Deno.env.get("AZOF_TEST_S3_ENDPOINT");
+  const bucket = Deno.env.get("AZOF_TEST_S3_BUCKET") ?? "azof-test";
+  if (endpoint) return { endpoint, bucket, stop: () => Promise.resolve() };
+  const env = { AZOF_S3RVER_DIR: `${OUT}s3rver`, AZOF_TEST_S3_BUCKET: bucket };
+  const script = `${ROOT}.ci/s3rver.sh`;
+  const started = await new Deno.Command(script, { args: ["start"], env, stderr: "inherit" })
+    .output();
+  if (!started.success) throw new Error(`${script} start failed`);
+  const out = new TextDecoder().decode(started.stdout);
+  const url = /AZOF_TEST_S3_ENDPOINT=(\S+)/.exec(out)?.[1];
+  if (!url) throw new Error(`${script} start printed no endpoint: ${out}`);
+  const stop = async () => {
+    await new Deno.Command(script, { args: ["stop"], env, stderr: "inherit" }).output();
+  };
+  return { endpoint: url, bucket, stop };
+}
