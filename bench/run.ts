@@ -2,6 +2,7 @@
  * `deno task bench`: runs the benchmarks of issue 2 and prints a Markdown report for
  * docs/BENCHMARKS.md. Flags: `--only startup,financials,scan5m,sql` (default all), `--runs N` (measured
  * runs per command after one warm-up; default 5 for start-up, 3 for the scans).
+ * `--only s3` runs the object-storage benchmark of issue 5 (bench/s3.ts; not in the default set).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { machine, markdown, type Row } from "./report.ts";
 import { bench5m } from "./scan_5m.ts";
 import { benchFinancials } from "./scan_financials.ts";
 import { benchSql } from "./sql.ts";
+import { benchS3 } from "./s3.ts";
 import { benchStartup } from "./startup.ts";
 
 const { values } = parseArgs({
@@ -27,9 +29,11 @@ if (only.has("startup")) rows.push(...await benchStartup(runs ?? 5));
 if (only.has("financials")) rows.push(...await benchFinancials(runs ?? 3));
 if (only.has("scan5m")) rows.push(...await bench5m(runs ?? 3));
 if (only.has("sql")) rows.push(...await benchSql(runs ?? 3));
+const s3Report = only.has("s3") ? await benchS3(runs ?? 5) : undefined;
 
 await Deno.mkdir(OUT, { recursive: true });
 await Deno.writeTextFile(`${OUT}results.json`, JSON.stringify(rows, null, 2) + "\n");
 console.log(await machine());
 console.log(`- Peak RSS: ${rssMethod()}; times are medians of the measured runs\n`);
 console.log(markdown(rows));
+if (s3Report) console.log(`\n${s3Report}`);
