@@ -1,13 +1,17 @@
 /**
- * `azof inspect`: the segment layout of a table, for people (an indented tree) or scripts (JSON).
+ * `azof inspect`: the segment layout of a table, for people (an indented tree with layout statistics,
+ * or an SVG picture) or scripts (JSON).
  *
  * @module
  */
 
 import { inspectTable, type SegmentReport, type TableReport } from "../lib/inspect.ts";
+import type { LayoutStats } from "../lib/inspect_stats.ts";
+import { renderSvg } from "../lib/inspect_svg.ts";
 import { TextBuffer } from "../lib/output/sink.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
+import { openOutput } from "./output_target.ts";
 import { byteSize, count } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, instantFlag, integerFlag, parseFlags } from "./usage.ts";
@@ -19,7 +23,10 @@ export const OPTIONS = {
   current: { type: "boolean" },
   version: { type: "string" },
   format: { type: "string", short: "f" },
+  output: { type: "string", short: "o" },
 } as const;
+
+const _FORMATS = ["text", "json", "svg"] as const;
 
 /**
  * Runs `azof inspect`.
@@ -32,14 +39,28 @@ export async function run(args: string[], context: Context): Promise<void> {
   const table = await tableFromFlags(values, "inspect");
   const asOf = instantFlag(values["as-of"], "--as-of");
   const version = integerFlag(values.version, "--version", 1);
-  const format = choiceFlag(values.format, "--format", ["text", "json"] as const) ?? "text";
+  const output = values.output;
+  const byExtension = _FORMATS.find((f) => f !== "text" && output?.toLowerCase().endsWith(`.${f}`));
+  const format = choiceFlag(values.format, "--format", _FORMATS) ?? byExtension ?? "text";
   const report = await inspectTable(table, {
     version,
     plan: asOf ?? (values.current ? "current" : undefined),
   });
-  const out = new TextBuffer(context.stdout);
-  out.append(format === "json" ? _json(report) : renderText(report));
-  await out.flush();
+  const text = format === "json"
+    ? _json(report)
+    : format === "svg"
+    ? renderSvg(report)
+    : renderText(report);
+  const target = await openOutput(output, context);
+  try {
+    const out = new TextBuffer(target.sink);
+    out.append(text);
+    await out.flush();
+    await target.commit();
+  } catch (error) {
+    await target.abandon();
+    throw error;
+  }
 }
 
 function _json(report: TableReport): string {
@@ -64,12 +85,29 @@ function _json(report: TableReport): string {
       latestSnapshot: report.latestSnapshot,
       schema: report.schema,
       totals: report.totals,
+      stats: _statsJson(report.stats),
       segments: report.segments.map(segment),
       ...(plan ? { plan } : {}),
     },
     null,
     2,
   ) + "\n";
+}
+
+function _statsJson(stats: LayoutStats): unknown {
+  const r = stats.reads;
+  return {
+    levels: stats.levels,
+    deltasPerSegment: stats.deltasPerSegment,
+    reads: {
+      span: r.span && { start: formatInstant(r.span.start), end: formatInstant(r.span.end) },
+      worst: r.worst && { files: r.worst.files, at: formatInstant(r.worst.at) },
+      typical: r.typical,
+      mean: r.mean,
+      current: r.current,
+      pieces: r.pieces.length,
+    },
+  };
 }
 
 /**
@@ -92,6 +130,7 @@ export function renderText(report: TableReport): string {
   );
   const t = report.totals;
   lines.push(`files: ${count(t.files)} · rows: ${count(t.rows)} · size: ${byteSize(t.bytes)}`);
+  _statsLines(report.stats, lines);
   lines.push("segments:");
   if (report.segments.length === 0) lines.push("  (none)");
   for (const s of report.segments) _segmentLines(s, "  ", lines);
@@ -106,6 +145,38 @@ export function renderText(report: TableReport): string {
     plan.files.forEach((f, i) => lines.push(`  ${i + 1}. ${f.file} (${f.reason})`));
   }
   return lines.join("\n") + "\n";
+}
+
+function _statsLines(stats: LayoutStats, lines: string[]): void {
+  const r = stats.reads;
+  if (r.span === null || r.worst === null) return;
+  lines.push(
+    `files an as-of read opens, ${formatInstant(r.span.start)} .. ${
+      formatInstant(r.span.end - 1)
+    }: worst ${r.worst.files} (first at ${
+      formatInstant(r.worst.at)
+    }), typical (median) ${r.typical}, mean ${r.mean.toFixed(2)}; current read ${r.current}`,
+  );
+  const d = stats.deltasPerSegment;
+  lines.push(`deltas per segment: max ${d.max}, mean ${d.mean.toFixed(2)}`);
+  lines.push(
+    "level  segments  open  bases  base size  deltas  delta size  deltas/segment max   mean",
+  );
+  for (const l of stats.levels) {
+    lines.push(
+      [
+        String(l.level).padEnd(5),
+        count(l.segments).padStart(8),
+        count(l.open).padStart(4),
+        count(l.bases.files).padStart(5),
+        byteSize(l.bases.bytes).padStart(9),
+        count(l.deltas.files).padStart(6),
+        byteSize(l.deltas.bytes).padStart(10),
+        String(l.deltasPerSegment.max).padStart(18),
+        l.deltasPerSegment.mean.toFixed(2).padStart(5),
+      ].join("  "),
+    );
+  }
 }
 
 function _segmentLines(s: SegmentReport, indent: string, lines: string[]): void {

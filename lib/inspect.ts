@@ -6,6 +6,7 @@
  */
 
 import { openDataFile } from "./data_file.ts";
+import { type LayoutStats, layoutStats } from "./inspect_stats.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import type { Column } from "./schema.ts";
 import type { Segment, Snapshot } from "./snapshot.ts";
@@ -63,6 +64,8 @@ export interface TableReport {
   readonly segments: readonly SegmentReport[];
   /** Totals over every data file the snapshot references. */
   readonly totals: { readonly files: number; readonly rows: number; readonly bytes: number };
+  /** Files and bytes per level, deltas per segment, and files opened by as-of reads over time. */
+  readonly stats: LayoutStats;
   /** The plan of an as-of read, when an instant (or `current`) was asked for. */
   readonly plan?: ScanPlan;
 }
@@ -76,7 +79,9 @@ export interface InspectOptions {
 }
 
 /**
- * Describes a table: schema, segment tree with file sizes and row counts, and optionally a plan.
+ * Describes a table: schema, segment tree with file sizes and row counts, layout statistics (files
+ * and bytes per level, deltas per segment, files an as-of read opens: worst and typical over the
+ * table's time span), and optionally a plan.
  *
  * @param table The table.
  * @param options Snapshot and plan instant.
@@ -115,6 +120,7 @@ export async function inspectTable(
     schema: snapshot.schema.columns,
     segments,
     totals: { files: files.size, rows, bytes },
+    stats: layoutStats(snapshot, files),
     ...(plan ? { plan } : {}),
   };
 }
