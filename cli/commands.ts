@@ -76,12 +76,15 @@ Examples:
   {
     name: "inspect",
     summary: "Show a table's schema, segments and files",
-    help:
-      `Usage: azof inspect --table NAME [--path ROOT] [--as-of TIME | --current] [--format text|json]
+    help: `Usage: azof inspect --table NAME [--path ROOT] [--as-of TIME | --current]
+                    [--format text|json|svg] [--output FILE]
 
 Shows the snapshot number, schema and segment tree: each segment's time range, base and delta
-files with row counts and sizes read from the Parquet footers. With --as-of (or --current),
-also lists the files that read would open, in read order, and why each is read.
+files with row counts and sizes read from the Parquet footers; files and bytes per level of the
+tree, deltas per segment, and how many files an as-of read opens (worst and typical over the
+table's time span, and for a current read). With --as-of (or --current), also lists the files
+that read would open, in read order, and why each is read. --format svg draws the segments on
+a time axis, one band per level, with their base and delta files (a self-contained SVG).
 
 Flags:
   -p, --path ROOT        Folder holding the tables (default: current folder)
@@ -89,14 +92,17 @@ Flags:
       --as-of TIME       Also show the plan of a read as of TIME
       --current          Also show the plan of a read of the current state
       --version N        Describe snapshot N instead of the newest
-  -f, --format FORMAT    text (an indented tree, default) or json (for scripts)
+  -f, --format FORMAT    text (an indented tree, default), json (for scripts) or svg (a picture).
+                         Default: from --output's extension (.json, .svg), else text
+  -o, --output FILE      Write to FILE instead of stdout
 ${_COMMON}
 
 ${_TIME}
 
 Examples:
   azof inspect --path testdata --table prices
-  azof inspect -p testdata -t prices --as-of 2023-05-17 --format json`,
+  azof inspect -p testdata -t prices --as-of 2023-05-17 --format json
+  azof inspect -p testdata -t prices --output prices.svg`,
     load: () => import("./inspect.ts"),
   },
   {
