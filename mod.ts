@@ -39,6 +39,27 @@ export type {
   SegmentReport,
   TableReport,
 } from "./lib/inspect.ts";
+export { layoutStats, readStats } from "./lib/inspect_stats.ts";
+export type {
+  DeltaSpread,
+  FileTotals,
+  LayoutStats,
+  LevelStats,
+  ReadPiece,
+  ReadStats,
+} from "./lib/inspect_stats.ts";
+export { renderSvg } from "./lib/inspect_svg.ts";
+export type { SvgOptions } from "./lib/inspect_svg.ts";
+export { executeVacuum, readVacuumInput, vacuumTable } from "./lib/vacuum.ts";
+export type { VacuumOptions, VacuumResult } from "./lib/vacuum.ts";
+export { DEFAULT_GRACE_MS, DEFAULT_RETAIN_MS, planVacuum } from "./lib/vacuum_plan.ts";
+export type {
+  SnapshotDecision,
+  VacuumInput,
+  VacuumPlan,
+  VacuumRemoval,
+  VacuumRule,
+} from "./lib/vacuum_plan.ts";
 export { LocalStore } from "./lib/store/local.ts";
 export { MemoryStore } from "./lib/store/memory.ts";
 export type { Store, StoreEntry } from "./lib/store/store.ts";
