@@ -65,3 +65,68 @@ Deno.test({
     }
   },
 });
+
+const _SECRET = "azofSECRET/k9+Zq7wXyEXAMPLEsecretKEY";
+const _TOKEN = "azofTOKEN/Fwo+GZXIvEXAMPLEsessionTOKEN";
+
+function _assertNoCredentials(run: { stdout: string; stderr: string }, what: string): void {
+  for (const secret of [_SECRET, _TOKEN]) {
+    for (const form of [secret, encodeURIComponent(secret), secret.slice(0, 12)]) {
+      assert.ok(!run.stderr.includes(form), `${what}: stderr contains a credential: ${run.stderr}`);
+      assert.ok(!run.stdout.includes(form), `${what}: stdout contains a credential`);
+    }
+  }
+}
+
+Deno.test("azof --verbose never prints the secret key or session token when S3 requests fail on the network", async () => {
+  const env = {
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: _SECRET,
+    AWS_SESSION_TOKEN: _TOKEN,
+    AWS_ENDPOINT_URL_S3: "http://127.0.0.1:1",
+    AWS_REGION: "us-east-1",
+  };
+  const runs: string[][] = [
+    ["scan", "-t", "rates", "-p", "s3://lake/x", "--verbose"],
+    ["create", "-t", "rates", "--schema", "rate:Float", "-p", "s3://lake/x", "--verbose"],
+  ];
+  for (const args of runs) {
+    const run = await runCli(args, { env });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^error: Cannot \w+ s3:\/\/lake\/x\/rates\/\S+: network error/m);
+    _assertNoCredentials(run, args.join(" "));
+  }
+});
+
+Deno.test({
+  name:
+    `azof --verbose never prints the secret key when s3rver refuses the key or lacks the bucket${
+      endpoint ? "" : " (skipped: AZOF_TEST_S3_ENDPOINT is not set)"
+    }`,
+  ignore: !endpoint,
+  fn: async () => {
+    const base = { AWS_ENDPOINT_URL_S3: endpoint!, AWS_REGION: "us-east-1" };
+    const badKey = { ...base, AWS_ACCESS_KEY_ID: "NOSUCHKEY", AWS_SECRET_ACCESS_KEY: _SECRET };
+    const goodKey = { ...base, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: _SECRET };
+    const cases: [Record<string, string>, string[], RegExp][] = [
+      [badKey, ["scan", "-t", "rates", "-p", `s3://${bucket}/x`], /access denied \(403/],
+      [
+        badKey,
+        ["write", "-t", "rates", "-p", `s3://${bucket}/x`, "-i", `${_DATA}rates.csv`],
+        /403/,
+      ],
+      [goodKey, ["scan", "-t", "rates", "-p", "s3://azof-no-such-bucket/x"], /azof-no-such-bucket/],
+      [
+        goodKey,
+        ["create", "-t", "r", "--schema", "v:Int", "-p", "s3://azof-no-such-bucket"],
+        /404/,
+      ],
+    ];
+    for (const [env, args, reason] of cases) {
+      const run = await runCli([...args, "--verbose"], { env });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr.split("\n")[0]!, reason);
+      _assertNoCredentials(run, args.join(" "));
+    }
+  },
+});
