@@ -7,7 +7,7 @@ const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
 Deno.test({
   name:
-    `azof create, write, history, scan and inspect work on s3:// and match the same commands locally${
+    `azof create, write, history, scan, inspect and vacuum work on s3:// and match the same commands locally${
       endpoint
         ? ""
         : " (skipped: AZOF_TEST_S3_ENDPOINT is not set; start a server with .ci/s3rver.sh)"
@@ -56,6 +56,30 @@ Deno.test({
       ]);
       const inspect = await runCli(["inspect", "-t", "rates", "-p", s3, "-f", "json"], { env });
       assert.equal(JSON.parse(inspect.stdout).totals.rows, 8);
+      const vacuums = [];
+      for (const path of [s3, local]) {
+        const run = await runCli(
+          ["vacuum", "-t", "rates", "-p", path, "--keep", "1", "--grace", "0", "-f", "json"],
+          { env },
+        );
+        assert.equal(run.code, 0, run.stderr);
+        const { remove, referenced } = JSON.parse(run.stdout);
+        vacuums.push({ remove, referenced });
+      }
+      assert.deepEqual(vacuums[0], vacuums[1]);
+      assert.deepEqual(vacuums[0]!.remove.map((r: { file: string }) => r.file), [
+        "s1.json",
+        "s2.json",
+      ]);
+      for (const args of [["-f", "csv"], ["--version", "2"]]) {
+        const [a, b] = [
+          await runCli(["scan", "-t", "rates", ...args, "-p", s3], { env }),
+          await runCli(["scan", "-t", "rates", ...args, "-p", local]),
+        ];
+        assert.equal(a.code, b.code, a.stderr);
+        assert.equal(a.stdout, b.stdout);
+        assert.equal(a.stderr.replace(s3, "ROOT"), b.stderr.replace(local, "ROOT"));
+      }
       const missing = await runCli(["scan", "-t", "nope", "-p", s3], { env });
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /^error: Cannot open table nope: no version\.txt in s3:\/\//);
