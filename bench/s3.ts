@@ -58,6 +58,7 @@ export interface S3Row {
  */
 export async function benchS3(runs: number): Promise<string> {
   if (!await exists(`${UPSTREAM}/${_TABLE}`)) return `skipped s3: ${UPSTREAM}/${_TABLE} is absent`;
+  await Deno.mkdir(OUT, { recursive: true });
   const server = await _server();
   try {
     const env = { ..._CREDENTIALS, AWS_ENDPOINT_URL_S3: server.endpoint, AWS_REGION: "us-east-1" };
