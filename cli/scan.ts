@@ -5,10 +5,10 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
-import { scan, type ScanResult } from "../lib/scan.ts";
+import { type RowBatch, scan, type ScanResult } from "../lib/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
-import { count, startProgress } from "./progress.ts";
+import { count, type Progress, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, listFlag, parseFlags, UsageError } from "./usage.ts";
 
@@ -46,11 +46,11 @@ export async function run(args: string[], context: Context): Promise<void> {
       version,
       limit,
       onProgress: (p) =>
-        progress.update(
-          `reading file ${Math.min(p.filesDone + 1, p.files)}/${p.files}, ${
-            count(p.rowsRead)
-          } rows`,
-        ),
+        progress.update({
+          label: `reading file ${Math.min(p.filesDone + 1, p.files)}/${p.files}`,
+          done: p.rowsRead,
+          fraction: p.files === 0 ? undefined : p.filesDone / p.files,
+        }),
     });
   } catch (error) {
     if (error instanceof AzofError && error.code === "InputInvalid") {
@@ -58,12 +58,33 @@ export async function run(args: string[], context: Context): Promise<void> {
     }
     throw error;
   }
+  let writing = progress;
+  const batches = _reported(result.batches, () => {
+    progress.done();
+    writing = startProgress(context);
+    return writing;
+  });
   try {
-    const rows = await writeOutput(format, result.columns, result.batches, values.output, context);
+    const rows = await writeOutput(format, result.columns, batches, values.output, context);
     if (context.verbose) {
       context.message(`${count(rows)} rows from ${result.plan.files.length} files`);
     }
   } finally {
-    progress.done();
+    writing.done();
+  }
+}
+
+/** Passes batches through, reporting the rows written on a progress line started at the first. */
+async function* _reported(
+  batches: AsyncIterable<RowBatch>,
+  start: () => Progress,
+): AsyncGenerator<RowBatch> {
+  let progress: Progress | undefined;
+  let rows = 0;
+  for await (const batch of batches) {
+    progress ??= start();
+    yield batch;
+    rows += batch.rows;
+    progress.update({ label: "writing", done: rows });
   }
 }
