@@ -1,6 +1,6 @@
 /**
  * Data files: reading a Parquet footer, checking it against the table schema, and decoding one row
- * group's columns into plain columnar arrays (hyparquet underneath).
+ * group's columns into flat typed arrays ({@linkcode ColumnData}; hyparquet or parquet-wasm underneath).
  *
  * @module
  */
@@ -12,6 +12,16 @@ import { AzofError } from "./errors.ts";
 import { type Column, type ColumnType, DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 import type { Table } from "./table.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
+import {
+  allNull,
+  type BoolData,
+  type ColumnData,
+  type ColumnKind,
+  type F64Data,
+  fromValues,
+  kindOf,
+  type Utf8Data,
+} from "./column_data.ts";
 import { FOOTER_BYTES, rangedReader } from "./store/ranged.ts";
 
 /** A decoded value: strings, exact int64 as `bigint`, floats, booleans, DateTime as ms numbers. */
@@ -31,14 +41,14 @@ export interface RowGroupInfo {
 export interface DecodedRowGroup {
   /** Number of rows. */
   readonly rows: number;
-  /** The key of each row. */
-  readonly key: readonly string[];
+  /** The key of each row (never null). */
+  readonly key: Utf8Data;
   /** The event time of each row, ms since the epoch. */
-  readonly eventTime: readonly number[];
-  /** Whether each row deletes its key; `undefined` when the file has no `_deleted` column. */
-  readonly deleted?: readonly (boolean | null)[];
+  readonly eventTime: Float64Array;
+  /** 1 where the row deletes its key; absent when the file has no `_deleted` column. */
+  readonly deleted?: Uint8Array;
   /** Requested schema columns by name; a nullable column the file lacks reads as all null. */
-  readonly columns: ReadonlyMap<string, readonly Value[]>;
+  readonly columns: ReadonlyMap<string, ColumnData>;
 }
 
 /** An opened data file: its footer checked against the schema, ready to decode row groups. */
@@ -167,12 +177,15 @@ export async function openDataFile(
   const decoder = options.decoder ?? "auto";
   const useWasm = decoder === "wasm" || (decoder === "auto" && bytes >= WASM_MIN_BYTES);
   let wasm: Promise<WasmReader> | undefined;
-  const decode = (index: number, names: string[]): Promise<Map<string, Value[]>> => {
+  const decode = (
+    index: number,
+    kinds: Map<string, ColumnKind>,
+  ): Promise<Map<string, ColumnData>> => {
     if (!useWasm) {
-      return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, names);
+      return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, kinds);
     }
     wasm ??= openWasmReader(table.store, key, bytes);
-    return wasm.then((reader) => reader.readRowGroup(index, names));
+    return wasm.then((reader) => reader.readRowGroup(index, kinds));
   };
   return {
     file,
@@ -182,9 +195,13 @@ export async function openDataFile(
     hasDeleted,
     readRowGroup: async (index, columns) => {
       try {
-        const present = columns.filter((c) => elements.has(c));
-        const names = [KEY, EVENT_TIME, ...(hasDeleted ? [DELETED] : []), ...present];
-        const decoded = await decode(index, names);
+        const kinds = new Map<string, ColumnKind>([[KEY, "utf8"], [EVENT_TIME, "f64"]]);
+        if (hasDeleted) kinds.set(DELETED, "bool");
+        for (const name of columns) {
+          const column = schema.columns.find((c) => c.name === name);
+          if (column && elements.has(name)) kinds.set(name, kindOf(column.type));
+        }
+        const decoded = await decode(index, kinds);
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
       } catch (error) {
         return fail(error);
@@ -198,13 +215,13 @@ async function _decodeHyparquet(
   metadata: FileMetaData,
   rowStart: number,
   rows: number,
-  names: readonly string[],
-): Promise<Map<string, Value[]>> {
-  const decoded = new Map<string, Value[]>(names.map((n) => [n, new Array<Value>(rows)]));
+  kinds: ReadonlyMap<string, ColumnKind>,
+): Promise<Map<string, ColumnData>> {
+  const decoded = new Map<string, Value[]>([...kinds.keys()].map((n) => [n, new Array(rows)]));
   await parquetRead({
     file,
     metadata,
-    columns: [...names],
+    columns: [...kinds.keys()],
     rowStart,
     rowEnd: rowStart + rows,
     compressors,
@@ -218,56 +235,38 @@ async function _decodeHyparquet(
       for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
     },
   });
-  return decoded;
+  const out = new Map<string, ColumnData>();
+  for (const [name, kind] of kinds) out.set(name, fromValues(decoded.get(name)!, kind));
+  return out;
 }
 
 function _assemble(
-  decoded: Map<string, Value[]>,
+  decoded: Map<string, ColumnData>,
   rowStart: number,
   rows: number,
   columns: readonly string[],
   schema: Schema,
 ): DecodedRowGroup {
-  const key = decoded.get(KEY)!;
+  const key = decoded.get(KEY) as Utf8Data;
   const eventTime = decoded.get(EVENT_TIME)!;
-  for (let i = 0; i < rows; i++) {
-    if (typeof key[i] !== "string") throw new Error(`row ${rowStart + i} has a null key`);
-    if (typeof eventTime[i] !== "number") {
-      throw new Error(`row ${rowStart + i} has a null event_time`);
-    }
-  }
-  const values = new Map<string, Value[]>();
+  const keyNull = key.nulls?.indexOf(1) ?? -1;
+  if (keyNull >= 0) throw new Error(`row ${rowStart + keyNull} has a null key`);
+  const etNull = eventTime.nulls?.indexOf(1) ?? -1;
+  if (etNull >= 0) throw new Error(`row ${rowStart + etNull} has a null event_time`);
+  const values = new Map<string, ColumnData>();
   for (const name of columns) {
-    const column = schema.columns.find((c) => c.name === name);
-    const data = decoded.get(name);
-    values.set(
-      name,
-      data && column ? _normalize(data, column.type) : new Array<Value>(rows).fill(null),
-    );
+    const type = schema.columns.find((c) => c.name === name)!.type;
+    values.set(name, decoded.get(name) ?? allNull(kindOf(type), rows));
   }
-  const deleted = decoded.get(DELETED) as (boolean | null)[] | undefined;
+  const deleted = decoded.get(DELETED);
   return {
     rows,
-    key: key as string[],
-    eventTime: eventTime as number[],
-    ...(deleted ? { deleted } : {}),
+    key,
+    eventTime: (eventTime as F64Data).values,
+    // Boolean columns hold 0 in null rows, so a null `_deleted` does not delete.
+    ...(deleted ? { deleted: (deleted as BoolData).values } : {}),
     columns: values,
   };
-}
-
-function _normalize(data: Value[], type: ColumnType): Value[] {
-  if (type === "Int") {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (typeof v === "number") data[i] = BigInt(v);
-    }
-  } else if (type === "Float") {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (typeof v === "bigint") data[i] = Number(v);
-    }
-  }
-  return data;
 }
 
 function _topLevel(metadata: FileMetaData): Map<string, SchemaElement> {

@@ -7,52 +7,55 @@
  */
 
 import type { DecodedRowGroup, Value } from "./data_file.ts";
+import type { ColumnKind } from "./column_data.ts";
+import { KeyTable } from "./key_table.ts";
+import { type SlotColumn, slotColumn } from "./slot_columns.ts";
+import { EVENT_TIME, KEY } from "./schema.ts";
 
-/** The winning rows, sorted by key, columnar. */
+/** The winning rows, sorted by key; values are made as JS values a run at a time. */
 export interface Resolved {
   /** Number of live (not deleted) keys. */
   readonly rows: number;
-  /** Keys in ascending code-point order. */
-  readonly key: readonly string[];
-  /** Event time (ms) of each winning row. */
-  readonly eventTime: readonly number[];
-  /** Values of each requested schema column, aligned with `key`. */
-  readonly columns: ReadonlyMap<string, readonly Value[]>;
+  /**
+   * The values of rows `from .. to` (in key order) of an output column: `key` (strings in
+   * ascending code-point order), `event_time` (ms) or a requested schema column.
+   */
+  slice(column: string, from: number, to: number): Value[];
 }
 
 /**
- * Accumulates rows file by file, in read order, keeping one winning row per key.
+ * Accumulates rows file by file, in read order, keeping one winning row per key. Keys are hashed as
+ * UTF-8 bytes and winners' values are copied into typed arrays, so nothing is allocated per row.
  *
  * @example Later events win, ties go to the earlier file
  * ```ts
  * import { Resolver } from "./resolve.ts";
+ * import { fromValues, type Utf8Data } from "./column_data.ts";
  * import assert from "node:assert/strict";
- * const r = new Resolver([]);
- * r.add(0, { rows: 2, key: ["a", "b"], eventTime: [5, 5], columns: new Map() });
- * r.add(1, { rows: 2, key: ["a", "b"], eventTime: [5, 6], columns: new Map() });
- * assert.deepEqual(r.finish().eventTime, [5, 6]);
+ * const key = fromValues(["a", "b"], "utf8") as Utf8Data;
+ * const r = new Resolver(new Map());
+ * r.add(0, { rows: 2, key, eventTime: new Float64Array([5, 5]), columns: new Map() });
+ * r.add(1, { rows: 2, key, eventTime: new Float64Array([5, 6]), columns: new Map() });
+ * assert.deepEqual(r.finish().slice("event_time", 0, 2), [5, 6]);
  * ```
  */
 export class Resolver {
   readonly #asOf: number;
-  readonly #columns: readonly string[];
-  readonly #slots = new Map<string, number>();
-  readonly #key: string[] = [];
+  readonly #columns: ReadonlyMap<string, SlotColumn>;
+  #keys: KeyTable | undefined = new KeyTable();
   #eventTime = new Float64Array(1024);
   #file = new Int32Array(1024);
   #deleted = new Uint8Array(1024);
-  readonly #values: Value[][];
-  #surrogates = false;
-  #finished = false;
+  #winSlots = new Int32Array(0);
+  #winRows = new Int32Array(0);
 
   /**
-   * @param columns The schema columns to keep for each winner.
+   * @param columns The schema columns to keep for each winner, with their layouts.
    * @param asOf The instant; rows with a later `event_time` are ignored. Omit for the current state.
    */
-  constructor(columns: readonly string[], asOf?: number) {
-    this.#columns = columns;
+  constructor(columns: ReadonlyMap<string, ColumnKind>, asOf?: number) {
+    this.#columns = new Map([...columns].map(([name, kind]) => [name, slotColumn(kind)]));
     this.#asOf = asOf ?? Infinity;
-    this.#values = columns.map(() => []);
   }
 
   /**
@@ -62,64 +65,74 @@ export class Resolver {
    * @param group The decoded rows.
    */
   add(file: number, group: DecodedRowGroup): void {
-    if (this.#finished) throw new TypeError("Cannot add rows to a resolver after finish()");
-    const { key, eventTime, deleted } = group;
-    const sources = this.#columns.map((name) => group.columns.get(name)!);
-    const values = this.#values;
-    const slots = this.#slots;
-    const keys = this.#key;
+    const keys = this.#keys;
+    if (!keys) throw new TypeError("Cannot add rows to a resolver after finish()");
+    if (this.#winSlots.length < group.rows) {
+      this.#winSlots = new Int32Array(group.rows);
+      this.#winRows = new Int32Array(group.rows);
+    }
+    const winSlots = this.#winSlots;
+    const winRows = this.#winRows;
+    const { offsets, bytes } = group.key;
+    const { eventTime, deleted } = group;
     const asOf = this.#asOf;
+    let wins = 0;
     for (let i = 0; i < group.rows; i++) {
       const et = eventTime[i]!;
       if (et > asOf) continue;
-      const k = key[i]!;
-      let slot = slots.get(k);
-      if (slot === undefined) {
-        slot = keys.length;
+      const size = keys.size;
+      const slot = keys.intern(bytes, offsets[i]!, offsets[i + 1]!);
+      if (slot === size) {
         if (slot === this.#file.length) this.#grow();
-        slots.set(k, slot);
-        keys.push(k);
-        if (!this.#surrogates && _SURROGATE.test(k)) this.#surrogates = true;
       } else {
         const current = this.#eventTime[slot]!;
         if (et < current || (et === current && this.#file[slot] !== file)) continue;
       }
       this.#eventTime[slot] = et;
       this.#file[slot] = file;
-      this.#deleted[slot] = deleted?.[i] === true ? 1 : 0;
-      for (let c = 0; c < sources.length; c++) values[c]![slot] = sources[c]![i]!;
+      this.#deleted[slot] = deleted ? deleted[i]! : 0;
+      winSlots[wins] = slot;
+      winRows[wins] = i;
+      wins++;
+    }
+    for (const [name, column] of this.#columns) {
+      column.copy(group.columns.get(name)!, winSlots, winRows, wins);
     }
   }
 
   /**
    * Drops deleted keys and sorts the winners by key. Ends the accumulation: the key index is
-   * released (so it is not held beside the sorted copy) and {@linkcode Resolver.add} throws after.
+   * released and {@linkcode Resolver.add} throws after.
    *
    * @returns The resolved rows.
    */
   finish(): Resolved {
-    this.#finished = true;
-    this.#slots.clear();
-    const keys = this.#key;
-    const order: number[] = [];
-    for (let slot = 0; slot < keys.length; slot++) if (!this.#deleted[slot]) order.push(slot);
+    const table = this.#keys;
+    if (!table) throw new TypeError("Cannot finish a resolver twice");
+    this.#keys = undefined;
+    const keys = table.strings();
+    const deleted = this.#deleted;
+    const live: number[] = [];
+    for (let slot = 0; slot < keys.length; slot++) if (!deleted[slot]) live.push(slot);
     // Without surrogates, UTF-16 code unit order is code point order, and `<` is much faster.
-    order.sort(
-      this.#surrogates
+    live.sort(
+      table.hasSupplementary
         ? (a, b) => compareKeys(keys[a]!, keys[b]!)
         : (a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! === keys[b]! ? 0 : 1),
     );
-    const columns = new Map<string, Value[]>();
-    this.#columns.forEach((name, c) => {
-      const source = this.#values[c]!;
-      columns.set(name, order.map((slot) => source[slot]!));
-    });
+    const order = Int32Array.from(live);
     const eventTime = this.#eventTime;
+    const columns = this.#columns;
     return {
       rows: order.length,
-      key: order.map((slot) => keys[slot]!),
-      eventTime: order.map((slot) => eventTime[slot]!),
-      columns,
+      slice(column, from, to) {
+        const out = new Array<Value>(to - from);
+        if (column === KEY) { for (let i = from; i < to; i++) out[i - from] = keys[order[i]!]!; }
+        else if (column === EVENT_TIME) {
+          for (let i = from; i < to; i++) out[i - from] = eventTime[order[i]!]!;
+        } else return columns.get(column)!.values(order, from, to);
+        return out;
+      },
     };
   }
 
@@ -136,8 +149,6 @@ export class Resolver {
     this.#deleted = deleted;
   }
 }
-
-const _SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * Orders keys by Unicode code point (the order of their UTF-8 bytes), which is the order DuckDB and

@@ -6,6 +6,7 @@
  */
 
 import { openDataFile } from "./data_file.ts";
+import { kindOf } from "./column_data.ts";
 import type { Value } from "./data_file.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
@@ -114,7 +115,11 @@ async function _resolve(
 ): Promise<Resolved> {
   const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
   const asOf = plan.asOf ?? undefined;
-  const resolver = new Resolver(valueColumns, asOf);
+  const types = new Map(snapshot.schema.columns.map((c) => [c.name, c.type]));
+  const resolver = new Resolver(
+    new Map(valueColumns.map((name) => [name, kindOf(types.get(name)!)])),
+    asOf,
+  );
   let rowsRead = 0;
   for (const [index, planned] of plan.files.entries()) {
     const file = await openDataFile(table, planned.file, snapshot.schema);
@@ -146,14 +151,7 @@ async function* _execute(
     const end = Math.min(total, start + size);
     yield {
       rows: end - start,
-      columns: columns.map((c) => ({
-        ...c,
-        values: (c.name === KEY
-          ? resolved.key
-          : c.name === EVENT_TIME
-          ? resolved.eventTime
-          : resolved.columns.get(c.name)!).slice(start, end),
-      })),
+      columns: columns.map((c) => ({ ...c, values: resolved.slice(c.name, start, end) })),
     };
   }
 }
