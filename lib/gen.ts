@@ -22,6 +22,17 @@ import { Prng } from "./prng.ts";
  * @param base The file name without extension, such as `delta1`.
  * @returns The number of rows written.
  * @throws {AzofError} `InputInvalid` for a bad CSV line.
+ *
+ * @example Convert a CSV file in a new table's folder to Parquet
+ * ```ts
+ * import { createTable, parseSchemaText } from "./create.ts";
+ * import { genUpstream } from "./gen.ts";
+ * const root = await Deno.makeTempDir();
+ * const table = await createTable(root, "t", parseSchemaText("price:Float"));
+ * await Deno.writeTextFile(`${root}/t/delta1.csv`, "a,2024-01-02T00:00:00Z,1.5\n");
+ * console.log(await genUpstream(table, "delta1")); // 1
+ * await Deno.remove(root, { recursive: true });
+ * ```
  */
 export async function genUpstream(table: Table, base: string): Promise<number> {
   const snapshot = await table.snapshot();

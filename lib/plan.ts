@@ -96,6 +96,15 @@ export function planScan(snapshot: Snapshot, options: PlanOptions = {}): ScanPla
  * @param segment The segment.
  * @param asOf The instant, or `null` for the current state.
  * @returns `true` when the segment's files take part in the read.
+ *
+ * @example Closed and open segments
+ * ```ts
+ * import { isInRange } from "./plan.ts";
+ * const year2023 = { start: Date.UTC(2023, 0, 1), end: Date.UTC(2023, 11, 31, 23, 59, 59, 999) };
+ * console.log(isInRange(year2023, Date.UTC(2023, 5, 30))); // true
+ * console.log(isInRange(year2023, null)); // false: a closed segment is not current
+ * console.log(isInRange({ start: Date.UTC(2024, 0, 1) }, null)); // true: an open segment
+ * ```
  */
 export function isInRange(segment: Pick<Segment, "start" | "end">, asOf: number | null): boolean {
   if (asOf === null) return segment.end === undefined;

@@ -11,7 +11,13 @@ import type { Sink } from "./sink.ts";
 /** The output formats. */
 export type OutputFormat = "table" | "csv" | "ndjson" | "json" | "parquet" | "arrow";
 
-/** Every output format, for flag validation and help. */
+/** Every output format, for flag validation and help. *
+ * @example Validate a --format value
+ * ```ts
+ * import { OUTPUT_FORMATS } from "./format.ts";
+ * console.log(OUTPUT_FORMATS.includes("parquet")); // true
+ * ```
+ */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = [
   "table",
   "csv",
@@ -29,6 +35,17 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = [
  * @param batches The rows.
  * @param sink The destination.
  * @returns The number of rows written.
+ *
+ * @example Write a scan's rows as CSV to standard output
+ * ```ts
+ * import { writeRows } from "./format.ts";
+ * import { scan } from "../scan.ts";
+ * import { openTable } from "../table.ts";
+ * const result = await scan(openTable("testdata", "prices"), { columns: ["key", "price"] });
+ * const sink = { write: async (bytes: Uint8Array) => void await Deno.stdout.write(bytes) };
+ * const rows = await writeRows("csv", result.columns, result.batches, sink);
+ * console.log(rows);
+ * ```
  */
 export async function writeRows(
   format: OutputFormat,

@@ -63,6 +63,22 @@ const _SQL_TYPES: Record<ColumnType, string> = {
  * @param options The instant and snapshot.
  * @returns The SQL and the plan.
  * @throws {AzofError} `TableNotFound`, `SnapshotInvalid`, `InputInvalid` (no such snapshot).
+ *
+ * @example The SQL of a table as of a date
+ * ```ts
+ * import { DuckDBInstance } from "@duckdb/node-api";
+ * import { tableRelation } from "./relation.ts";
+ * const instance = await DuckDBInstance.create(":memory:");
+ * const connection = await instance.connect();
+ * await connection.run("SET TimeZone = 'UTC'");
+ * const relation = await tableRelation(connection, "testdata", "prices", {
+ *   asOf: Date.UTC(2023, 5, 30),
+ * });
+ * const reader = await connection.runAndReadAll(`SELECT count(*) FROM (${relation.sql})`);
+ * console.log(reader.getRows(), relation.plan.files.length);
+ * connection.closeSync();
+ * instance.closeSync();
+ * ```
  */
 export async function tableRelation(
   connection: SqlConnection,
