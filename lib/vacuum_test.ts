@@ -204,3 +204,45 @@ Deno.test("vacuumTable() spares files named by a snapshot committed after the li
   await executeVacuum(table, plan);
   assert.ok(await store.exists("t/data/late.parquet"));
 });
+
+/** A clock store whose deletions fail after the first `budget` of them, as a crash would stop them. */
+class CrashingStore extends ClockStore {
+  budget = Infinity;
+  override async delete(key: string): Promise<void> {
+    if (this.budget-- <= 0) throw new Error("crash");
+    await super.delete(key);
+  }
+}
+
+Deno.test("vacuumTable() interrupted after any number of deletions leaves a valid table", async () => {
+  for (const seed of [3, 11, 25]) {
+    const history = async () => {
+      const store = new CrashingStore();
+      return { store, table: await _history(new Prng(seed), store) };
+    };
+    const rule = (store: ClockStore) => ({ keep: 1, grace: 0, now: store.clock + D });
+    const probe = await history();
+    const total = (await vacuumTable(probe.table, { ...rule(probe.store), dryRun: true })).plan
+      .remove.length;
+    assert.ok(total > 1, `seed ${seed} removes several files`);
+    for (let k = 0; k < total; k++) {
+      const { store, table } = await history();
+      const newest = await table.currentVersion();
+      const before = await _readAll(table, newest, undefined);
+      store.budget = k;
+      await assert.rejects(() => vacuumTable(table, rule(store)), /crash/);
+      const label = `seed ${seed}, crash after ${k} of ${total} deletions`;
+      assert.equal(await table.currentVersion(), newest, label);
+      assert.deepEqual(await _readAll(table, newest, undefined), before, label);
+      for (let v = 1; v <= newest; v++) {
+        if (!(await store.exists(`t/s${v}.json`))) continue;
+        for (const file of snapshotFiles(await table.snapshot(v))) {
+          assert.ok(await store.exists(`t/${file}`), `${label}: s${v} names ${file}`);
+        }
+      }
+      store.budget = Infinity;
+      const again = await vacuumTable(table, rule(store));
+      assert.equal(again.removed.files, total - k, label);
+    }
+  }
+});
