@@ -11,11 +11,6 @@ const _VALUE_KINDS = new Set(["function", "class", "variable", "enum"]);
  * in progress); remove a name once its example lands.
  */
 const _EXAMPLE_PENDING = new Set([
-  "mod.ts DEFAULT_GRACE_MS",
-  "mod.ts DEFAULT_RETAIN_MS",
-  "mod.ts executeVacuum",
-  "mod.ts readStats",
-  "mod.ts readVacuumInput",
   "mod.ts tablePolicy",
   "mod.ts writeValidated",
 ]);

@@ -139,6 +139,24 @@ export function layoutStats(
  *
  * @param snapshot The snapshot.
  * @returns The read statistics.
+ *
+ * @example Files opened over time in a table with a yearly base and a later delta
+ * ```ts
+ * import { parseSnapshot } from "./snapshot.ts";
+ * import { readStats } from "./inspect_stats.ts";
+ * import assert from "node:assert/strict";
+ * const snapshot = parseSnapshot(JSON.stringify({
+ *   schema: { columns: [] },
+ *   segments: [{
+ *     id: "2024", start: "2024-01-01T00:00:00.000Z", end: "2024-12-31T23:59:59.999Z", file: "b.parquet",
+ *     delta: [{ file: "d.parquet", start: "2024-12-01T00:00:00.000Z", end: "2024-12-31T23:59:59.999Z" }],
+ *   }],
+ * }), 1);
+ * const stats = readStats(snapshot);
+ * assert.deepEqual(stats.pieces.map((p) => p.files), [1, 2]); // the base; then delta and base
+ * assert.equal(stats.typical, 1); // most of the year opens one file
+ * assert.equal(stats.current, 0); // the segment is closed
+ * ```
  */
 export function readStats(snapshot: Snapshot): ReadStats {
   const current = planScan(snapshot).files.length;

@@ -72,6 +72,16 @@ export async function vacuumTable(
  * @returns The planning input.
  * @throws {AzofError} `TableNotFound`, or `SnapshotInvalid` when a snapshot cannot be read: vacuum
  *   never guesses which files an unreadable snapshot names.
+ *
+ * @example Read the listing and snapshots of the bundled sample table
+ * ```ts
+ * import { openTable } from "./table.ts";
+ * import { readVacuumInput } from "./vacuum.ts";
+ * import assert from "node:assert/strict";
+ * const input = await readVacuumInput(openTable("testdata", "prices"));
+ * assert.equal(input.newest, 1);
+ * assert.ok(input.files.some((f) => f.key === "s1.json"));
+ * ```
  */
 export async function readVacuumInput(table: Table): Promise<VacuumInput> {
   const prefix = `${table.key("")}/`;
@@ -97,6 +107,21 @@ export async function readVacuumInput(table: Table): Promise<VacuumInput> {
  * @param plan The plan from {@linkcode planVacuum}.
  * @param onProgress Called after each removal with the count done and the total.
  * @returns The files and bytes removed.
+ *
+ * @example Plan, look at the plan, then carry it out
+ * ```ts
+ * import { createTable } from "./create.ts";
+ * import { MemoryStore } from "./store/memory.ts";
+ * import { executeVacuum, readVacuumInput } from "./vacuum.ts";
+ * import { planVacuum } from "./vacuum_plan.ts";
+ * import { writeRows } from "./write.ts";
+ * import assert from "node:assert/strict";
+ * const table = await createTable(new MemoryStore(), "t", { columns: [] });
+ * await writeRows(table, [{ key: "a", event_time: Date.UTC(2024, 0, 1) }]);
+ * const plan = planVacuum(await readVacuumInput(table), { keep: 1, grace: 0, now: Date.now() + 1000 });
+ * assert.deepEqual(plan.remove.map((r) => r.file), ["s1.json"]);
+ * assert.deepEqual(await executeVacuum(table, plan), { files: 1, bytes: plan.remove[0]!.bytes });
+ * ```
  */
 export async function executeVacuum(
   table: Table,

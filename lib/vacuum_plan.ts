@@ -9,9 +9,27 @@ import type { Snapshot } from "./snapshot.ts";
 import type { StoreEntry } from "./store/store.ts";
 import { formatInstant, parseInstant } from "./time.ts";
 
-/** The default retention: snapshots current within the last 7 days are kept. */
+/**
+ * The default retention: snapshots current within the last 7 days are kept.
+ *
+ * @example The retention in days
+ * ```ts
+ * import { DEFAULT_RETAIN_MS } from "./vacuum_plan.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(DEFAULT_RETAIN_MS / 86_400_000, 7);
+ * ```
+ */
 export const DEFAULT_RETAIN_MS: number = 7 * 86_400_000;
-/** The default grace period: files and snapshots younger than 1 hour are never removed. */
+/**
+ * The default grace period: files and snapshots younger than 1 hour are never removed.
+ *
+ * @example The grace period in minutes
+ * ```ts
+ * import { DEFAULT_GRACE_MS } from "./vacuum_plan.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(DEFAULT_GRACE_MS / 60_000, 60);
+ * ```
+ */
 export const DEFAULT_GRACE_MS: number = 3_600_000;
 
 /** Which snapshots vacuum keeps besides the newest; see {@linkcode planVacuum}. */
