@@ -48,8 +48,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     keep,
     grace,
     dryRun,
-    onProgress: (done, total) =>
-      progress.update(`vacuum: removed ${count(done)}/${count(total)} files`),
+    onProgress: (done, total) => progress.update({ label: "removing", done, total, unit: "files" }),
   });
   progress.done();
   const text = format === "json"
