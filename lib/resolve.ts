@@ -96,7 +96,7 @@ export class Resolver {
       wins++;
     }
     for (const [name, column] of this.#columns) {
-      column.copy(group.columns.get(name)!, winSlots, winRows, wins);
+      column.copy(group.columns.get(name)!, winSlots, winRows, wins, keys.size);
     }
   }
 

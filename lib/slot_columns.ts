@@ -22,9 +22,9 @@ import type { Value } from "./data_file.ts";
 export interface SlotColumn {
   /**
    * Copies `rows[k]` of `source` into slot `slots[k]`, for `k < count` in order (a later copy to
-   * the same slot replaces an earlier one).
+   * the same slot replaces an earlier one). Every slot is below `size`.
    */
-  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number): void;
+  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, size: number): void;
   /** The values of slots `order[from .. to)`, as JS values. */
   values(order: Int32Array, from: number, to: number): Value[];
 }
@@ -39,7 +39,7 @@ export interface SlotColumn {
  * import assert from "node:assert/strict";
  * const column = slotColumn("utf8");
  * const source = fromValues(["a", "b", null], "utf8");
- * column.copy(source, new Int32Array([1, 0, 1]), new Int32Array([0, 1, 2]), 3);
+ * column.copy(source, new Int32Array([1, 0, 1]), new Int32Array([0, 1, 2]), 3, 2);
  * assert.deepEqual(column.values(new Int32Array([0, 1]), 0, 2), ["b", null]);
  * ```
  *
@@ -69,18 +69,11 @@ function _fit<T extends Int32Array | Uint8Array | Float64Array>(array: T, need: 
   return grown;
 }
 
-function _maxSlot(slots: Int32Array, count: number): number {
-  let max = -1;
-  for (let k = 0; k < count; k++) if (slots[k]! > max) max = slots[k]!;
-  return max;
-}
-
 class _F64Slots implements SlotColumn {
   #values = new Float64Array(0);
   #nulls = new Uint8Array(0);
 
-  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number): void {
-    const need = _maxSlot(slots, count) + 1;
+  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const values = this.#values = _fit(this.#values, need);
     const nulls = this.#nulls = _fit(this.#nulls, need);
     const src = (source as F64Data).values;
@@ -107,8 +100,7 @@ class _BoolSlots implements SlotColumn {
   #values = new Uint8Array(0);
   #nulls = new Uint8Array(0);
 
-  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number): void {
-    const need = _maxSlot(slots, count) + 1;
+  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const values = this.#values = _fit(this.#values, need);
     const nulls = this.#nulls = _fit(this.#nulls, need);
     const src = (source as BoolData).values;
@@ -136,8 +128,7 @@ class _I64Slots implements SlotColumn {
   #halves = new Int32Array(0);
   #nulls = new Uint8Array(0);
 
-  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number): void {
-    const need = _maxSlot(slots, count) + 1;
+  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const halves = this.#halves = _fit(this.#halves, need * 2);
     const nulls = this.#nulls = _fit(this.#nulls, need);
     const values = (source as I64Data).values;
@@ -171,8 +162,7 @@ class _Utf8Slots implements SlotColumn {
   #starts = new Int32Array(0);
   #lengths = new Int32Array(0);
 
-  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number): void {
-    const need = _maxSlot(slots, count) + 1;
+  copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const starts = this.#starts = _fit(this.#starts, need);
     const lengths = this.#lengths = _fit(this.#lengths, need);
     const { offsets, bytes, nulls } = source as Utf8Data;
@@ -207,15 +197,13 @@ class _Utf8Slots implements SlotColumn {
       offsets[i - from + 1] = offsets[i - from]! + (n > 0 ? n : 0);
     }
     const run = new Uint8Array(offsets[to - from]!);
+    const arena = this.#arena;
     for (let i = from; i < to; i++) {
       const slot = order[i]!;
       const n = this.#lengths[slot]!;
-      if (n > 0) {
-        run.set(
-          this.#arena.subarray(this.#starts[slot]!, this.#starts[slot]! + n),
-          offsets[i - from]!,
-        );
-      }
+      const start = this.#starts[slot]!;
+      const at = offsets[i - from]!;
+      for (let j = 0; j < n; j++) run[at + j] = arena[start + j]!;
     }
     utf8Strings(run, offsets, 0, to - from, out, 0);
     for (let i = from; i < to; i++) if (this.#lengths[order[i]!] === -1) out[i - from] = null;

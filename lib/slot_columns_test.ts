@@ -24,7 +24,7 @@ for (const [kind, draw] of _CASES) {
       const order = Int32Array.from(values, (_, i) => i);
       const picked = Int32Array.from(order.filter(() => prng.chance(0.8)));
       const pickedSlots = Int32Array.from(picked, (r) => slots[r]!);
-      column.copy(fromValues(values, kind), pickedSlots, picked, picked.length);
+      column.copy(fromValues(values, kind), pickedSlots, picked, picked.length, 500);
       for (const r of picked) expected.set(slots[r]!, values[r]!);
     }
     const filled = Int32Array.from([...expected.keys()].sort((a, b) => b - a));
