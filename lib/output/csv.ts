@@ -1,14 +1,13 @@
 /**
  * CSV output: a header row, RFC 4180 quoting, `\n` line ends, null as an empty field and the empty
- * string as `""`.
+ * string as `""`. Fields are written as bytes straight into the output buffer.
  *
  * @module
  */
 
 import type { RowBatch } from "../scan.ts";
 import type { Sink } from "./sink.ts";
-import { TextBuffer } from "./sink.ts";
-import { valueText } from "./values.ts";
+import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../data_file.ts";
 import type { ColumnType } from "../schema.ts";
 import { formatInstant } from "../time.ts";
@@ -35,19 +34,156 @@ function _plainEnds(text: string): boolean {
   return a > 32 && a < 127 && b > 32 && b < 127;
 }
 
-/** How a non-null value of each type becomes a CSV field. */
-function _fieldOf(type: ColumnType): (value: Exclude<Value, null>) => string {
+type _Field = (out: ByteBuffer, value: Exclude<Value, null>) => void;
+
+/** How a non-null value of each type is written as a CSV field. */
+function _fieldOf(type: ColumnType): _Field {
   switch (type) {
     case "String":
-      return (v) => csvField(v as string);
+      return (out, v) => _string(out, v as string);
     case "DateTime":
-      return (v) => formatInstant(v as number);
+      return _instant;
     case "Int":
-    case "Boolean":
-      return String;
+      return _int;
+    case "Float":
+      return _float;
     default:
-      return (v) => csvField(valueText(v, type));
+      return (out, v) => out.text(String(v));
   }
+}
+
+/** Writes an Int's exact digits; below 2^53 without making a string. */
+function _int(out: ByteBuffer, value: Exclude<Value, null>): void {
+  const n = Number(value);
+  if (Number.isSafeInteger(n)) _integer(out, n, 0, 0);
+  else out.text(String(value));
+}
+
+/**
+ * Writes a Float as `String()` does (the shortest text that reads back to the same number). A value
+ * that is a whole number of hundredths below 2^46 is written digit by digit: there the hundredths'
+ * decimal, with trailing zeros dropped, is that shortest text, since the spacing of doubles (at most
+ * 2^-7) is too fine for a decimal with fewer digits to round to the same value.
+ */
+function _float(out: ByteBuffer, value: Exclude<Value, null>): void {
+  const v = value as number;
+  if (Math.abs(v) < 7e13) {
+    const hundredths = Math.round(v * 100);
+    if (hundredths / 100 === v) {
+      const abs = Math.abs(hundredths);
+      const cents = abs % 100;
+      const sign = v < 0 ? 1 : 0;
+      if (cents === 0) return _integer(out, (abs - cents) / 100, sign, 0);
+      return _integer(out, (abs - cents) / 100, sign, cents % 10 === 0 ? cents / 10 + 100 : cents);
+    }
+  }
+  out.text(String(v));
+}
+
+/**
+ * Writes `-` when `sign` is 1, the digits of the non-negative safe integer `whole`, then a fraction:
+ * none for 0, one digit `f - 100` for 100..109, two digits for 1..99.
+ */
+function _integer(out: ByteBuffer, whole: number, sign: number, fraction: number): void {
+  out.ensure(20);
+  const bytes = out.bytes;
+  let at = out.at;
+  if (whole < 0) {
+    whole = -whole;
+    sign = 1;
+  }
+  if (sign) bytes[at++] = 0x2d;
+  // Below 2^53 there are at most two runs of 8 digits below 1e8, so the digit loop runs on int32.
+  const high = Math.floor(whole / 1e8);
+  const low = whole - high * 1e8;
+  if (high > 0) at = _digits(bytes, at, high, _width(high), 0) - 1;
+  at = _digits(bytes, at, low, high > 0 ? 8 : _width(low), 0x2e);
+  if (fraction === 0) at--;
+  else if (fraction >= 100) bytes[at++] = 0x30 + fraction - 100;
+  else at = _digits(bytes, at, fraction, 2, 0) - 1;
+  out.at = at;
+}
+
+/** Writes a string field; printable ASCII without quote, comma or line breaks is copied as is. */
+function _string(out: ByteBuffer, text: string): void {
+  const n = text.length;
+  out.ensure(n + 2);
+  const bytes = out.bytes;
+  const at = out.at;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(n - 1);
+  if (n > 0 && first > 32 && first < 127 && last > 32 && last < 127) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80 || c === 34 || c === 44 || c === 10 || c === 13) break;
+      bytes[at + i] = c;
+    }
+    if (i === n) {
+      out.at = at + n;
+      return;
+    }
+  }
+  out.text(csvField(text));
+}
+
+/**
+ * Writes a DateTime field as `YYYY-MM-DDTHH:mm:ss.sssZ`, digit by digit (the civil date from the day
+ * number by H. Hinnant's `civil_from_days`); years outside 0000–9999 and non-integers go through
+ * {@linkcode formatInstant}.
+ */
+function _instant(out: ByteBuffer, value: Exclude<Value, null>): void {
+  const ms = value as number;
+  const days = Math.floor(ms / 86_400_000);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (!Number.isInteger(ms) || year < 0 || year > 9999) return out.text(formatInstant(ms));
+  out.ensure(24);
+  const bytes = out.bytes;
+  let at = _digits(bytes, out.at, year, 4, 0x2d);
+  at = _digits(bytes, at, month, 2, 0x2d);
+  at = _digits(bytes, at, doy - Math.floor((153 * mp + 2) / 5) + 1, 2, 0x54);
+  const t = ms - days * 86_400_000;
+  at = _digits(bytes, at, Math.floor(t / 3_600_000), 2, 0x3a);
+  at = _digits(bytes, at, Math.floor(t / 60_000) % 60, 2, 0x3a);
+  at = _digits(bytes, at, Math.floor(t / 1000) % 60, 2, 0x2e);
+  out.at = _digits(bytes, at, t % 1000, 3, 0x5a);
+}
+
+/** The number of decimal digits of `value`, 0 <= value < 1e8. */
+function _width(value: number): number {
+  let width = 1;
+  for (let p = 10; p <= value; p *= 10) width++;
+  return width;
+}
+
+/**
+ * Writes `value` (0 <= value < 2^31) as `width` zero-padded digits followed by the byte `then`;
+ * int32 arithmetic (`% 10` on doubles would be a slow fmod call).
+ */
+function _digits(
+  bytes: Uint8Array,
+  at: number,
+  value: number,
+  width: number,
+  then: number,
+): number {
+  let v = value | 0;
+  for (let i = width - 1; i >= 0; i--) {
+    const q = (v / 10) | 0;
+    bytes[at + i] = 0x30 + v - q * 10;
+    v = q;
+  }
+  bytes[at + width] = then;
+  return at + width + 1;
 }
 
 /**
@@ -63,20 +199,25 @@ export async function writeCsv(
   batches: AsyncIterable<RowBatch>,
   sink: Sink,
 ): Promise<number> {
-  const out = new TextBuffer(sink);
-  out.append(names.map(csvField).join(",") + "\n");
+  const out = new ByteBuffer(sink);
+  out.text(names.map(csvField).join(",") + "\n");
   let rows = 0;
+  let fields: _Field[] | undefined;
   for await (const batch of batches) {
     const columns = batch.columns.map((c) => c.values);
-    const fields = batch.columns.map((c) => _fieldOf(c.type));
+    fields ??= batch.columns.map((c) => _fieldOf(c.type));
     for (let r = 0; r < batch.rows; r++) {
-      let line = "";
       for (let c = 0; c < columns.length; c++) {
         const value = columns[c]![r] ?? null;
-        if (c > 0) line += ",";
-        if (value !== null) line += fields[c]!(value);
+        if (c > 0) {
+          out.ensure(1);
+          out.bytes[out.at++] = 0x2c;
+        }
+        if (value !== null) fields[c]!(out, value);
       }
-      if (out.append(line + "\n")) await out.flush();
+      out.ensure(1);
+      out.bytes[out.at++] = 0x0a;
+      if (out.full) await out.flush();
     }
     rows += batch.rows;
   }
