@@ -210,13 +210,20 @@ class _Utf8Slots implements SlotColumn {
     return out;
   }
 
-  /** Compacts the arena, into one twice as big when live values would fill more than half of it. */
+  /**
+   * Makes room for `length` more bytes: compacts the arena when more than half of it is overwritten
+   * values, else doubles it (copying it whole).
+   */
   #makeRoom(length: number): void {
     const old = this.#arena;
-    const size = (this.#live + length) * 2 > old.length
-      ? Math.max(old.length * 2, (this.#live + length) * 2)
-      : old.length;
-    const arena = new Uint8Array(size);
+    const size = Math.max(old.length * 2, (this.#live + length) * 2);
+    if (this.#live * 2 >= this.#used) {
+      const arena = new Uint8Array(size);
+      arena.set(old.subarray(0, this.#used));
+      this.#arena = arena;
+      return;
+    }
+    const arena = new Uint8Array((this.#live + length) * 2 > old.length ? size : old.length);
     const starts = this.#starts;
     const lengths = this.#lengths;
     let at = 0;
