@@ -21,10 +21,11 @@ export interface HistoryEntry {
 }
 
 /**
- * Lists a table's snapshots, oldest first, with their commit records.
+ * Lists a table's snapshots, oldest first, with their commit records. Snapshots that `azof vacuum`
+ * removed are left out.
  *
  * @param table The table.
- * @returns One entry per snapshot from 1 to the current one.
+ * @returns One entry per snapshot still present, up to the current one.
  *
  * @example History of a new table
  * ```ts
@@ -41,10 +42,7 @@ export async function tableHistory(table: Table): Promise<HistoryEntry[]> {
   const current = await table.currentVersion();
   const out: HistoryEntry[] = [];
   for (let version = 1; version <= current; version++) {
-    if (!(await table.store.exists(table.key(`s${version}.json`)))) {
-      out.push({ version });
-      continue;
-    }
+    if (!(await table.store.exists(table.key(`s${version}.json`)))) continue;
     const { extra } = await table.snapshot(version);
     out.push({
       version,
