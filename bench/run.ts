@@ -1,7 +1,9 @@
 /**
  * `deno task bench`: runs the benchmarks of issue 2 and prints a Markdown report for
  * docs/BENCHMARKS.md. Flags: `--only startup,financials,scan5m,sql` (default all), `--runs N` (measured
- * runs per command after one warm-up; default 5 for start-up, 3 for the scans).
+ * runs per command after one warm-up; default 5 for start-up, 3 for the scans). `--only write` (or
+ * `ingest`, `append`, `stream`) runs the write-path benchmarks of issue 3 (not in the default set:
+ * they take minutes; default 1 run).
  * `--only s3` runs the object-storage benchmark of issue 5 (bench/s3.ts; not in the default set).
  *
  * @module
@@ -16,6 +18,7 @@ import { benchFinancials } from "./scan_financials.ts";
 import { benchSql } from "./sql.ts";
 import { benchS3 } from "./s3.ts";
 import { benchStartup } from "./startup.ts";
+import { benchWrite, WRITE_CASES } from "./write.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,6 +33,8 @@ if (only.has("financials")) rows.push(...await benchFinancials(runs ?? 3));
 if (only.has("scan5m")) rows.push(...await bench5m(runs ?? 3));
 if (only.has("sql")) rows.push(...await benchSql(runs ?? 3));
 const s3Report = only.has("s3") ? await benchS3(runs ?? 5) : undefined;
+const writeCases = new Set(WRITE_CASES.filter((c) => only.has("write") || only.has(c)));
+if (writeCases.size > 0) rows.push(...await benchWrite(writeCases, runs ?? 1));
 
 await Deno.mkdir(OUT, { recursive: true });
 await Deno.writeTextFile(`${OUT}results.json`, JSON.stringify(rows, null, 2) + "\n");

@@ -5,7 +5,7 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
-import { csvRows } from "../lib/input_csv.ts";
+import { csvBatches } from "../lib/input_csv.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
 import { writeValidated } from "../lib/write.ts";
 import type { Context } from "./context.ts";
@@ -35,7 +35,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   const snapshot = await table.snapshot();
   const stream = input === "-" ? context.stdin : await _open(input);
   const rows = format === "csv"
-    ? csvRows(stream, snapshot.schema)
+    ? csvBatches(stream, snapshot.schema)
     : ndjsonRows(stream, snapshot.schema);
   const progress = startProgress(context);
   try {

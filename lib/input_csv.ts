@@ -5,9 +5,7 @@
  * @module
  */
 
-import { Readable } from "node:stream";
-import { parse } from "csv-parse";
-import { AzofError } from "./errors.ts";
+import { CsvRecordReader } from "./csv_records.ts";
 import {
   checkKey,
   deletionFiller,
@@ -49,37 +47,57 @@ export async function* csvRows(
   schema: Schema,
   options: CsvOptions = {},
 ): AsyncGenerator<WriteRow> {
-  const parser = Readable.fromWeb(input as never).pipe(parse({
-    info: true,
-    bom: true,
-    skip_empty_lines: true,
-    cast: (value, context) => value === "" && !context.quoting ? null : value,
-  }));
+  for await (const batch of csvBatches(input, schema, options)) yield* batch;
+}
+
+/**
+ * Like {@linkcode csvRows}, in batches (the rows of each piece of input read), which
+ * `writeValidated` also takes and which saves a step per row.
+ *
+ * @param input The CSV bytes (a leading UTF-8 byte order mark is skipped).
+ * @param schema The table schema.
+ * @param options Column names for headerless input.
+ * @returns Batches of rows, in input order.
+ * @throws {AzofError} `InputInvalid` naming the line and column of the first bad field.
+ */
+export async function* csvBatches(
+  input: ReadableStream<Uint8Array>,
+  schema: Schema,
+  options: CsvOptions = {},
+): AsyncGenerator<WriteRow[]> {
   let layout = options.columns ? _layout([...options.columns], schema, "line 1") : undefined;
-  try {
-    for await (const { record, info } of parser) {
-      const fields = record as (string | null)[];
-      const where = `line ${info.lines}`;
-      if (!layout) {
-        layout = _layout(fields.map((f) => f ?? ""), schema, `header ${where}`);
-        continue;
-      }
-      if (fields.length !== layout.names.length) {
-        inputError(where, `expected ${layout.names.length} fields, found ${fields.length}`);
-      }
-      yield _row(fields, layout, schema, where);
+  let batch: WriteRow[] = [];
+  const sink = (fields: readonly (string | null)[], line: number) => {
+    if (!layout) {
+      layout = _layout(fields.map((f) => f ?? ""), schema, `header line ${line}`);
+    } else if (fields.length !== layout.names.length) {
+      inputError(
+        `line ${line}`,
+        `malformed CSV: Invalid Record Length: expected ${layout.names.length} fields, found ${fields.length}`,
+      );
+    } else {
+      batch.push(_rowAt(fields, layout, schema, line));
     }
-  } catch (error) {
-    if (error instanceof AzofError) throw error;
-    const e = error as Error & { lines?: number };
-    throw new AzofError(
-      "InputInvalid",
-      `Cannot write: line ${e.lines ?? "?"}, malformed CSV: ${e.message}`,
-      { cause: error },
-    );
-  } finally {
-    parser.destroy();
+  };
+  const reader = new CsvRecordReader();
+  const decoder = new TextDecoder();
+  let failure: unknown;
+  const feed = (text: string, final: boolean) => {
+    try {
+      reader.feed(text, final, sink);
+    } catch (error) {
+      failure = error;
+    }
+  };
+  for await (const chunk of input) {
+    feed(decoder.decode(chunk, { stream: true }), false);
+    if (batch.length > 0) yield batch;
+    batch = [];
+    if (failure !== undefined) throw failure;
   }
+  feed(decoder.decode(), true);
+  if (batch.length > 0) yield batch;
+  if (failure !== undefined) throw failure;
 }
 
 interface _Layout {
@@ -118,8 +136,22 @@ function _layout(names: string[], schema: Schema, where: string): _Layout {
   };
 }
 
+/** A row, naming its line only when it is bad (so good rows cost no message text). */
+function _rowAt(
+  fields: readonly (string | null)[],
+  layout: _Layout,
+  schema: Schema,
+  line: number,
+): WriteRow {
+  try {
+    return _row(fields, layout, schema, "");
+  } catch {
+    return _row(fields, layout, schema, `line ${line}`);
+  }
+}
+
 function _row(
-  fields: (string | null)[],
+  fields: readonly (string | null)[],
   layout: _Layout,
   schema: Schema,
   where: string,

@@ -6,18 +6,20 @@
  */
 
 import type { Value } from "./data_file.ts";
-import { type ParquetColumn, ParquetFileWriter } from "./parquet_write.ts";
+import { FastParquetWriter } from "./parquet_encode.ts";
+import type { ParquetColumn } from "./parquet_write.ts";
 import type { WriteRow } from "./row.ts";
 import type { Part, Slot } from "./route.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
+import { TieIndex } from "./tie_index.ts";
 
 /** Stores a finished data file under a unique name; returns the name. */
 export type FileSaver = (slot: Slot, bytes: Uint8Array) => Promise<string>;
 
 interface _Open {
-  writer: ParquetFileWriter | undefined;
+  writer: FastParquetWriter | undefined;
   chunks: Uint8Array[];
-  seen: Map<string, number>;
+  seen: TieIndex;
   rows: number;
   hasDeleted: boolean;
   maxEventTime: number;
@@ -56,33 +58,50 @@ export class SlotWriter {
     return this.#open.rows + this.#buffer.length;
   }
 
+  /** Whether the buffer holds a full row group ({@linkcode SlotWriter.flush} it). */
+  get full(): boolean {
+    return this.#buffer.length >= this.#groupRows;
+  }
+
   /**
-   * Adds a row.
+   * Adds a row, or refuses it when it ties (same key and `event_time`) with a row already written
+   * to the open file: then {@linkcode SlotWriter.finish} the file and add it again.
    *
    * @param row The row.
+   * @returns Whether the row was added.
    */
-  async add(row: WriteRow): Promise<void> {
-    const id = `${row.eventTime}\u0000${row.key}`;
-    const at = this.#open.seen.get(id);
-    if (at !== undefined && at >= 0) {
-      this.#buffer[at] = row;
-      return;
+  add(row: WriteRow): boolean {
+    const buffer = this.#buffer;
+    const at = this.#open.seen.find(row.key, row.eventTime, buffer);
+    if (at === TieIndex.WRITTEN) return false;
+    if (at >= 0) buffer[at] = row;
+    else {
+      this.#open.seen.add(buffer.length);
+      buffer.push(row);
     }
-    if (at !== undefined) await this.finish();
-    this.#open.seen.set(id, this.#buffer.length);
-    this.#buffer.push(row);
-    if (this.#buffer.length >= this.#groupRows) await this.#flush();
+    return true;
+  }
+
+  /** Writes the buffered rows as a row group of the open file. */
+  async flush(): Promise<void> {
+    await this.#flush();
   }
 
   async #flush(): Promise<void> {
     const rows = this.#buffer;
     if (rows.length === 0) return;
     const hasDeleted = rows.some((r) => r.deleted);
-    if (this.#open.writer && hasDeleted && !this.#open.hasDeleted) await this.#close();
+    if (this.#open.writer && hasDeleted && !this.#open.hasDeleted) {
+      await this.#close();
+      for (let i = 0; i < rows.length; i++) {
+        this.#open.seen.find(rows[i]!.key, rows[i]!.eventTime, rows);
+        this.#open.seen.add(i);
+      }
+    }
     const open = this.#open;
     if (!open.writer) {
       open.hasDeleted = hasDeleted;
-      open.writer = new ParquetFileWriter(
+      open.writer = new FastParquetWriter(
         this.#columns(hasDeleted),
         (bytes) => Promise.resolve(void open.chunks.push(bytes)),
       );
@@ -91,10 +110,8 @@ export class SlotWriter {
     this.#schema.columns.forEach((_, i) => columns.push(rows.map((r) => r.values[i]!)));
     if (open.hasDeleted) columns.push(rows.map((r) => r.deleted));
     await open.writer.writeRowGroup(columns);
-    for (const r of rows) {
-      open.seen.set(`${r.eventTime}\u0000${r.key}`, -1);
-      if (r.eventTime > open.maxEventTime) open.maxEventTime = r.eventTime;
-    }
+    open.seen.written();
+    for (const r of rows) if (r.eventTime > open.maxEventTime) open.maxEventTime = r.eventTime;
     open.rows += rows.length;
     this.#buffer = [];
   }
@@ -136,7 +153,7 @@ function _fresh(): _Open {
   return {
     writer: undefined,
     chunks: [],
-    seen: new Map(),
+    seen: new TieIndex(),
     rows: 0,
     hasDeleted: false,
     maxEventTime: -Infinity,

@@ -73,6 +73,10 @@ export class Router {
   readonly #based: { path: SegmentRef[]; node: _Node }[] = [];
   readonly #homeCache = new Map<number, Slot[]>();
   readonly #carryCache = new Map<number, Slot[]>();
+  // The deepest policy period last routed to a cached home (tables without bases): its slots.
+  #lastStart = Infinity;
+  #lastEnd = -Infinity;
+  #lastSlots: Slot[] = [];
   /** Segments created so far. */
   created = 0;
 
@@ -101,13 +105,23 @@ export class Router {
    * @returns The slots.
    */
   route(t: number): Slot[] {
-    return [...this.#home(t), ...this.#carries(t)];
+    if (t >= this.#lastStart && t <= this.#lastEnd) return this.#lastSlots;
+    const home = this.#home(t);
+    if (this.#based.length === 0) return home;
+    return [...home, ...this.#carries(t)];
   }
 
   #home(t: number): Slot[] {
     const deepest = periodOf(this.#policy[this.#policy.length - 1]!, t);
     const cached = this.#homeCache.get(deepest.start);
-    if (cached) return cached;
+    if (cached) {
+      if (this.#based.length === 0) {
+        this.#lastStart = deepest.start;
+        this.#lastEnd = deepest.end;
+        this.#lastSlots = cached;
+      }
+      return cached;
+    }
     const nodes: _Node[] = [];
     let siblings = this.#roots;
     for (const period of this.#policy) {
@@ -133,7 +147,14 @@ export class Router {
     }
     const simple = nodes.every((n) => n.deltas.every((d) => d.start <= n.start)) &&
       home.start <= deepest.start && (home.end === undefined || home.end >= deepest.end);
-    if (simple) this.#homeCache.set(deepest.start, slots);
+    if (simple) {
+      this.#homeCache.set(deepest.start, slots);
+      if (this.#based.length === 0) {
+        this.#lastStart = deepest.start;
+        this.#lastEnd = deepest.end;
+        this.#lastSlots = slots;
+      }
+    }
     return slots;
   }
 

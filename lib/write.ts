@@ -133,18 +133,18 @@ export function tablePolicy(snapshot: Snapshot): Period[] {
 
 /**
  * Writes already validated rows against a snapshot and commits them (the CLI's CSV and NDJSON
- * readers validate with line numbers and call this).
+ * readers validate with line numbers and call this). Rows may come one by one or in batches.
  *
  * @param table The table.
  * @param snapshot The snapshot the rows are routed against (normally the current one).
- * @param rows The rows.
+ * @param rows The rows, or arrays of rows.
  * @param options Row-group size, progress.
  * @returns What was written.
  */
 export async function writeValidated(
   table: Table,
   snapshot: Snapshot,
-  rows: AsyncIterable<WriteRow>,
+  rows: AsyncIterable<WriteRow | readonly WriteRow[]>,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
   const router = new Router(snapshot.segments, tablePolicy(snapshot));
@@ -193,7 +193,7 @@ export async function writeValidated(
 async function _route(
   router: Router,
   snapshot: Snapshot,
-  rows: AsyncIterable<WriteRow>,
+  rows: AsyncIterable<WriteRow | readonly WriteRow[]>,
   save: (slot: Slot, bytes: Uint8Array) => Promise<string>,
   stats: { rows: number; deletes: number; carried: number },
   options: WriteOptions,
@@ -201,28 +201,61 @@ async function _route(
   const groupRows = options.rowGroupRows ?? 65_536;
   const maxOpen = options.maxOpenRows ?? 1_000_000;
   const writers = new Map<string, SlotWriter>();
-  const finished: Part[] = [];
   let open = 0;
-  for await (const row of rows) {
+  let reported = 0;
+  const writerOf = (slot: Slot) => {
+    let writer = writers.get(slot.id);
+    if (!writer) {
+      writer = new SlotWriter(slot, snapshot.schema, save, groupRows);
+      writers.set(slot.id, writer);
+    }
+    return writer;
+  };
+  // Synchronous unless a writer must flush or finish, so most rows cost no promise.
+  const step = (row: WriteRow): Promise<void> | undefined => {
     stats.rows++;
     if (row.deleted) stats.deletes++;
     const slots = router.route(row.eventTime);
     stats.carried += slots.length - 1;
-    for (const slot of slots) {
-      let writer = writers.get(slot.id);
-      if (!writer) {
-        writer = new SlotWriter(slot, snapshot.schema, save, groupRows);
-        writers.set(slot.id, writer);
-      }
-      await writer.add(row);
-    }
     open += slots.length;
-    if (open > maxOpen) open = await _finishLargest(writers);
-    if (stats.rows % 65_536 === 0) options.onProgress?.(stats.rows);
+    let pending: Promise<void> | undefined;
+    for (const slot of slots) {
+      const writer = writerOf(slot);
+      if (!writer.add(row)) {
+        pending = _then(pending, async () => {
+          await writer.finish();
+          writer.add(row);
+        });
+      } else if (writer.full) pending = _then(pending, () => writer.flush());
+    }
+    if (open > maxOpen) {
+      pending = _then(pending, async () => {
+        open = await _finishLargest(writers);
+      });
+    }
+    return pending;
+  };
+  for await (const item of rows) {
+    if (Array.isArray(item)) {
+      for (const row of item as readonly WriteRow[]) {
+        const pending = step(row);
+        if (pending) await pending;
+      }
+    } else await step(item as WriteRow);
+    if (stats.rows - reported >= 65_536) {
+      reported = stats.rows;
+      options.onProgress?.(stats.rows);
+    }
   }
   for (const writer of writers.values()) await writer.finish();
-  for (const writer of writers.values()) finished.push(...writer.parts);
-  return finished;
+  return [...writers.values()].flatMap((w) => w.parts);
+}
+
+function _then(
+  pending: Promise<void> | undefined,
+  next: () => Promise<void>,
+): Promise<void> {
+  return pending ? pending.then(next) : next();
 }
 
 async function _finishLargest(writers: Map<string, SlotWriter>): Promise<number> {

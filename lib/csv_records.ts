@@ -1,0 +1,142 @@
+/**
+ * A streaming RFC 4180 record reader over text: fields separated by `,`, records by `\n` or `\r\n`,
+ * fields quoted with `"` (a doubled `""` inside is one quote; quoted fields may hold separators and
+ * line breaks). An unquoted empty field reads as `null`, a quoted one (`""`) as the empty string.
+ * Empty lines are skipped. Errors name the line where the bad record starts.
+ *
+ * @module
+ */
+
+import { inputError } from "./row.ts";
+
+/** Receives one record: its fields (reused for the next record: copy what you keep) and its line. */
+export type RecordSink = (fields: readonly (string | null)[], line: number) => void;
+
+const _QUOTE = 34;
+const _COMMA = 44;
+const _LF = 10;
+const _CR = 13;
+
+/**
+ * Splits CSV text into records, fed in pieces of any size (a record may span pieces).
+ *
+ * @example Read records with quotes and a null
+ * ```ts
+ * import { CsvRecordReader } from "./csv_records.ts";
+ * import assert from "node:assert/strict";
+ * const out: (string | null)[][] = [];
+ * const reader = new CsvRecordReader();
+ * reader.feed('a,"x, ""y""",\r\nb,"', false, (f) => out.push([...f]));
+ * reader.feed('",z', true, (f) => out.push([...f]));
+ * assert.deepEqual(out, [["a", 'x, "y"', null], ["b", "", "z"]]);
+ * ```
+ */
+export class CsvRecordReader {
+  #rest = "";
+  #line = 1;
+  readonly #fields: (string | null)[] = [];
+
+  /**
+   * Reads the complete records of the text fed so far plus `text`; keeps an incomplete last record
+   * for the next call unless `final`.
+   *
+   * @param text The next piece of the input.
+   * @param final Whether this is the last piece (the input may end without a line break).
+   * @param sink Called per record.
+   * @throws {AzofError} `InputInvalid` for an unterminated quoted field or a stray quote.
+   */
+  feed(text: string, final: boolean, sink: RecordSink): void {
+    const s = this.#rest === "" ? text : this.#rest + text;
+    const n = s.length;
+    let pos = 0;
+    while (pos < n) {
+      const line = this.#line;
+      const end = this.#record(s, pos, final);
+      if (end < 0) {
+        this.#rest = s.slice(pos);
+        this.#line = line;
+        return;
+      }
+      const fields = this.#fields;
+      if (!(fields.length === 1 && fields[0] === null && end - pos <= 2)) sink(fields, line);
+      pos = end;
+    }
+    this.#rest = "";
+  }
+
+  /** Parses the record at `pos` into #fields; returns the position after it, or -1 if incomplete. */
+  #record(s: string, pos: number, final: boolean): number {
+    const fields = this.#fields;
+    fields.length = 0;
+    const start = this.#line;
+    let lines = 0;
+    const n = s.length;
+    for (;;) {
+      let value: string | null;
+      if (pos < n && s.charCodeAt(pos) === _QUOTE) {
+        value = "";
+        let from = pos + 1;
+        for (;;) {
+          const q = s.indexOf('"', from);
+          if (q < 0 || (q + 1 >= n && !final)) {
+            if (final) inputError(`line ${start}`, "malformed CSV: a quoted field is not closed");
+            return -1;
+          }
+          for (let i = s.indexOf("\n", from); i >= 0 && i < q; i = s.indexOf("\n", i + 1)) lines++;
+          if (s.charCodeAt(q + 1) === _QUOTE) {
+            value += s.slice(from, q + 1);
+            from = q + 2;
+            continue;
+          }
+          value += s.slice(from, q);
+          pos = q + 1;
+          break;
+        }
+        const c = pos < n ? s.charCodeAt(pos) : -1;
+        if (c === _CR && pos + 1 >= n && !final) return -1;
+        const crlf = c === _CR && (pos + 1 >= n || s.charCodeAt(pos + 1) === _LF);
+        if (c !== _COMMA && c !== _LF && c !== -1 && !crlf) {
+          inputError(
+            `line ${start + lines}`,
+            `malformed CSV: unexpected ${JSON.stringify(s[pos])} after a closing quote`,
+          );
+        }
+      } else {
+        let i = pos;
+        let c = -1;
+        while (i < n) {
+          c = s.charCodeAt(i);
+          if (c === _COMMA || c === _LF) break;
+          if (c === _QUOTE) {
+            inputError(
+              `line ${start + lines}`,
+              `malformed CSV: a quote inside an unquoted field (quote the whole field)`,
+            );
+          }
+          i++;
+        }
+        if (i >= n) {
+          if (!final) return -1;
+          c = -1;
+        }
+        const stop = c === _LF && i > pos && s.charCodeAt(i - 1) === _CR ? i - 1 : i;
+        value = stop === pos ? null : s.slice(pos, stop);
+        pos = i;
+      }
+      fields.push(value);
+      if (pos >= n) break;
+      const c = s.charCodeAt(pos);
+      if (c === _COMMA) {
+        pos++;
+        if (pos >= n && !final) return -1;
+        continue;
+      }
+      if (c === _CR) pos++;
+      pos++;
+      lines++;
+      break;
+    }
+    this.#line = start + lines;
+    return Math.min(pos, n);
+  }
+}

@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { stringify } from "csv-stringify/sync";
+import { CsvRecordReader } from "./csv_records.ts";
+import { csvRows } from "./input_csv.ts";
+import { Prng } from "./prng.ts";
+
+type Rec = { fields: (string | null)[]; line: number };
+
+/** Reads `text` fed in pieces cut at the given positions. */
+function read(text: string, cuts: number[] = []): Rec[] {
+  const out: Rec[] = [];
+  const reader = new CsvRecordReader();
+  const sink = (fields: readonly (string | null)[], line: number) =>
+    out.push({ fields: [...fields], line });
+  let at = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    reader.feed(text.slice(at, cut), false, sink);
+    at = cut;
+  }
+  reader.feed(text.slice(at), true, sink);
+  return out;
+}
+
+/** Reads `text` fed whole and in every split into two pieces, requiring the same records. */
+function readEverySplit(text: string): Rec[] {
+  const whole = read(text);
+  for (let cut = 0; cut <= text.length; cut++) {
+    assert.deepEqual(read(text, [cut]), whole, `split at ${cut} of ${JSON.stringify(text)}`);
+  }
+  return whole;
+}
+
+Deno.test("CsvRecordReader reads RFC 4180 records", async (t) => {
+  await t.step("plain fields, with or without a trailing line break", () => {
+    const expected = [{ fields: ["a", "b"], line: 1 }, { fields: ["c", "d"], line: 2 }];
+    assert.deepEqual(readEverySplit("a,b\nc,d\n"), expected);
+    assert.deepEqual(readEverySplit("a,b\nc,d"), expected);
+  });
+  await t.step("CRLF line breaks", () => {
+    assert.deepEqual(readEverySplit("a,b\r\nc,d\r\n"), [
+      { fields: ["a", "b"], line: 1 },
+      { fields: ["c", "d"], line: 2 },
+    ]);
+  });
+  await t.step("an unquoted empty field is null, a quoted one the empty string", () => {
+    assert.deepEqual(readEverySplit(',"",x,\n').map((r) => r.fields), [[null, "", "x", null]]);
+  });
+  await t.step("quotes: separators, doubled quotes and line breaks inside", () => {
+    const recs = readEverySplit('"a,b","say ""hi""","two\nlines",z\r\n"x\r\ny",""""\n');
+    assert.deepEqual(recs, [
+      { fields: ["a,b", 'say "hi"', "two\nlines", "z"], line: 1 },
+      { fields: ["x\r\ny", '"'], line: 3 },
+    ]);
+  });
+  await t.step("empty lines are skipped but counted", () => {
+    assert.deepEqual(readEverySplit("a\n\n\r\nb\n"), [
+      { fields: ["a"], line: 1 },
+      { fields: ["b"], line: 4 },
+    ]);
+  });
+  await t.step("a quoted field at the end of input without a line break", () => {
+    assert.deepEqual(readEverySplit('a,"b"').map((r) => r.fields), [["a", "b"]]);
+  });
+  await t.step("non-ASCII text", () => {
+    assert.deepEqual(readEverySplit("é,\u{1F600}\n").map((r) => r.fields), [["é", "\u{1F600}"]]);
+  });
+});
+
+Deno.test("CsvRecordReader rejects malformed CSV naming the line", async (t) => {
+  const cases: [string, string, RegExp][] = [
+    [
+      "an unterminated quote",
+      'a\nb,"c\nd\n',
+      /line 2, malformed CSV: a quoted field is not closed/,
+    ],
+    ["text after a closing quote", 'a\n"b"x,c\n', /line 2, malformed CSV: unexpected "x" after/],
+    ["a quote inside an unquoted field", 'a\nb"c\n', /line 2, malformed CSV: a quote inside/],
+    ["a stray quote after a quoted line break", '"a\nb",c"\n', /line 2, malformed CSV: a quote/],
+  ];
+  for (const [name, text, message] of cases) {
+    await t.step(name, () => {
+      for (let cut = 0; cut <= text.length; cut++) {
+        assert.throws(() => read(text, [cut]), message, `split at ${cut}`);
+      }
+    });
+  }
+});
+
+Deno.test("CsvRecordReader agrees with csv-stringify on random fields", () => {
+  const prng = new Prng(11);
+  const alphabet = ["a", "b", ",", '"', "\n", "\r\n", " ", "é", "\u{1F600}"];
+  for (let round = 0; round < 200; round++) {
+    const width = prng.int(1, 4);
+    const records: string[][] = [];
+    for (let r = prng.int(1, 5); r > 0; r--) {
+      records.push(
+        Array.from({ length: width }, () => {
+          let s = "x";
+          for (let n = prng.int(0, 6); n > 0; n--) s += alphabet[prng.int(0, alphabet.length - 1)];
+          return s;
+        }),
+      );
+    }
+    const text = stringify(records, { quoted: prng.next() < 0.5 });
+    const cuts = Array.from({ length: 3 }, () => prng.int(0, text.length));
+    assert.deepEqual(read(text, cuts).map((r) => r.fields), records, JSON.stringify(text));
+  }
+});
+
+Deno.test("csvRows() skips a UTF-8 byte order mark and reads null versus empty strings", async () => {
+  const schema = { columns: [{ name: "s", type: "String" as const, nullable: true }] };
+  const bytes = new Uint8Array([
+    0xef,
+    0xbb,
+    0xbf,
+    ...new TextEncoder().encode('key,event_time,s\na,2024-01-01,\nb,2024-01-01,""\n'),
+  ]);
+  // One byte per chunk, so the mark and every record are split across chunks.
+  const rows = await Array.fromAsync(
+    csvRows(ReadableStream.from([...bytes].map((b) => new Uint8Array([b]))), schema),
+  );
+  assert.deepEqual(rows.map((r) => [r.key, r.values[0]]), [["a", null], ["b", ""]]);
+});
