@@ -8,7 +8,7 @@
 import { genUpstream, syntheticRows } from "../lib/gen.ts";
 import { writeRows } from "../lib/write.ts";
 import type { Context } from "./context.ts";
-import { count } from "./progress.ts";
+import { count, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
 
@@ -56,9 +56,15 @@ export async function run(args: string[], context: Context): Promise<void> {
   };
   const schema = (await table.snapshot()).schema;
   const all = syntheticRows(schema, options);
-  const per = Math.ceil((options.keys * options.eventsPerKey) / commits);
+  const total = options.keys * options.eventsPerKey;
+  const per = Math.ceil(total / commits);
+  const progress = startProgress(context);
+  let before = 0;
   for (let c = 0; c < commits; c++) {
-    const result = await writeRows(table, _take(all, per));
+    const result = await writeRows(table, _take(all, per), {
+      onProgress: (n) => progress.update({ label: "generating", done: before + n, total }),
+    }).finally(() => progress.done());
+    before += result.rows;
     if (!context.quiet) {
       context.message(`snapshot ${result.version}: ${count(result.rows)} rows`);
     }

@@ -33,14 +33,26 @@ export async function run(args: string[], context: Context): Promise<void> {
   const format = choiceFlag(values["input-format"], "--input-format", ["csv", "ndjson"] as const) ??
     (/\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
   const snapshot = await table.snapshot();
-  const stream = input === "-" ? context.stdin : await _open(input);
+  const { stream, size } = input === "-"
+    ? { stream: context.stdin, size: undefined }
+    : await _open(input);
+  let read = 0;
+  const counted = stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        read += chunk.length;
+        controller.enqueue(chunk);
+      },
+    }),
+  );
   const rows = format === "csv"
-    ? csvBatches(stream, snapshot.schema)
-    : ndjsonRows(stream, snapshot.schema);
+    ? csvBatches(counted, snapshot.schema)
+    : ndjsonRows(counted, snapshot.schema);
   const progress = startProgress(context);
   try {
     const result = await writeValidated(table, snapshot, rows, {
-      onProgress: (n) => progress.update(`${count(n)} rows`),
+      onProgress: (n) =>
+        progress.update({ label: "writing", done: n, bytes: read, totalBytes: size }),
     });
     progress.done();
     if (!context.quiet) {
@@ -58,9 +70,10 @@ export async function run(args: string[], context: Context): Promise<void> {
   }
 }
 
-async function _open(path: string): Promise<ReadableStream<Uint8Array>> {
+async function _open(path: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
   try {
-    return (await Deno.open(path)).readable;
+    const file = await Deno.open(path);
+    return { stream: file.readable, size: (await file.stat()).size };
   } catch (error) {
     throw new AzofError("InputInvalid", `Cannot read input ${path}: ${(error as Error).message}`, {
       cause: error,
