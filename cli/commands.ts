@@ -160,6 +160,8 @@ Flags:
                          Int, Float, Boolean, DateTime. key and event_time are implicit.
       --segment PERIODS  Segment layout policy, outermost first: P1Y (default), P1Y,P3M (years with
                          quarter children), P1M, P1D, ...
+      --max-deltas N, --file-rows N, --row-group-rows N, --horizon PERIOD
+                         Compaction policy stored with the table (see azof compact --help)
 ${_COMMON}
 
 Examples:
@@ -192,6 +194,44 @@ Examples:
   azof write -p data -t prices --input prices.csv
   cat changes.ndjson | azof write -p data -t prices --input - --input-format ndjson`,
     load: () => import("./write.ts"),
+  },
+  {
+    name: "compact",
+    summary: "Fold deltas into bases and lay segments out by the compaction policy",
+    help: `Usage: azof compact --table NAME [--path ROOT] [policy flags] [--since TIME] [--force]
+                    [--set-policy] [--dry-run] [--format text|json]
+
+Rewrites the table's segments, in one commit, so that an as-of read opens few files wherever
+TIME falls: each finished top-level period becomes a closed segment with a base holding the state
+at its start and child segments per policy level (their bases hold the keys changed since the
+parent's start), each with one delta of its rows; the newest period stays open with a base and
+one delta. Periods already in that layout with at most --max-deltas deltas on any read path are
+kept. scan --as-of T answers exactly as before for every T; the previous snapshot stays readable
+with --version. Old files stay on disk (later snapshots stop naming them).
+
+Policy flags (default: the policy stored with the table, else P1Y, 4, 1000000, 65536, none):
+      --segment PERIODS    Segment spans per level, outermost first (P1Y,P3M)
+      --max-deltas N       Deltas a read path may collect before compaction folds them
+      --file-rows N        Most rows per delta file written (larger outputs are split)
+      --row-group-rows N   Rows per row group of the files written
+      --horizon PERIOD     Only fold periods that start within PERIOD before the newest period
+Flags:
+  -p, --path ROOT          Folder holding the tables (default: current folder)
+  -t, --table NAME         Table folder name under ROOT
+      --since TIME         Only fold from the period holding TIME on (overrides --horizon)
+      --force              Rewrite periods even when already in the policy's layout
+      --set-policy         Store the policy flags with the table (for later compactions)
+      --dry-run            Print what would be written and removed; change nothing
+  -f, --format FORMAT      text (default) or json (the plan and the result, on stdout)
+${_COMMON}
+
+${_TIME}
+
+Examples:
+  azof compact -p data -t prices --dry-run
+  azof compact -p data -t prices --segment P1Y,P3M --max-deltas 2 --set-policy
+  azof compact -p data -t prices --since 2024-01-01 --format json`,
+    load: () => import("./compact.ts"),
   },
   {
     name: "history",

@@ -4,18 +4,19 @@
  * @module
  */
 
-import { createTable, parseSchemaText } from "../lib/create.ts";
+import { type CreateOptions, createTable, parseSchemaText } from "../lib/create.ts";
 import { AzofError } from "../lib/errors.ts";
 import { openStore } from "../lib/store/open.ts";
 import type { Context } from "./context.ts";
+import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
 import { TABLE_OPTIONS } from "./table_flags.ts";
-import { listFlag, parseFlags, required, UsageError } from "./usage.ts";
+import { parseFlags, required, UsageError } from "./usage.ts";
 
 /** The flags `azof create` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
   ...TABLE_OPTIONS,
   schema: { type: "string", short: "s" },
-  segment: { type: "string" },
+  ...POLICY_OPTIONS,
 } as const;
 
 /**
@@ -34,9 +35,7 @@ export async function run(args: string[], context: Context): Promise<void> {
       await openStore(values.path ?? "."),
       name,
       parseSchemaText(schemaText),
-      {
-        segment: listFlag(values.segment, "--segment") ?? undefined,
-      },
+      _createOptions(values),
     );
   } catch (error) {
     if (error instanceof AzofError && error.code === "InputInvalid") {
@@ -48,4 +47,10 @@ export async function run(args: string[], context: Context): Promise<void> {
     throw error;
   }
   if (!context.quiet) context.message(`created table ${name} in ${table.location}`);
+}
+
+function _createOptions(values: Parameters<typeof policyFlags>[0]): CreateOptions {
+  const { segment, ...compaction } = policyFlags(values);
+  const given = Object.values(compaction).some((v) => v !== undefined);
+  return { segment, ...(given ? { compaction } : {}) };
 }

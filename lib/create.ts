@@ -5,6 +5,7 @@
  */
 
 import { commitSnapshot } from "./commit.ts";
+import { policyJson, type PolicyOverrides, readCompactionPolicy } from "./compact_policy.ts";
 import { AzofError } from "./errors.ts";
 import { DEFAULT_POLICY, parsePolicy } from "./policy.ts";
 import { type Column, isColumnType, type Schema } from "./schema.ts";
@@ -17,6 +18,8 @@ import type { Store } from "./store/store.ts";
 export interface CreateOptions {
   /** The segment policy, outermost period first (`["P1Y", "P3M"]`); yearly by default. */
   readonly segment?: readonly string[] | undefined;
+  /** Compaction policy fields stored beside `segment` (see `compactTable`); none by default. */
+  readonly compaction?: Omit<PolicyOverrides, "segment"> | undefined;
 }
 
 /**
@@ -48,7 +51,10 @@ export async function createTable(
 ): Promise<Table> {
   const segment = [...(options.segment ?? DEFAULT_POLICY)];
   parsePolicy(segment);
-  const content = { schema, segments: [], extra: { policy: { segment } } };
+  const policy = options.compaction === undefined
+    ? { segment }
+    : policyJson(readCompactionPolicy({ segment }, options.compaction));
+  const content = { schema, segments: [], extra: { policy } };
   try {
     parseSnapshot(serializeSnapshot(content), 1); // the same checks a reader makes
   } catch (error) {

@@ -1,0 +1,150 @@
+/**
+ * `azof compact`: fold deltas into bases and lay segments out by the table's compaction policy (or
+ * per-run overrides), in one commit; `--dry-run` prints the plan instead.
+ *
+ * @module
+ */
+
+import { type CompactResult, compactTable } from "../lib/compact.ts";
+import type { CompactionPlan } from "../lib/compact_plan.ts";
+import { AzofError } from "../lib/errors.ts";
+import { formatInstant } from "../lib/time.ts";
+import type { Context } from "./context.ts";
+import { byteSize, count, startProgress } from "./progress.ts";
+import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
+import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
+import { choiceFlag, instantFlag, parseFlags, UsageError } from "./usage.ts";
+
+const _encoder = new TextEncoder();
+
+/** The flags `azof compact` accepts (besides the common ones); its help lists each of them. */
+export const OPTIONS = {
+  ...TABLE_OPTIONS,
+  ...POLICY_OPTIONS,
+  since: { type: "string" },
+  force: { type: "boolean" },
+  "set-policy": { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  format: { type: "string", short: "f" },
+} as const;
+
+/**
+ * Runs `azof compact`.
+ *
+ * @param args Arguments after `compact`.
+ * @param context The command context.
+ */
+export async function run(args: string[], context: Context): Promise<void> {
+  const { values } = parseFlags("compact", args, OPTIONS);
+  const format = choiceFlag(values.format, "--format", ["text", "json"] as const) ?? "text";
+  const policy = policyFlags(values);
+  const since = instantFlag(values.since, "--since");
+  const table = await tableFromFlags(values, "compact");
+  const progress = startProgress(context);
+  let result: CompactResult;
+  try {
+    result = await compactTable(table, {
+      policy,
+      since,
+      force: values.force === true,
+      savePolicy: values["set-policy"] === true,
+      dryRun: values["dry-run"] === true,
+      onProgress: (p) =>
+        progress.update(
+          `compacting: ${p.done}/${p.periods} periods, ${count(p.rows)} rows written`,
+        ),
+    });
+  } catch (error) {
+    if (error instanceof AzofError && error.code === "InputInvalid") {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  } finally {
+    progress.done();
+  }
+  if (format === "json") {
+    const json = { ..._planJson(result.plan), ..._resultJson(result, values["dry-run"] === true) };
+    await context.stdout.write(_encoder.encode(JSON.stringify(json, null, 2) + "\n"));
+  } else if (values["dry-run"]) {
+    await context.stdout.write(_encoder.encode(_planText(result.plan, table.name)));
+  }
+  if (!context.quiet && !values["dry-run"]) context.message(_summary(result, table.name));
+}
+
+function _summary(result: CompactResult, name: string): string {
+  if (!result.committed) {
+    return `nothing to compact in ${name}: snapshot ${result.version} is already in the policy's layout`;
+  }
+  const rewritten = result.plan.periods.filter((p) => p.action === "rewrite").length;
+  return `compacted ${name}: rewrote ${rewritten} of ${result.plan.periods.length} periods, wrote ${
+    count(result.rows)
+  } rows in ${result.files.length} files (${byteSize(result.bytes)}): snapshot ${result.version}`;
+}
+
+function _policyText(plan: CompactionPlan): string {
+  const p = plan.policy;
+  return `segment=${
+    p.segment.join(",")
+  } max_deltas=${p.maxDeltas} file_rows=${p.fileRows} row_group_rows=${p.rowGroupRows}${
+    p.horizon === undefined ? "" : ` horizon=${p.horizon}`
+  }`;
+}
+
+function _planText(plan: CompactionPlan, name: string): string {
+  const lines = [
+    `compaction plan for ${name} (snapshot ${plan.snapshot}), policy ${_policyText(plan)}`,
+  ];
+  if (plan.regionStart === null) {
+    lines.push("nothing to compact");
+    return lines.join("\n") + "\n";
+  }
+  lines.push(
+    `region from ${
+      formatInstant(plan.regionStart)
+    }; ${plan.before.length} earlier segments untouched`,
+  );
+  for (const p of plan.periods) {
+    const range = `${formatInstant(p.start)} .. ${
+      p.end === undefined ? "open" : formatInstant(p.end)
+    }`;
+    lines.push(`${p.action} ${p.id} [${range}]: ${p.reason}`);
+    for (const w of p.write) lines.push(`  write ${w}`);
+    for (const r of p.remove) lines.push(`  remove ${r}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function _planJson(plan: CompactionPlan): Record<string, unknown> {
+  return {
+    snapshot: plan.snapshot,
+    policy: {
+      segment: plan.policy.segment,
+      max_deltas: plan.policy.maxDeltas,
+      file_rows: plan.policy.fileRows,
+      row_group_rows: plan.policy.rowGroupRows,
+      horizon: plan.policy.horizon ?? null,
+    },
+    region_start: plan.regionStart === null ? null : formatInstant(plan.regionStart),
+    untouched: plan.before.map((s) => s.id),
+    periods: plan.periods.map((p) => ({
+      id: p.id,
+      start: formatInstant(p.start),
+      end: p.end === undefined ? null : formatInstant(p.end),
+      action: p.action,
+      reason: p.reason,
+      write: p.write,
+      remove: p.remove,
+    })),
+  };
+}
+
+function _resultJson(result: CompactResult, dryRun: boolean): Record<string, unknown> {
+  return {
+    dry_run: dryRun,
+    committed: result.committed,
+    version: result.version,
+    files: result.files,
+    rows: result.rows,
+    bytes: result.bytes,
+  };
+}
