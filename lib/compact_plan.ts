@@ -147,12 +147,15 @@ function _verdict(
   if (overlapping.length === 0) return "no segment covers it yet";
   if (overlapping.length > 1) return `${overlapping.length} segments overlap it`;
   const s = overlapping[0]!;
-  if (s.base === undefined && !first) return "no base, after an earlier segment";
-  if (s.start !== range.start || s.end !== range.end) {
+  if (s.start !== range.start) {
+    return `segment ${s.id} (from ${formatInstant(s.start)}) reaches into it`;
+  }
+  if (s.end !== range.end) {
     return s.end === undefined
       ? "open segment of a finished period"
       : "range differs from the period";
   }
+  if (s.base === undefined && !first) return "no base, after an earlier segment";
   if (range.end === undefined) {
     if (s.children.length > 0) return "open segment with child segments";
     if (s.deltas.length > maxDeltas) {
