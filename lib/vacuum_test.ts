@@ -11,7 +11,8 @@ import { scan } from "./scan.ts";
 import { MemoryStore } from "./store/memory.ts";
 import type { StoreEntry } from "./store/store.ts";
 import type { Table } from "./table.ts";
-import { compactByYear, type HistoryRow } from "./testing/compact.ts";
+import { compactTable } from "./compact.ts";
+import type { OracleRow as HistoryRow } from "./testing/random_history.ts";
 import { executeVacuum, readVacuumInput, vacuumTable } from "./vacuum.ts";
 import { planVacuum } from "./vacuum_plan.ts";
 import { commitSnapshot } from "./commit.ts";
@@ -71,7 +72,7 @@ async function _history(random: Prng, store: ClockStore): Promise<Table> {
   for (let c = random.int(2, 7); c > 0; c--) {
     store.clock += random.int(0, 5 * D);
     if (written.length > 0 && random.chance(0.2)) {
-      await compactByYear(table, written, COLUMNS);
+      await compactTable(table, { policy: { segment: ["P1Y", "P3M"] } });
       continue;
     }
     const rows: HistoryRow[] = [];
