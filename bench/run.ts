@@ -5,6 +5,8 @@
  * `ingest`, `append`, `stream`) runs the write-path benchmarks of issue 3 (not in the default set:
  * they take minutes; default 1 run).
  * `--only s3` runs the object-storage benchmark of issue 5 (bench/s3.ts; not in the default set).
+ * `--only compact` runs the compaction benchmark of issue 4 (bench/compact.ts; not in the default
+ * set: generating and compacting 40 years takes minutes).
  *
  * @module
  */
@@ -17,6 +19,7 @@ import { bench5m } from "./scan_5m.ts";
 import { benchFinancials } from "./scan_financials.ts";
 import { benchSql } from "./sql.ts";
 import { benchS3 } from "./s3.ts";
+import { benchCompact, compactMarkdown } from "./compact.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWrite, WRITE_CASES } from "./write.ts";
 
@@ -35,6 +38,8 @@ if (only.has("sql")) rows.push(...await benchSql(runs ?? 3));
 const s3Report = only.has("s3") ? await benchS3(runs ?? 5) : undefined;
 const writeCases = new Set(WRITE_CASES.filter((c) => only.has("write") || only.has(c)));
 if (writeCases.size > 0) rows.push(...await benchWrite(writeCases, runs ?? 1));
+const compact = only.has("compact") ? await benchCompact(runs ?? 3) : undefined;
+if (compact) rows.push(...compact.rows);
 
 await Deno.mkdir(OUT, { recursive: true });
 await Deno.writeTextFile(`${OUT}results.json`, JSON.stringify(rows, null, 2) + "\n");
@@ -42,3 +47,4 @@ console.log(await machine());
 console.log(`- Peak RSS: ${rssMethod()}; times are medians of the measured runs\n`);
 console.log(markdown(rows));
 if (s3Report) console.log(`\n${s3Report}`);
+if (compact) console.log(`\n${compactMarkdown(compact)}`);
