@@ -1,8 +1,8 @@
 /**
  * A fast Parquet writer for azof's flat column types: each column chunk is one `PLAIN` data page
  * (v1; definition levels as one RLE run when a chunk has no null, bit-packed otherwise), snappy
- * compressed, encoded straight from JS values into one growing buffer. The footer (thrift), page
- * headers and snappy come from hyparquet-writer, which is 5–10x slower at encoding values: it
+ * compressed (lib/snappy.ts), encoded straight from JS values into one growing buffer. The footer
+ * (thrift) and page headers come from hyparquet-writer, which is 5–10x slower at encoding values: it
  * converts every value (a `Uint8Array` per string, a `bigint` per timestamp) and tries a dictionary
  * per chunk. Only `event_time` gets min/max statistics (the read path prunes files by them).
  *
@@ -14,10 +14,10 @@ import { ByteWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import type { Value } from "./data_file.ts";
 import { type ByteSink, type ParquetColumn, parquetElement } from "./parquet_write.ts";
 import { EVENT_TIME } from "./schema.ts";
+import { snappyCompress } from "./snappy.ts";
 
 const _MAGIC = 0x31524150;
 const _TWO32 = 4294967296;
