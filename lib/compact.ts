@@ -15,7 +15,8 @@ import {
   type PolicyOverrides,
   readCompactionPolicy,
 } from "./compact_policy.ts";
-import { type LogRow, rowsBetween, stateAt } from "./compact_read.ts";
+import { rowsBetween, stateAt } from "./compact_read.ts";
+import { gatherRows, mergeNewer, newestPerKey, type RowSet } from "./compact_rows.ts";
 import { CompactFileWriter, writePeriod } from "./compact_write.ts";
 import { AzofError } from "./errors.ts";
 import { parsePolicy } from "./policy.ts";
@@ -151,7 +152,7 @@ async function _execute(
   const levels = parsePolicy(plan.policy.segment);
   const total = plan.periods.filter((p) => p.action === "rewrite").length;
   const out: Segment[] = [];
-  let state: Map<string, LogRow> | undefined;
+  let state: RowSet | undefined;
   let done = 0;
   for (const period of plan.periods) {
     if (period.action === "keep") {
@@ -162,8 +163,8 @@ async function _execute(
     state ??= await stateAt(table, snapshot, period.start - 1);
     const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15);
     const first = plan.before.length === 0 && out.length === 0;
-    out.push(await writePeriod(writer, levels, period, state.values(), rows, first));
-    for (const r of rows) state.set(r.key, r);
+    out.push(await writePeriod(writer, levels, period, state, rows, first));
+    state = mergeNewer(state, gatherRows(rows, newestPerKey(rows)));
     options.onProgress?.({ done: ++done, periods: total, rows: writer.rows });
   }
   return out;

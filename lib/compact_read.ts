@@ -1,28 +1,25 @@
 /**
- * What compaction reads from the old layout: the state of every key at an instant (a scan), and the
- * rows that take effect within a time range, one per key and `event_time`, with ties already decided
- * the way reads decide them.
+ * What compaction reads from the old layout: the state of every key at an instant, and the rows
+ * that take effect within a time range, one per key and `event_time`, with ties already decided
+ * the way reads decide them. Both come back as column-wise {@linkcode RowSet}s sorted by key.
  *
  * @module
  */
 
-import { toValues } from "./column_data.ts";
-import { type DataFile, type DecodedRowGroup, openDataFile, type Value } from "./data_file.ts";
+import { kindOf } from "./column_data.ts";
+import {
+  concatRows,
+  emptyRows,
+  firstOfRuns,
+  gatherRows,
+  type RowSet,
+  rowsInRange,
+  sortRows,
+} from "./compact_rows.ts";
+import { type DataFile, type DecodedRowGroup, openDataFile } from "./data_file.ts";
 import { planScan } from "./plan.ts";
 import type { Segment, Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
-
-/** One row of a table's history: key, event time, values in schema order, deletion flag. */
-export interface LogRow {
-  /** The key. */
-  readonly key: string;
-  /** The event time (ms). */
-  readonly t: number;
-  /** Values of the schema columns, in schema order. */
-  readonly values: readonly Value[];
-  /** Whether the row deletes its key. */
-  readonly deleted: boolean;
-}
 
 /**
  * The state as of an instant, read from one snapshot: per key, the winning row, **deletions
@@ -32,29 +29,11 @@ export interface LogRow {
  * @param table The table.
  * @param snapshot The snapshot to read.
  * @param asOf The instant.
- * @returns Key → winning row.
+ * @returns One row per key, sorted by key.
  */
-export async function stateAt(
-  table: Table,
-  snapshot: Snapshot,
-  asOf: number,
-): Promise<Map<string, LogRow>> {
-  const names = snapshot.schema.columns.map((c) => c.name);
-  const best = new Map<string, { file: number; row: LogRow }>();
-  const plan = planScan(snapshot, { asOf });
-  for (const [index, planned] of plan.files.entries()) {
-    const data = await openDataFile(table, planned.file, snapshot.schema);
-    for (const [g, info] of data.rowGroups.entries()) {
-      if ((info.minEventTime ?? -Infinity) > asOf) continue;
-      const group = await data.readRowGroup(g, names);
-      _each(group, names, -Infinity, asOf, (key, t, row) => {
-        const old = best.get(key);
-        if (old && (old.row.t > t || (old.row.t === t && old.file !== index))) return;
-        best.set(key, { file: index, row: row() });
-      });
-    }
-  }
-  return new Map([...best].map(([key, p]) => [key, p.row]));
+export async function stateAt(table: Table, snapshot: Snapshot, asOf: number): Promise<RowSet> {
+  const { set, rank } = await _collect(table, snapshot, [{ a: -Infinity, b: asOf, plan: asOf }]);
+  return gatherRows(set, firstOfRuns(set, sortRows(set, rank, true), false));
 }
 
 /**
@@ -88,22 +67,37 @@ export function planBreakpoints(segments: readonly Segment[]): number[] {
  * @param snapshot The snapshot to read.
  * @param from First instant.
  * @param to Last instant, inclusive.
- * @returns The rows, ordered by `event_time`, then key.
+ * @returns The rows, sorted by key, then `event_time`.
  */
 export async function rowsBetween(
   table: Table,
   snapshot: Snapshot,
   from: number,
   to: number,
-): Promise<LogRow[]> {
+): Promise<RowSet> {
   const cuts = [from, ...planBreakpoints(snapshot.segments).filter((b) => b > from && b <= to)];
+  const runs = cuts.map((a, i) => ({ a, b: i + 1 < cuts.length ? cuts[i + 1]! - 1 : to, plan: a }));
+  const { set, rank } = await _collect(table, snapshot, runs);
+  return gatherRows(set, firstOfRuns(set, sortRows(set, rank), true));
+}
+
+/**
+ * The rows of each run's plan with `a <= event_time <= b`, one after another in read order, with
+ * each row's file position in its run's plan. Runs cover disjoint times, so a key and time comes
+ * from one run only; row groups read by several runs are decoded once.
+ */
+async function _collect(
+  table: Table,
+  snapshot: Snapshot,
+  runs: readonly { a: number; b: number; plan: number }[],
+): Promise<{ set: RowSet; rank: Int32Array }> {
   const files = new Map<string, Promise<DataFile>>();
   const groups = new Map<string, Promise<DecodedRowGroup>>();
   const names = snapshot.schema.columns.map((c) => c.name);
-  const picked = new Map<string, { file: number; row: LogRow }>();
-  for (const [i, a] of cuts.entries()) {
-    const b = i + 1 < cuts.length ? cuts[i + 1]! - 1 : to;
-    const plan = planScan(snapshot, { asOf: a });
+  const parts: RowSet[] = [];
+  const ranks: Int32Array[] = [];
+  for (const { a, b, plan: asOf } of runs) {
+    const plan = planScan(snapshot, { asOf });
     for (const [index, planned] of plan.files.entries()) {
       let file = files.get(planned.file);
       if (!file) files.set(planned.file, file = openDataFile(table, planned.file, snapshot.schema));
@@ -113,50 +107,29 @@ export async function rowsBetween(
         const id = `${g}\u0000${planned.file}`;
         let group = groups.get(id);
         if (!group) groups.set(id, group = data.readRowGroup(g, names));
-        _pick(await group, names, a, b, index, picked);
+        const rows = _rowSet(await group, names);
+        const inRange = rowsInRange(rows, a, b);
+        const part = inRange.length === rows.rows ? rows : gatherRows(rows, inRange);
+        parts.push(part);
+        ranks.push(new Int32Array(part.rows).fill(index));
       }
     }
   }
-  return [...picked.values()].map((p) => p.row).sort((x, y) =>
-    x.t - y.t || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)
-  );
-}
-
-function _pick(
-  group: DecodedRowGroup,
-  names: readonly string[],
-  a: number,
-  b: number,
-  file: number,
-  picked: Map<string, { file: number; row: LogRow }>,
-): void {
-  _each(group, names, a, b, (key, t, row) => {
-    const id = `${t}\u0000${key}`;
-    const old = picked.get(id);
-    if (old === undefined || old.file === file) picked.set(id, { file, row: row() });
-  });
-}
-
-/** Calls `visit` for each row with `a <= event_time <= b`, in file order; `row()` builds it. */
-function _each(
-  group: DecodedRowGroup,
-  names: readonly string[],
-  a: number,
-  b: number,
-  visit: (key: string, t: number, row: () => LogRow) => void,
-): void {
-  const columns = names.map((n) => toValues(group.columns.get(n)!));
-  const keys = toValues(group.key) as string[];
-  const deleted = group.deleted;
-  for (let r = 0; r < group.rows; r++) {
-    const t = group.eventTime[r]!;
-    if (t < a || t > b) continue;
-    const key = keys[r]!;
-    visit(key, t, () => ({
-      key,
-      t,
-      values: columns.map((c) => c[r]!),
-      deleted: deleted?.[r] === 1,
-    }));
+  const kinds = snapshot.schema.columns.map((c) => kindOf(c.type));
+  if (parts.length === 0) {
+    return { set: emptyRows(kinds), rank: new Int32Array(0) };
   }
+  const rank = new Int32Array(ranks.reduce((n, r) => n + r.length, 0));
+  ranks.reduce((at, r) => (rank.set(r, at), at + r.length), 0);
+  return { set: concatRows(parts), rank };
+}
+
+function _rowSet(group: DecodedRowGroup, names: readonly string[]): RowSet {
+  return {
+    rows: group.rows,
+    key: group.key,
+    t: group.eventTime,
+    deleted: group.deleted ?? new Uint8Array(group.rows),
+    columns: names.map((n) => group.columns.get(n)!),
+  };
 }
