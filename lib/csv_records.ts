@@ -9,8 +9,64 @@
 
 import { inputError } from "./row.ts";
 
-/** Receives one record: its fields (reused for the next record: copy what you keep) and its line. */
-export type RecordSink = (fields: readonly (string | null)[], line: number) => void;
+/** Receives one record (reused for the next record: copy what you keep) and its line. */
+export type RecordSink = (record: CsvRecord, line: number) => void;
+
+/**
+ * One record, as offsets into the text it was read from, so that a field is cut out (or converted
+ * where it lies) only when needed.
+ */
+export class CsvRecord {
+  /** The text the offsets index. */
+  text = "";
+  /** Number of fields. */
+  count = 0;
+  /** Where each field starts in {@linkcode CsvRecord.text}. */
+  starts: Int32Array = new Int32Array(16);
+  /** Where each field ends (exclusive); an unquoted field with `start === end` is null. */
+  ends: Int32Array = new Int32Array(16);
+  /** A quoted field's value (quotes removed, `""` made `"`), or `undefined` for an unquoted one. */
+  readonly quoted: (string | undefined)[] = [];
+
+  /**
+   * A field's value.
+   *
+   * @param i The field index.
+   * @returns The text, or `null` for an unquoted empty field.
+   */
+  field(i: number): string | null {
+    const q = this.quoted[i];
+    if (q !== undefined) return q;
+    const from = this.starts[i]!;
+    const to = this.ends[i]!;
+    return from === to ? null : this.text.slice(from, to);
+  }
+
+  /**
+   * Every field's value.
+   *
+   * @returns The values.
+   */
+  fields(): (string | null)[] {
+    return Array.from({ length: this.count }, (_, i) => this.field(i));
+  }
+
+  /** Appends a field. */
+  push(from: number, to: number, quoted: string | undefined): void {
+    const i = this.count++;
+    if (i === this.starts.length) {
+      const starts = new Int32Array(i * 2);
+      const ends = new Int32Array(i * 2);
+      starts.set(this.starts);
+      ends.set(this.ends);
+      this.starts = starts;
+      this.ends = ends;
+    }
+    this.starts[i] = from;
+    this.ends[i] = to;
+    this.quoted[i] = quoted;
+  }
+}
 
 const _QUOTE = 34;
 const _COMMA = 44;
@@ -26,15 +82,15 @@ const _CR = 13;
  * import assert from "node:assert/strict";
  * const out: (string | null)[][] = [];
  * const reader = new CsvRecordReader();
- * reader.feed('a,"x, ""y""",\r\nb,"', false, (f) => out.push([...f]));
- * reader.feed('",z', true, (f) => out.push([...f]));
+ * reader.feed('a,"x, ""y""",\r\nb,"', false, (r) => out.push(r.fields()));
+ * reader.feed('",z', true, (r) => out.push(r.fields()));
  * assert.deepEqual(out, [["a", 'x, "y"', null], ["b", "", "z"]]);
  * ```
  */
 export class CsvRecordReader {
   #rest = "";
   #line = 1;
-  readonly #fields: (string | null)[] = [];
+  readonly #record: CsvRecord = new CsvRecord();
 
   /**
    * Reads the complete records of the text fed so far plus `text`; keeps an incomplete last record
@@ -51,30 +107,31 @@ export class CsvRecordReader {
     let pos = 0;
     while (pos < n) {
       const line = this.#line;
-      const end = this.#record(s, pos, final);
+      const end = this.#read(s, pos, final);
       if (end < 0) {
         this.#rest = s.slice(pos);
         this.#line = line;
         return;
       }
-      const fields = this.#fields;
-      if (!(fields.length === 1 && fields[0] === null && end - pos <= 2)) sink(fields, line);
+      const r = this.#record;
+      const blank = r.count === 1 && r.quoted[0] === undefined && r.starts[0] === r.ends[0];
+      if (!(blank && end - pos <= 2)) sink(r, line);
       pos = end;
     }
     this.#rest = "";
   }
 
-  /** Parses the record at `pos` into #fields; returns the position after it, or -1 if incomplete. */
-  #record(s: string, pos: number, final: boolean): number {
-    const fields = this.#fields;
-    fields.length = 0;
+  /** Parses the record at `pos` into #record; returns the position after it, or -1 if incomplete. */
+  #read(s: string, pos: number, final: boolean): number {
+    const record = this.#record;
+    record.text = s;
+    record.count = 0;
     const start = this.#line;
     let lines = 0;
     const n = s.length;
     for (;;) {
-      let value: string | null;
       if (pos < n && s.charCodeAt(pos) === _QUOTE) {
-        value = "";
+        let value = "";
         let from = pos + 1;
         for (;;) {
           const q = s.indexOf('"', from);
@@ -92,6 +149,7 @@ export class CsvRecordReader {
           pos = q + 1;
           break;
         }
+        record.push(0, 0, value);
         const c = pos < n ? s.charCodeAt(pos) : -1;
         if (c === _CR && pos + 1 >= n && !final) return -1;
         const crlf = c === _CR && (pos + 1 >= n || s.charCodeAt(pos + 1) === _LF);
@@ -120,10 +178,9 @@ export class CsvRecordReader {
           c = -1;
         }
         const stop = c === _LF && i > pos && s.charCodeAt(i - 1) === _CR ? i - 1 : i;
-        value = stop === pos ? null : s.slice(pos, stop);
+        record.push(pos, stop, undefined);
         pos = i;
       }
-      fields.push(value);
       if (pos >= n) break;
       const c = s.charCodeAt(pos);
       if (c === _COMMA) {

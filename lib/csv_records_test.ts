@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { stringify } from "csv-stringify/sync";
-import { CsvRecordReader } from "./csv_records.ts";
+import { type CsvRecord, CsvRecordReader } from "./csv_records.ts";
 import { csvRows } from "./input_csv.ts";
 import { Prng } from "./prng.ts";
+import { instantFromText, valueFromText } from "./row.ts";
 
 type Rec = { fields: (string | null)[]; line: number };
 
@@ -10,8 +11,7 @@ type Rec = { fields: (string | null)[]; line: number };
 function read(text: string, cuts: number[] = []): Rec[] {
   const out: Rec[] = [];
   const reader = new CsvRecordReader();
-  const sink = (fields: readonly (string | null)[], line: number) =>
-    out.push({ fields: [...fields], line });
+  const sink = (record: CsvRecord, line: number) => out.push({ fields: record.fields(), line });
   let at = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     reader.feed(text.slice(at, cut), false, sink);
@@ -120,4 +120,59 @@ Deno.test("csvRows() skips a UTF-8 byte order mark and reads null versus empty s
     csvRows(ReadableStream.from([...bytes].map((b) => new Uint8Array([b]))), schema),
   );
   assert.deepEqual(rows.map((r) => [r.key, r.values[0]]), [["a", null], ["b", ""]]);
+});
+
+Deno.test("csvRows() reads fields split anywhere across byte chunks like the general conversion", async () => {
+  const schema = {
+    columns: [
+      { name: "s", type: "String" as const, nullable: true },
+      { name: "n", type: "Int" as const, nullable: true },
+      { name: "f", type: "Float" as const, nullable: false },
+      { name: "d", type: "DateTime" as const, nullable: true },
+    ],
+  };
+  const prng = new Prng(21);
+  const pick = <T>(xs: readonly T[]) => xs[prng.int(0, xs.length - 1)]!;
+  const quote = (s: string) =>
+    /[",\r\n]/.test(s) || prng.next() < 0.2 ? `"${s.replaceAll('"', '""')}"` : s;
+  for (let round = 0; round < 20; round++) {
+    const eol = round % 2 ? "\r\n" : "\n";
+    const lines = ["key,event_time,s,n,f,d"];
+    const expected: unknown[][] = [];
+    for (let r = 0; r < 30; r++) {
+      const key = pick(["k1", "é", "\u{1F600}k", "日本", 'a"b', "x,y"]) + r;
+      const t = new Date(prng.int(-3e12, 3e12)).toISOString();
+      const time = pick([t, t.slice(0, 10), ` ${t}`]);
+      const s = pick(["", "plain", "é\u{1F600}", "two\r\nlines", 'say "hi"']);
+      const n = pick(["", "42", "-9223372036854775808", " 7", "123456789012345", "+5"]);
+      const f = pick([
+        "3959.75",
+        "-0.25",
+        "1e3",
+        "0.000000000000000001",
+        " 2.5",
+        "12345678901234567",
+      ]);
+      const d = pick(["", t, t.slice(0, 10)]);
+      const fields = [key, time, s, n, f, d].map(quote);
+      lines.push(fields.join(","));
+      expected.push([
+        key,
+        instantFromText(time, "", ""),
+        fields[2] === "" ? null : s,
+        valueFromText(n === "" ? null : n, schema.columns[1]!, ""),
+        valueFromText(f, schema.columns[2]!, ""),
+        valueFromText(d === "" ? null : d, schema.columns[3]!, ""),
+      ]);
+    }
+    const bytes = new TextEncoder().encode(lines.join(eol) + (round % 3 ? eol : ""));
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < bytes.length;) {
+      const size = prng.next() < 0.3 ? 1 : prng.int(1, 40);
+      chunks.push(bytes.slice(at, at + size));
+      at += size;
+    }
+    const rows = await Array.fromAsync(csvRows(ReadableStream.from(chunks), schema));
+    assert.deepEqual(rows.map((r) => [r.key, r.eventTime, ...r.values]), expected);
+  }
 });

@@ -14,6 +14,7 @@ import { ByteWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import { ColumnBuffer, type TypedColumn } from "./column_buffer.ts";
 import type { Value } from "./data_file.ts";
 import { type ByteSink, type ParquetColumn, parquetElement } from "./parquet_write.ts";
 import { EVENT_TIME } from "./schema.ts";
@@ -84,17 +85,32 @@ export class FastParquetWriter {
    */
   async writeRowGroup(values: readonly (readonly Value[])[]): Promise<void> {
     const rows = values[0]?.length ?? 0;
+    const buffer = new ColumnBuffer(this.#columns, Math.max(rows, 1));
+    values.forEach((column, c) => {
+      for (let r = 0; r < rows; r++) buffer.set(c, r, column[r]!);
+    });
+    await this.writeColumns(buffer.columns, rows);
+  }
+
+  /**
+   * Writes one row group from typed columns (as a {@linkcode ColumnBuffer} holds them) and hands
+   * its bytes to the sink.
+   *
+   * @param columns One typed column per file column, in file order.
+   * @param rows The rows to write (the first `rows` values of each column).
+   */
+  async writeColumns(columns: readonly TypedColumn[], rows: number): Promise<void> {
     if (rows === 0) return;
     const start = this.bytes;
-    const columns: ColumnChunk[] = [];
+    const chunks: ColumnChunk[] = [];
     let uncompressed = 0;
     this.#columns.forEach((column, i) => {
-      const chunk = this.#chunk(column, this.#schema[i + 1]!, values[i]!);
+      const chunk = this.#chunk(column, this.#schema[i + 1]!, columns[i]!, rows);
       uncompressed += Number(chunk.meta_data!.total_uncompressed_size);
-      columns.push(chunk);
+      chunks.push(chunk);
     });
     this.#groups.push({
-      columns,
+      columns: chunks,
       num_rows: BigInt(rows),
       total_byte_size: BigInt(uncompressed),
       total_compressed_size: BigInt(this.bytes - start),
@@ -125,12 +141,19 @@ export class FastParquetWriter {
     await this.#sink(bytes);
   }
 
-  #chunk(column: ParquetColumn, element: SchemaElement, values: readonly Value[]): ColumnChunk {
+  #chunk(
+    column: ParquetColumn,
+    element: SchemaElement,
+    values: TypedColumn,
+    rows: number,
+  ): ColumnChunk {
     const page = this.#page;
     page.reset();
-    const nulls = column.nullable ? _levels(page, values) : 0;
-    const stats = column.name === EVENT_TIME ? _minMax(values as readonly number[]) : undefined;
-    _plain(page, column, values, nulls);
+    const nulls = column.nullable ? _levels(page, values.nulls, rows) : 0;
+    const stats = column.name === EVENT_TIME
+      ? _minMax(values.data as Float64Array, rows)
+      : undefined;
+    _plain(page, values, rows, nulls);
     const raw = page.bytes();
     const compressed = snappyCompress(raw);
     const out = this.#out;
@@ -140,7 +163,7 @@ export class FastParquetWriter {
       uncompressed_page_size: raw.length,
       compressed_page_size: compressed.length,
       data_page_header: {
-        num_values: values.length,
+        num_values: rows,
         encoding: "PLAIN",
         definition_level_encoding: "RLE",
         repetition_level_encoding: "RLE",
@@ -155,7 +178,7 @@ export class FastParquetWriter {
         encodings: ["PLAIN", "RLE"],
         path_in_schema: [column.name],
         codec: "SNAPPY",
-        num_values: BigInt(values.length),
+        num_values: BigInt(rows),
         total_uncompressed_size: BigInt(header + raw.length),
         total_compressed_size: BigInt(header + compressed.length),
         data_page_offset: BigInt(offset),
@@ -166,17 +189,17 @@ export class FastParquetWriter {
 }
 
 /** Definition levels, length-prefixed as data page v1 has them; returns the number of nulls. */
-function _levels(page: _Buffer, values: readonly Value[]): number {
+function _levels(page: _Buffer, mask: Uint8Array | undefined, rows: number): number {
   let nulls = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] === null) nulls++;
+  for (let i = 0; i < rows; i++) nulls += mask![i]!;
   const at = page.reserve(4);
   if (nulls === 0) {
-    page.varint(values.length * 2);
+    page.varint(rows * 2);
     page.byte(1);
   } else {
-    const levels = new Uint8Array(values.length);
-    for (let i = 0; i < values.length; i++) levels[i] = values[i] === null ? 0 : 1;
-    const writer = new ByteWriter(values.length / 4 + 64);
+    const levels = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) levels[i] = 1 - mask![i]!;
+    const writer = new ByteWriter(rows / 4 + 64);
     writeRleBitPackedHybrid(writer, levels, 1);
     page.append(new Uint8Array(writer.buffer, 0, writer.index));
   }
@@ -184,45 +207,35 @@ function _levels(page: _Buffer, values: readonly Value[]): number {
   return nulls;
 }
 
-function _plain(page: _Buffer, column: ParquetColumn, values: readonly Value[], nulls: number) {
-  const n = values.length;
+function _plain(page: _Buffer, column: TypedColumn, rows: number, nulls: number): void {
+  const mask = nulls === 0 ? undefined : column.nulls;
   switch (column.type) {
-    case "String":
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== null) page.string(v as string);
+    case "String": {
+      const data = column.data as (string | null)[];
+      for (let i = 0; i < rows; i++) {
+        const v = data[i];
+        if (v !== null && !mask?.[i]) page.string(v!);
       }
       return;
-    case "Int":
-      page.ensure(8 * (n - nulls));
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== null) page.int64(v as bigint);
-      }
+    }
+    case "DateTime": {
+      const data = column.data as Float64Array;
+      page.ensure(8 * (rows - nulls));
+      for (let i = 0; i < rows; i++) if (!mask?.[i]) page.ms(data[i]!);
       return;
-    case "DateTime":
-      page.ensure(8 * (n - nulls));
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== null) page.ms(v as number);
-      }
-      return;
-    case "Float":
-      page.ensure(8 * (n - nulls));
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v !== null) page.float64(v as number);
-      }
-      return;
+    }
     case "Boolean":
-      page.bits(values);
+      page.bits(column.data as Uint8Array, rows, mask);
+      return;
+    default:
+      page.words(column.data as Float64Array | BigInt64Array, rows, mask);
   }
 }
 
-function _minMax(values: readonly number[]): { min_value: bigint; max_value: bigint } {
+function _minMax(values: Float64Array, rows: number): { min_value: bigint; max_value: bigint } {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < rows; i++) {
     const v = values[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -301,11 +314,6 @@ class _Buffer {
     this.length = p;
   }
 
-  int64(v: bigint): void {
-    this.view.setBigInt64(this.length, v, true);
-    this.length += 8;
-  }
-
   /** An integral number of ms as int64, without a bigint. */
   ms(v: number): void {
     const hi = Math.floor(v / _TWO32);
@@ -314,24 +322,33 @@ class _Buffer {
     this.length += 8;
   }
 
-  float64(v: number): void {
-    this.view.setFloat64(this.length, v, true);
-    this.length += 8;
+  /** 8-byte values (int64 or double) of the rows not masked, copied as they are (little-endian). */
+  words(data: Float64Array | BigInt64Array, rows: number, mask: Uint8Array | undefined): void {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, rows * 8);
+    if (!mask) return this.append(bytes);
+    this.ensure(rows * 8);
+    const out = this.data;
+    let p = this.length;
+    for (let i = 0; i < rows; i++) {
+      if (mask[i]) continue;
+      for (let k = i * 8; k < i * 8 + 8; k++) out[p++] = bytes[k]!;
+    }
+    this.length = p;
   }
 
-  bits(values: readonly Value[]): void {
+  bits(data: Uint8Array, rows: number, mask: Uint8Array | undefined): void {
+    this.ensure(rows / 8 + 1);
     let byte = 0;
     let k = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v === null) continue;
-      if (v) byte |= 1 << k;
+    for (let i = 0; i < rows; i++) {
+      if (mask?.[i]) continue;
+      byte |= data[i]! << k;
       if (++k === 8) {
-        this.byte(byte);
+        this.data[this.length++] = byte;
         byte = 0;
         k = 0;
       }
     }
-    if (k > 0) this.byte(byte);
+    if (k > 0) this.data[this.length++] = byte;
   }
 }

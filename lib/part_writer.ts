@@ -1,11 +1,11 @@
 /**
- * Buffers the rows routed to one slot and streams them into Parquet data files, one row group at a
- * time, never putting two rows of one key with the same `event_time` into one file.
+ * Buffers the rows routed to one slot (as columns) and streams them into Parquet data files, one row
+ * group at a time, never putting two rows of one key with the same `event_time` into one file.
  *
  * @module
  */
 
-import type { Value } from "./data_file.ts";
+import { ColumnBuffer } from "./column_buffer.ts";
 import { FastParquetWriter } from "./parquet_encode.ts";
 import type { ParquetColumn } from "./parquet_write.ts";
 import type { WriteRow } from "./row.ts";
@@ -26,16 +26,17 @@ interface _Open {
 }
 
 /**
- * The open file of one slot. Rows go to a buffer; a full buffer becomes a row group. A row that ties
- * (same key and `event_time`) with a buffered row replaces it; one that ties with an already written
- * row group starts a new file, which is listed first and so wins.
+ * The open file of one slot. Rows are copied into column buffers; a full buffer becomes a row group.
+ * A row that ties (same key and `event_time`) with a buffered row replaces it; one that ties with an
+ * already written row group starts a new file, which is listed first and so wins.
  */
 export class SlotWriter {
   readonly slot: Slot;
-  readonly #schema: Schema;
   readonly #save: FileSaver;
   readonly #groupRows: number;
-  #buffer: WriteRow[] = [];
+  readonly #columns: ParquetColumn[];
+  readonly #buffer: ColumnBuffer;
+  #ties: { keys: (string | null)[]; times: Float64Array };
   #open: _Open = _fresh();
   /** Parts finished so far, in order. */
   readonly parts: Part[] = [];
@@ -48,9 +49,16 @@ export class SlotWriter {
    */
   constructor(slot: Slot, schema: Schema, save: FileSaver, groupRows: number) {
     this.slot = slot;
-    this.#schema = schema;
     this.#save = save;
     this.#groupRows = groupRows;
+    this.#columns = [
+      { name: KEY, type: "String", nullable: false },
+      { name: EVENT_TIME, type: "DateTime", nullable: false },
+      ...schema.columns,
+      { name: DELETED, type: "Boolean", nullable: false },
+    ];
+    this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, groupRows));
+    this.#ties = this.#tieView();
   }
 
   /** Rows held by the open file (buffered or written), which bounds its memory. */
@@ -72,57 +80,60 @@ export class SlotWriter {
    */
   add(row: WriteRow): boolean {
     const buffer = this.#buffer;
-    const at = this.#open.seen.find(row.key, row.eventTime, buffer);
+    let at = this.#open.seen.find(row.key, row.eventTime, this.#ties);
     if (at === TieIndex.WRITTEN) return false;
-    if (at >= 0) buffer[at] = row;
-    else {
-      this.#open.seen.add(buffer.length);
-      buffer.push(row);
+    if (at === TieIndex.NONE) {
+      at = buffer.length++;
+      if (at >= this.#ties.times.length) {
+        buffer.reserve(at + 1);
+        this.#ties = this.#tieView();
+      }
+      this.#open.seen.add(at);
     }
+    buffer.set(0, at, row.key);
+    buffer.set(1, at, row.eventTime);
+    const values = row.values;
+    for (let i = 0; i < values.length; i++) buffer.set(i + 2, at, values[i]!);
+    buffer.set(values.length + 2, at, row.deleted);
     return true;
+  }
+
+  #tieView(): { keys: (string | null)[]; times: Float64Array } {
+    const [keys, times] = this.#buffer.columns;
+    return { keys: keys!.data as (string | null)[], times: times!.data as Float64Array };
   }
 
   /** Writes the buffered rows as a row group of the open file. */
   async flush(): Promise<void> {
-    await this.#flush();
-  }
-
-  async #flush(): Promise<void> {
-    const rows = this.#buffer;
-    if (rows.length === 0) return;
-    const hasDeleted = rows.some((r) => r.deleted);
+    const buffer = this.#buffer;
+    const rows = buffer.length;
+    if (rows === 0) return;
+    const deleted = buffer.columns[this.#columns.length - 1]!.data as Uint8Array;
+    let hasDeleted = false;
+    for (let i = 0; i < rows && !hasDeleted; i++) hasDeleted = deleted[i] === 1;
     if (this.#open.writer && hasDeleted && !this.#open.hasDeleted) {
       await this.#close();
-      for (let i = 0; i < rows.length; i++) {
-        this.#open.seen.find(rows[i]!.key, rows[i]!.eventTime, rows);
+      const ties = this.#ties;
+      for (let i = 0; i < rows; i++) {
+        this.#open.seen.find(ties.keys[i]!, ties.times[i]!, ties);
         this.#open.seen.add(i);
       }
     }
     const open = this.#open;
     if (!open.writer) {
       open.hasDeleted = hasDeleted;
+      const columns = hasDeleted ? this.#columns : this.#columns.slice(0, -1);
       open.writer = new FastParquetWriter(
-        this.#columns(hasDeleted),
+        columns,
         (bytes) => Promise.resolve(void open.chunks.push(bytes)),
       );
     }
-    const columns: Value[][] = [rows.map((r) => r.key), rows.map((r) => r.eventTime)];
-    this.#schema.columns.forEach((_, i) => columns.push(rows.map((r) => r.values[i]!)));
-    if (open.hasDeleted) columns.push(rows.map((r) => r.deleted));
-    await open.writer.writeRowGroup(columns);
+    await open.writer.writeColumns(buffer.columns, rows);
     open.seen.written();
-    for (const r of rows) if (r.eventTime > open.maxEventTime) open.maxEventTime = r.eventTime;
-    open.rows += rows.length;
-    this.#buffer = [];
-  }
-
-  #columns(hasDeleted: boolean): ParquetColumn[] {
-    return [
-      { name: KEY, type: "String", nullable: false },
-      { name: EVENT_TIME, type: "DateTime", nullable: false },
-      ...this.#schema.columns,
-      ...(hasDeleted ? [{ name: DELETED, type: "Boolean" as const, nullable: false }] : []),
-    ];
+    const times = this.#ties.times;
+    for (let i = 0; i < rows; i++) if (times[i]! > open.maxEventTime) open.maxEventTime = times[i]!;
+    open.rows += rows;
+    buffer.length = 0;
   }
 
   async #close(): Promise<void> {
@@ -144,7 +155,7 @@ export class SlotWriter {
 
   /** Writes the buffered rows and finishes the open file (a later row starts a new one). */
   async finish(): Promise<void> {
-    await this.#flush();
+    await this.flush();
     await this.#close();
   }
 }

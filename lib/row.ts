@@ -6,6 +6,7 @@
  */
 
 import type { Value } from "./data_file.ts";
+import { instantAt } from "./csv_values.ts";
 import { AzofError } from "./errors.ts";
 import { type Column, DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 import { INSTANT_FORMS, parseInstant } from "./time.ts";
@@ -97,7 +98,7 @@ export function valueFromText(text: string | null, column: Column, where: Where)
  * @returns Milliseconds since the epoch.
  */
 export function instantFromText(text: string, where: Where, what: string): number {
-  const ms = _canonicalInstant(text) ?? parseInstant(text.trim());
+  const ms = instantAt(text, 0, text.length) ?? parseInstant(text.trim());
   if (ms === undefined || ms < -62167219200000 || ms > 253402300799999) {
     return inputError(
       where,
@@ -107,42 +108,6 @@ export function instantFromText(text: string, where: Where, what: string): numbe
     );
   }
   return ms;
-}
-
-let _dayPrefix = "";
-let _dayMs = 0;
-
-/**
- * The fast path of {@linkcode instantFromText} for azof's own form `YYYY-MM-DDTHH:mm:ss.sssZ`: the
- * time of day by arithmetic, the date by `parseInstant` once per run of rows on one day.
- */
-function _canonicalInstant(text: string): number | undefined {
-  if (
-    text.length !== 24 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 ||
-    text.charCodeAt(16) !== 58 || text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90
-  ) return undefined;
-  const h = _digits(text, 11, 13);
-  const m = _digits(text, 14, 16);
-  const s = _digits(text, 17, 19);
-  const f = _digits(text, 20, 23);
-  if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59 || f < 0) return undefined;
-  if (_dayPrefix === "" || !text.startsWith(_dayPrefix)) {
-    const day = parseInstant(text.slice(0, 10));
-    if (day === undefined) return undefined;
-    _dayPrefix = text.slice(0, 11);
-    _dayMs = day;
-  }
-  return _dayMs + ((h * 60 + m) * 60 + s) * 1000 + f;
-}
-
-function _digits(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
 }
 
 /**

@@ -7,12 +7,12 @@
  * @module
  */
 
-/** The part of a row the index looks at. */
-export interface TieRow {
-  /** The key. */
-  readonly key: string;
-  /** The event time (ms). */
-  readonly eventTime: number;
+/** The buffered rows the index checks exactly: their keys and event times by buffer index. */
+export interface TieBuffer {
+  /** Keys. */
+  readonly keys: ArrayLike<string | null>;
+  /** Event times (ms). */
+  readonly times: ArrayLike<number>;
 }
 
 const _EMPTY = -2;
@@ -25,13 +25,14 @@ const _EMPTY = -2;
  * import { TieIndex } from "./tie_index.ts";
  * import assert from "node:assert/strict";
  * const index = new TieIndex();
- * const buffer = [{ key: "a", eventTime: 1 }];
+ * const buffer = { keys: ["a"], times: [1] };
  * assert.equal(index.find("a", 1, buffer), TieIndex.NONE);
  * index.add(0);
  * assert.equal(index.find("a", 1, buffer), 0);
  * index.written();
- * assert.equal(index.find("a", 1, []), TieIndex.WRITTEN);
- * assert.equal(index.find("b", 1, []), TieIndex.NONE);
+ * const empty = { keys: [], times: [] };
+ * assert.equal(index.find("a", 1, empty), TieIndex.WRITTEN);
+ * assert.equal(index.find("b", 1, empty), TieIndex.NONE);
  * ```
  */
 export class TieIndex {
@@ -62,7 +63,7 @@ export class TieIndex {
    * @returns The buffer index of the same pair, {@linkcode TieIndex.WRITTEN} or
    * {@linkcode TieIndex.NONE}.
    */
-  find(key: string, eventTime: number, buffer: readonly TieRow[]): number {
+  find(key: string, eventTime: number, buffer: TieBuffer): number {
     const hi = Math.floor(eventTime / 4294967296);
     const lo = (eventTime - hi * 4294967296) | 0;
     let a = Math.imul(lo ^ 0x3c6ef372, 0x9e3779b1) ^ hi;
@@ -79,8 +80,7 @@ export class TieIndex {
     for (let at = this.#at[pos]!; at !== _EMPTY; at = this.#at[pos]!) {
       if (this.#h1[pos] === a && this.#h2[pos] === b) {
         if (at < 0) return TieIndex.WRITTEN;
-        const row = buffer[at]!;
-        if (row.key === key && row.eventTime === eventTime) return at;
+        if (buffer.keys[at] === key && buffer.times[at] === eventTime) return at;
       }
       pos = (pos + 1) & mask;
     }
