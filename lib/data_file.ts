@@ -22,7 +22,9 @@ import {
   kindOf,
   type Utf8Data,
 } from "./column_data.ts";
+import { parquetPlan } from "hyparquet/src/plan.js";
 import { FOOTER_BYTES, rangedReader } from "./store/ranged.ts";
+import { readTail, type Store, type StoreTail } from "./store/store.ts";
 
 /** A decoded value: strings, exact int64 as `bigint`, floats, booleans, DateTime as ms numbers. */
 export type Value = string | bigint | number | boolean | null;
@@ -65,7 +67,19 @@ export interface DataFile {
   readonly hasDeleted: boolean;
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
   readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
+  /**
+   * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
+   * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
+   * reads and for row groups of more than {@linkcode PREFETCH_MAX_BYTES}.
+   */
+  prefetch(index: number, columns: readonly string[]): boolean;
 }
+
+/**
+ * The largest row group {@linkcode DataFile.prefetch} fetches ahead: half the ranged reader's cache,
+ * so that prefetched bytes stay cached beside the row group being decoded until they are read.
+ */
+export const PREFETCH_MAX_BYTES: number = 8 * 1024 * 1024;
 
 const _PARSERS = {
   timestampFromMilliseconds: (v: bigint | null | undefined) => v == null ? null : Number(v),
@@ -114,19 +128,18 @@ export async function openDataFile(
   options: OpenDataFileOptions = {},
 ): Promise<DataFile> {
   const key = table.key(file);
-  let bytes: number;
+  let tail: StoreTail;
   try {
-    bytes = await table.store.size(key);
+    tail = await readTail(table.store, key, FOOTER_BYTES);
   } catch (error) {
     throw new AzofError(
       "DataInvalid",
       `Cannot read data file ${file} of table ${table.name}: it is missing`,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
-  const buffer: AsyncBuffer = rangedReader(table.store, key, bytes);
+  const bytes = tail.size;
+  const buffer = rangedReader(table.store, key, bytes, { known: tail });
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(buffer, {
@@ -184,8 +197,17 @@ export async function openDataFile(
     if (!useWasm) {
       return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, kinds);
     }
-    wasm ??= openWasmReader(table.store, key, bytes);
+    wasm ??= openWasmReader(_withTail(table.store, key, tail), key, bytes);
     return wasm.then((reader) => reader.readRowGroup(index, kinds));
+  };
+  const kindsOf = (columns: readonly string[]): Map<string, ColumnKind> => {
+    const kinds = new Map<string, ColumnKind>([[KEY, "utf8"], [EVENT_TIME, "f64"]]);
+    if (hasDeleted) kinds.set(DELETED, "bool");
+    for (const name of columns) {
+      const column = schema.columns.find((c) => c.name === name);
+      if (column && elements.has(name)) kinds.set(name, kindOf(column.type));
+    }
+    return kinds;
   };
   return {
     file,
@@ -195,18 +217,52 @@ export async function openDataFile(
     hasDeleted,
     readRowGroup: async (index, columns) => {
       try {
-        const kinds = new Map<string, ColumnKind>([[KEY, "utf8"], [EVENT_TIME, "f64"]]);
-        if (hasDeleted) kinds.set(DELETED, "bool");
-        for (const name of columns) {
-          const column = schema.columns.find((c) => c.name === name);
-          if (column && elements.has(name)) kinds.set(name, kindOf(column.type));
-        }
-        const decoded = await decode(index, kinds);
+        const decoded = await decode(index, kindsOf(columns));
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
       } catch (error) {
         return fail(error);
       }
     },
+    prefetch: (index, columns) => {
+      if (useWasm || rowGroups[index] === undefined) return false;
+      const rowStart = starts[index]!;
+      const { fetches } = parquetPlan({
+        file: buffer,
+        metadata,
+        columns: [...kindsOf(columns).keys()],
+        rowStart,
+        rowEnd: rowStart + rowGroups[index]!.rows,
+      });
+      const total = fetches.reduce((sum, f) => sum + f.endByte - f.startByte, 0);
+      if (total > PREFETCH_MAX_BYTES) return false;
+      for (const f of fetches) buffer.prefetch(f.startByte, f.endByte);
+      return true;
+    },
+  };
+}
+
+/**
+ * The store, but with reads inside the object's already-read tail served from it (parquet-wasm reads
+ * the footer again by itself).
+ */
+function _withTail(store: Store, key: string, tail: StoreTail): Store {
+  const end = tail.start + tail.bytes.length;
+  return {
+    location: store.location,
+    size: (k) => store.size(k),
+    read: (k, start, stop) => {
+      if (
+        k === key && start !== undefined && stop !== undefined && start >= tail.start && stop <= end
+      ) {
+        return Promise.resolve(tail.bytes.slice(start - tail.start, stop - tail.start));
+      }
+      return store.read(k, start, stop);
+    },
+    exists: (k) => store.exists(k),
+    list: (prefix) => store.list(prefix),
+    put: (k, data) => store.put(k, data),
+    putIfAbsent: (k, data) => store.putIfAbsent(k, data),
+    delete: (k) => store.delete(k),
   };
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { openDataFile } from "./data_file.ts";
+import { type DataFile, openDataFile } from "./data_file.ts";
 import { kindOf } from "./column_data.ts";
 import type { Value } from "./data_file.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
@@ -121,22 +121,74 @@ async function _resolve(
     asOf,
   );
   let rowsRead = 0;
-  for (const [index, planned] of plan.files.entries()) {
-    const file = await openDataFile(table, planned.file, snapshot.schema);
-    for (const [g, info] of file.rowGroups.entries()) {
-      if (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) {
-        continue;
-      }
-      const group = await file.readRowGroup(g, valueColumns);
-      resolver.add(index, group);
-      rowsRead += group.rows;
-      options.onProgress?.({ filesDone: index, files: plan.files.length, rowsRead });
-    }
+  const reads = _readOrder(table, snapshot, plan, asOf);
+  for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
+    const group = await read.file.readRowGroup(read.group, valueColumns);
+    resolver.add(read.index, group);
+    rowsRead += group.rows;
+    options.onProgress?.({ filesDone: read.index, files: plan.files.length, rowsRead });
   }
   options.onProgress?.({ filesDone: plan.files.length, files: plan.files.length, rowsRead });
   return resolver.finish();
 }
 
+/** Data files opened ahead of the one being read (their footers fetched in parallel). */
+const _FILES_AHEAD = 4;
+
+interface _GroupRead {
+  /** The file's position in the plan. */
+  readonly index: number;
+  readonly file: DataFile;
+  readonly group: number;
+}
+
+/**
+ * The row groups a scan decodes, in plan order (files in read order, row groups in file order,
+ * without those whose smallest `event_time` lies after the instant). While one is handed out, the
+ * footers of the next {@linkcode _FILES_AHEAD} files and the bytes of the next row group are
+ * fetched; the order, and so the answer, is the same as reading one after another.
+ */
+function _readOrder(table: Table, snapshot: Snapshot, plan: ScanPlan, asOf: number | undefined) {
+  const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
+  const opening: Promise<DataFile>[] = [];
+  const open = (index: number): Promise<DataFile> | undefined => {
+    const planned = plan.files[index];
+    if (planned === undefined) return undefined;
+    if (opening[index] === undefined) {
+      opening[index] = openDataFile(table, planned.file, snapshot.schema);
+      // Failures surface when the scan reaches the file; until then nobody awaits it.
+      opening[index].catch(() => {});
+    }
+    return opening[index];
+  };
+  const groupsOf = (file: DataFile): number[] =>
+    file.rowGroups.flatMap((info, g) =>
+      asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf ? [] : [g]
+    );
+  /** The first row group read at or after (index, group), opening files as needed. */
+  const find = async (index: number, group: number): Promise<_GroupRead | undefined> => {
+    for (let i = index; i < plan.files.length; i++) {
+      for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
+      const file = (await open(i))!;
+      const g = groupsOf(file).find((g) => g >= (i === index ? group : 0));
+      if (g !== undefined) return { index: i, file, group: g };
+      // Done with this file: let its footer and cached bytes go.
+      delete opening[i];
+    }
+    return undefined;
+  };
+  let next = find(0, 0);
+  return {
+    next: async (): Promise<_GroupRead | undefined> => {
+      const current = await next;
+      if (current === undefined) return undefined;
+      next = find(current.index, current.group + 1);
+      next.catch(() => {});
+      next.then((ahead) => ahead?.file.prefetch(ahead.group, columns), () => {});
+      return current;
+    },
+  };
+}
 async function* _execute(
   table: Table,
   snapshot: Snapshot,

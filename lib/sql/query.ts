@@ -8,11 +8,14 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { AzofError } from "../errors.ts";
 import type { BatchColumn, RowBatch } from "../scan.ts";
+import { LocalStore } from "../store/local.ts";
+import { openStore } from "../store/open.ts";
+import type { Store } from "../store/store.ts";
 import { openTable } from "../table.ts";
 import { resultConverter } from "./convert.ts";
-import { type EngineOptions, openEngine } from "./engine.ts";
+import { type Engine, type EngineOptions, openEngine } from "./engine.ts";
 import { parseRefs } from "./refs.ts";
-import { createAsOfView } from "./relation.ts";
+import { createViewOf } from "./relation.ts";
 import { listTables } from "./tables.ts";
 import { type LiftedQuery, liftTimeTravel } from "./time_travel.ts";
 
@@ -34,7 +37,11 @@ export interface QueryResult {
  * current state, or the table as of an instant with `AT ('<time>')`, `FOR SYSTEM_TIME AS OF
  * '<time>'` or `AT (TIMESTAMP => '<time>')` after its name, or snapshot n with `AT (VERSION => n)`.
  *
- * @param root The local folder holding the tables.
+ * Tables in `s3://` are read by copying the data files the query's plans need into a private
+ * temporary folder (DuckDB reads local files), which is removed when the result ends or is closed,
+ * or when the query fails.
+ *
+ * @param root The folder (or `s3://bucket/prefix`) holding the tables.
  * @param sql One query in DuckDB's dialect.
  * @param options DuckDB threads and memory limit.
  * @returns The columns and the batches.
@@ -71,9 +78,10 @@ export async function query(
   options: QueryOptions = {},
 ): Promise<QueryResult> {
   const lifted = liftTimeTravel(sql);
-  const engine = await openEngine(options);
+  const store = await openStore(root);
+  const engine = _withStaging(await openEngine(options), store);
   try {
-    const aliased = await _registerRefs(engine.connection, root, lifted, sql);
+    const aliased = await _registerRefs({ root, store, session: engine }, lifted, sql);
     const text = lifted.text(aliased);
     let result;
     try {
@@ -91,6 +99,39 @@ export async function query(
     engine.close();
     throw error;
   }
+}
+
+interface _Session {
+  readonly connection: DuckDBConnection;
+  /** The staging folder for copies of data files: made on first use; none for a local folder. */
+  stagingDir(): Promise<string | undefined>;
+  /** Closes the engine and removes the staging folder (again: nothing). */
+  close(): void;
+}
+
+/** The engine and, for a store that is not a local folder, a staging folder removed with it. */
+function _withStaging(engine: Engine, store: Store): _Session {
+  let made: Promise<string> | undefined;
+  let path: string | undefined;
+  let closed = false;
+  const remove = (dir: string) => Deno.removeSync(dir, { recursive: true });
+  return {
+    connection: engine.connection,
+    stagingDir: () => {
+      if (store instanceof LocalStore) return Promise.resolve(undefined);
+      made ??= Deno.makeTempDir({ prefix: "azof-sql-" }).then((dir) => {
+        if (closed) remove(dir);
+        return path = dir;
+      });
+      return made;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      engine.close();
+      if (path !== undefined) remove(path);
+    },
+  };
 }
 
 async function* _batches(
@@ -115,14 +156,20 @@ async function* _batches(
   }
 }
 
+/** Where a query's tables are: the root as given, its store, and the session. */
+interface _Tables {
+  readonly root: string;
+  readonly store: Store;
+  readonly session: _Session;
+}
+
 /** Creates a view per table reference; returns the placeholders that need an alias. */
 async function _registerRefs(
-  connection: DuckDBConnection,
-  root: string,
+  tables: _Tables,
   lifted: LiftedQuery,
   sql: string,
 ): Promise<Set<string>> {
-  const parsed = await parseRefs(connection, lifted, sql);
+  const parsed = await parseRefs(tables.session.connection, lifted, sql);
   const aliased = new Set<string>();
   const done = new Set<string>();
   for (const ref of parsed.tables) {
@@ -130,13 +177,13 @@ async function _registerRefs(
     const travel = lifted.refs.find((r) => r.placeholder === ref.name);
     if (travel !== undefined) {
       if (ref.alias === "") aliased.add(travel.placeholder);
-      await _view(connection, root, travel.table, {
+      await _view(tables, travel.table, {
         view: travel.placeholder,
         asOf: travel.asOf,
         version: travel.version,
       });
     } else if (!parsed.ctes.has(ref.name)) {
-      await _view(connection, root, ref.name, {});
+      await _view(tables, ref.name, {});
     }
     done.add(ref.name);
   }
@@ -151,21 +198,22 @@ async function _registerRefs(
 }
 
 async function _view(
-  connection: DuckDBConnection,
-  root: string,
-  table: string,
+  tables: _Tables,
+  name: string,
   options: { view?: string; asOf?: number | undefined; version?: number | undefined },
 ): Promise<void> {
+  let table;
   try {
-    openTable(root, table);
+    table = openTable(tables.store, name);
   } catch {
-    throw await _unknownTable(root, table);
+    throw await _unknownTable(tables.root, name);
   }
   try {
-    await createAsOfView(connection, root, table, options);
+    const stagingDir = await tables.session.stagingDir();
+    await createViewOf(tables.session.connection, table, { ...options, stagingDir });
   } catch (error) {
     if (error instanceof AzofError && error.code === "TableNotFound") {
-      throw await _unknownTable(root, table);
+      throw await _unknownTable(tables.root, name);
     }
     throw error;
   }

@@ -9,11 +9,11 @@
  * @module
  */
 
-import { resolve } from "node:path";
 import { planScan, type ScanPlan } from "../plan.ts";
 import type { ColumnType } from "../schema.ts";
 import type { Snapshot } from "../snapshot.ts";
-import { openTable } from "../table.ts";
+import { resolveTable, type Table } from "../table.ts";
+import { localPaths } from "./staging.ts";
 import { quoteIdentifier, quoteString } from "./tokens.ts";
 
 /**
@@ -33,6 +33,12 @@ export interface AsOfOptions {
   readonly asOf?: number | undefined;
   /** The snapshot to read; omitted for the newest. */
   readonly version?: number | undefined;
+  /**
+   * A local folder to copy the planned data files into, for tables that are not in a local folder
+   * (`s3://`): DuckDB reads local files. Copies already there are reused; the caller removes the
+   * folder when done with the views. Not needed for local tables.
+   */
+  readonly stagingDir?: string | undefined;
 }
 
 /** A table state as SQL, with what it was built from. */
@@ -55,14 +61,16 @@ const _SQL_TYPES: Record<ColumnType, string> = {
 
 /**
  * Builds the SQL of a table's state as of an instant. Reads the snapshot, and the data files' schemas
- * through DuckDB (to find columns and `_deleted` that some files lack).
+ * through DuckDB (to find columns and `_deleted` that some files lack). For a table in `s3://`, the
+ * planned data files are first copied into `options.stagingDir`.
  *
  * @param connection A DuckDB connection (its `TimeZone` should be UTC).
- * @param root The local folder holding the tables.
+ * @param root The folder (or `s3://bucket/prefix`) holding the tables.
  * @param name The table's folder name.
- * @param options The instant and snapshot.
+ * @param options The instant, snapshot and staging folder.
  * @returns The SQL and the plan.
- * @throws {AzofError} `TableNotFound`, `SnapshotInvalid`, `InputInvalid` (no such snapshot).
+ * @throws {AzofError} `TableNotFound`, `SnapshotInvalid`, `InputInvalid` (no such snapshot),
+ *   `Unsupported` (a table outside a local folder without `stagingDir`).
  *
  * @example The SQL of a table as of a date
  * ```ts
@@ -86,7 +94,22 @@ export async function tableRelation(
   name: string,
   options: AsOfOptions = {},
 ): Promise<TableRelation> {
-  const table = openTable(root, name);
+  return await relationOf(connection, await resolveTable(root, name), options);
+}
+
+/**
+ * {@linkcode tableRelation} of an opened table (`query()` opens the store once for all tables).
+ *
+ * @param connection A DuckDB connection (its `TimeZone` should be UTC).
+ * @param table The table.
+ * @param options The instant, snapshot and staging folder.
+ * @returns The SQL and the plan.
+ */
+export async function relationOf(
+  connection: SqlConnection,
+  table: Table,
+  options: AsOfOptions = {},
+): Promise<TableRelation> {
   const snapshot = await table.snapshot(options.version);
   const plan = planScan(snapshot, { asOf: options.asOf });
   const columns = snapshot.schema.columns;
@@ -98,9 +121,8 @@ export async function tableRelation(
     ];
     return { sql: `SELECT ${empty.join(", ")} WHERE false`, plan, snapshot };
   }
-  const folder = resolve(root);
-  const files = plan.files.map((f) => quoteString(`${folder}/${table.key(f.file)}`));
-  const list = `[${files.join(", ")}]`;
+  const paths = await localPaths(table, plan.files.map((f) => f.file), options.stagingDir);
+  const list = `[${paths.map(quoteString).join(", ")}]`;
   const source = `read_parquet(${list}, filename = true, file_row_number = true, ` +
     `union_by_name = true, binary_as_string = true)`;
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
@@ -138,9 +160,9 @@ export async function tableRelation(
  * Creates (or replaces) a temporary view of a table's state as of an instant in a DuckDB connection.
  *
  * @param connection The caller's DuckDB connection.
- * @param root The local folder holding the tables.
+ * @param root The folder (or `s3://bucket/prefix`) holding the tables.
  * @param name The table's folder name.
- * @param options The view name (default: the table name), instant and snapshot.
+ * @param options The view name (default: the table name), instant, snapshot and staging folder.
  * @returns The relation the view holds.
  *
  * @example Query a table as of a date in your own DuckDB connection
@@ -166,9 +188,27 @@ export async function createAsOfView(
   name: string,
   options: AsOfOptions & { readonly view?: string } = {},
 ): Promise<TableRelation> {
-  const relation = await tableRelation(connection, root, name, options);
+  return await createViewOf(connection, await resolveTable(root, name), options);
+}
+
+/**
+ * {@linkcode createAsOfView} of an opened table.
+ *
+ * @param connection The caller's DuckDB connection.
+ * @param table The table.
+ * @param options The view name (default: the table name), instant, snapshot and staging folder.
+ * @returns The relation the view holds.
+ */
+export async function createViewOf(
+  connection: SqlConnection,
+  table: Table,
+  options: AsOfOptions & { readonly view?: string } = {},
+): Promise<TableRelation> {
+  const relation = await relationOf(connection, table, options);
   await connection.run(
-    `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdentifier(options.view ?? name)} AS ${relation.sql}`,
+    `CREATE OR REPLACE TEMPORARY VIEW ${
+      quoteIdentifier(options.view ?? table.name)
+    } AS ${relation.sql}`,
   );
   return relation;
 }

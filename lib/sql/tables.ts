@@ -4,12 +4,14 @@
  * @module
  */
 
+import { openStore } from "../store/open.ts";
 import { createAsOfView, type SqlConnection } from "./relation.ts";
 
 /**
- * Lists the tables directly under a local folder: sub-folders holding `version.txt` or `s1.json`.
+ * Lists the tables directly under a folder (or `s3://bucket/prefix`): sub-folders holding
+ * `version.txt` or `s1.json`.
  *
- * @param root The folder.
+ * @param root The folder or `s3://` URL.
  * @returns Table names, sorted.
  *
  * @example List the tables of a folder
@@ -23,6 +25,11 @@ import { createAsOfView, type SqlConnection } from "./relation.ts";
  * ```
  */
 export async function listTables(root: string): Promise<string[]> {
+  if (/^s3:\/\//i.test(root)) {
+    const keys = (await (await openStore(root)).list()).map((e) => e.key);
+    const names = keys.flatMap((k) => /^([^/]+)\/(?:version\.txt|s1\.json)$/.exec(k)?.[1] ?? []);
+    return [...new Set(names)].sort();
+  }
   const names: string[] = [];
   for await (const entry of Deno.readDir(root)) {
     if (!entry.isDirectory) continue;
@@ -45,6 +52,8 @@ export interface RegisterOptions {
   readonly tables?: readonly string[] | undefined;
   /** Register each table as of this instant (ms) instead of its current state. */
   readonly asOf?: number | undefined;
+  /** A local folder for copies of the data files of `s3://` tables (see `AsOfOptions`). */
+  readonly stagingDir?: string | undefined;
 }
 
 /**
@@ -56,8 +65,8 @@ export interface RegisterOptions {
  * Set the connection's `TimeZone` to `UTC` first, as `azof sql` does.
  *
  * @param connection The caller's connection.
- * @param root The local folder holding the tables.
- * @param options Which tables, and an instant.
+ * @param root The folder (or `s3://bucket/prefix`) holding the tables.
+ * @param options Which tables, an instant, and a staging folder for `s3://` tables.
  * @returns The names registered.
  *
  * @example Register every table of a folder
@@ -87,7 +96,10 @@ export async function registerTables(
 ): Promise<string[]> {
   const names = options.tables ?? await listTables(root);
   for (const name of names) {
-    await createAsOfView(connection, root, name, { asOf: options.asOf });
+    await createAsOfView(connection, root, name, {
+      asOf: options.asOf,
+      stagingDir: options.stagingDir,
+    });
   }
   return [...names];
 }

@@ -2,7 +2,8 @@
  * An in-process fake of the S3 REST API for tests, as a `fetch` function: path-style requests to
  * one bucket, with HEAD, ranged GET, ListObjectsV2, PUT honouring `If-None-Match: *` (412 when the
  * key exists, as AWS S3, MinIO and R2 answer), and DELETE. Unlike s3rver, it honours the conditional
- * PUT, so the commit path can be tested against the behaviour real services have.
+ * PUT and suffix ranges (`bytes=-N`, the last N bytes), so the commit path and footer reads can be
+ * tested against the behaviour real services have; `misreadSuffixRanges` answers them as s3rver does.
  *
  * @module
  */
@@ -17,6 +18,8 @@ export interface FakeS3 {
   readonly log: string[];
   /** Called before a PUT is applied (to let a rival writer in first); may be async. */
   beforePut?: (key: string, request: Request) => void | Promise<void>;
+  /** Answer `bytes=-N` with bytes `0-N`, as s3rver 3.7.1 does. */
+  misreadSuffixRanges?: boolean;
 }
 
 /**
@@ -57,7 +60,8 @@ async function _answer(
         ? new Response(null, { headers: { "content-length": String(object.length) } })
         : new Response(null, { status: 404 });
     case "GET":
-      return object ? _get(object, request.headers.get("range")) : _error(404, "NoSuchKey");
+      if (!object) return _error(404, "NoSuchKey");
+      return _get(object, request.headers.get("range"), fake.misreadSuffixRanges ?? false);
     case "PUT": {
       const body = new Uint8Array(await request.arrayBuffer());
       await fake.beforePut?.(key, request);
@@ -75,13 +79,18 @@ async function _answer(
   }
 }
 
-function _get(object: Uint8Array, range: string | null): Response {
+function _get(object: Uint8Array, range: string | null, misread: boolean): Response {
   if (range === null) return new Response(object.slice());
-  const match = /^bytes=(\d+)-(\d*)$/.exec(range);
-  if (!match) return _error(400, "InvalidRange");
-  const start = Number(match[1]);
-  const end = match[2] === "" ? object.length : Math.min(object.length, Number(match[2]) + 1);
-  if (start >= object.length) return _error(416, "InvalidRange");
+  const match = /^bytes=(\d*)-(\d*)$/.exec(range);
+  if (!match || (match[1] === "" && match[2] === "")) return _error(400, "InvalidRange");
+  const suffix = match[1] === "" && !misread;
+  // A misread suffix range `-N` is the range `0-N` (s3rver's reading: Number("") is 0).
+  const start = suffix ? Math.max(0, object.length - Number(match[2])) : Number(match[1]);
+  const last = match[2] === "" || suffix ? object.length : Number(match[2]) + 1;
+  const end = Math.min(object.length, last);
+  if (start >= object.length) {
+    return _error(416, "InvalidRange", { "content-range": `bytes */${object.length}` });
+  }
   return new Response(object.slice(start, end), {
     status: 206,
     headers: { "content-range": `bytes ${start}-${end - 1}/${object.length}` },
@@ -108,8 +117,11 @@ function _list(fake: FakeS3, query: URLSearchParams): Response {
   );
 }
 
-function _error(status: number, code: string): Response {
-  return new Response(`<?xml version="1.0"?><Error><Code>${code}</Code></Error>`, { status });
+function _error(status: number, code: string, headers: Record<string, string> = {}): Response {
+  return new Response(`<?xml version="1.0"?><Error><Code>${code}</Code></Error>`, {
+    status,
+    headers,
+  });
 }
 
 function _escape(text: string): string {

@@ -64,20 +64,25 @@ export class LocalStore implements Store {
       using file = await Deno.open(path);
       const from = start ?? 0;
       const to = end ?? (await file.stat()).size;
-      const out = new Uint8Array(Math.max(0, to - from));
-      await file.seek(from, Deno.SeekMode.Start);
-      let offset = 0;
-      while (offset < out.length) {
-        const n = await file.read(out.subarray(offset));
-        if (n === null) {
-          throw new AzofError(
-            "StorageError",
-            `Cannot read ${path}: file ended at byte ${from + offset}`,
-          );
-        }
-        offset += n;
-      }
-      return out;
+      return await _readAt(file, from, new Uint8Array(Math.max(0, to - from)), path);
+    } catch (error) {
+      throw this.#wrap(error, key);
+    }
+  }
+
+  /** The file's size and last `length` bytes, from one opened file. */
+  async readTail(
+    key: string,
+    length: number,
+  ): Promise<{ size: number; start: number; bytes: Uint8Array }> {
+    const path = this.#path(key);
+    try {
+      using file = await Deno.open(path);
+      const info = await file.stat();
+      if (!info.isFile) throw new AzofError("StorageError", `Cannot read ${path}: not a file`);
+      const start = Math.max(0, info.size - Math.max(0, length));
+      const bytes = await _readAt(file, start, new Uint8Array(info.size - start), path);
+      return { size: info.size, start, bytes };
     } catch (error) {
       throw this.#wrap(error, key);
     }
@@ -181,4 +186,26 @@ export class LocalStore implements Store {
       cause: error,
     });
   }
+}
+
+/** Fills `out` with the file's bytes from `from` on. */
+async function _readAt(
+  file: Deno.FsFile,
+  from: number,
+  out: Uint8Array,
+  path: string,
+): Promise<Uint8Array> {
+  await file.seek(from, Deno.SeekMode.Start);
+  let offset = 0;
+  while (offset < out.length) {
+    const n = await file.read(out.subarray(offset));
+    if (n === null) {
+      throw new AzofError(
+        "StorageError",
+        `Cannot read ${path}: file ended at byte ${from + offset}`,
+      );
+    }
+    offset += n;
+  }
+  return out;
 }

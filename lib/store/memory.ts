@@ -39,6 +39,17 @@ export class MemoryStore implements Store {
     return Promise.resolve().then(() => this.#get(key).slice(start ?? 0, end));
   }
 
+  readTail(
+    key: string,
+    length: number,
+  ): Promise<{ size: number; start: number; bytes: Uint8Array }> {
+    return Promise.resolve().then(() => {
+      const data = this.#get(key);
+      const start = Math.max(0, data.length - Math.max(0, length));
+      return { size: data.length, start, bytes: data.slice(start) };
+    });
+  }
+
   exists(key: string): Promise<boolean> {
     return Promise.resolve(this.#objects.has(key));
   }

@@ -63,11 +63,11 @@ Deno.test("rangedReader() fetches only the part of a range that the footer read 
 });
 
 Deno.test("rangedReader() reads a file no bigger than FOOTER_BYTES in one request", async () => {
-  const size = 50 * _KIB;
+  const size = 30 * _KIB;
   const { reads, open } = await _logged(size);
   const reader = open();
   await reader.slice(Math.max(0, size - FOOTER_BYTES), size);
-  await Promise.all([reader.slice(4, 20 * _KIB), reader.slice(30 * _KIB, 45 * _KIB)]);
+  await Promise.all([reader.slice(4, 12 * _KIB), reader.slice(18 * _KIB, 28 * _KIB)]);
   assert.deepEqual(reads, [[0, size]]);
 });
 
@@ -106,4 +106,33 @@ Deno.test("rangedReader() clamps ranges to the object and answers empty ranges w
   assert.equal((await reader.slice(2000, 3000)).byteLength, 0);
   assert.deepEqual(new Uint8Array(await reader.slice(900)), data.slice(900));
   assert.deepEqual(reads, [[900, 1000]]);
+});
+
+Deno.test("rangedReader() serves the known bytes (a footer read with the size) without reading", async () => {
+  const size = 200 * _KIB;
+  const { data, reads, open } = await _logged(size);
+  const start = size - FOOTER_BYTES;
+  const reader = open({ known: { start, bytes: data.slice(start) } });
+  assert.deepEqual(new Uint8Array(await reader.slice(size - 100, size)), data.slice(size - 100));
+  assert.deepEqual(new Uint8Array(await reader.slice(start - 10, size)), data.slice(start - 10));
+  assert.deepEqual(reads, [[start - 10, start]]);
+});
+
+Deno.test("rangedReader().prefetch() fetches ahead once: a later slice of the range reads nothing", async () => {
+  const { data, reads, open, failNext } = await _logged(300 * _KIB);
+  const reader = open({ gapBytes: 0 });
+  reader.prefetch(10 * _KIB, 20 * _KIB);
+  reader.prefetch(100 * _KIB, 120 * _KIB);
+  const got = await reader.slice(12 * _KIB, 18 * _KIB);
+  assert.deepEqual(new Uint8Array(got), data.slice(12 * _KIB, 18 * _KIB));
+  await reader.slice(100 * _KIB, 120 * _KIB);
+  assert.deepEqual(reads, [[10 * _KIB, 20 * _KIB], [100 * _KIB, 120 * _KIB]]);
+  // A failed prefetch is forgotten, and the slice that needs it fetches again.
+  failNext(true);
+  reader.prefetch(200 * _KIB, 210 * _KIB);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  failNext(false);
+  const again = await reader.slice(200 * _KIB, 210 * _KIB);
+  assert.deepEqual(new Uint8Array(again), data.slice(200 * _KIB, 210 * _KIB));
+  assert.equal(reads.length, 4);
 });

@@ -9,6 +9,7 @@ import { AwsClient } from "aws4fetch";
 import { AzofError } from "../errors.ts";
 import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.ts";
 import { s3Traffic } from "./stats.ts";
+import { describeS3Error, encodeQueryValue, parseListPage, xmlText } from "./s3_wire.ts";
 import type { Store, StoreEntry } from "./store.ts";
 
 /** Options of {@linkcode S3Store}. */
@@ -86,6 +87,10 @@ export class S3Store implements Store {
   readonly #retries: number;
   readonly #retryDelayMs: number;
   readonly #slots: _Semaphore;
+  /** Whether the server honours suffix ranges (s3rver reads `-N` as `0-N`); unknown at first. */
+  #suffixRanges: boolean | undefined;
+  /** The first suffix-range read, while it is in flight: it decides `#suffixRanges`. */
+  #suffixProbe: Promise<void> | undefined;
 
   /**
    * Creates a store for an S3 prefix; sends nothing until used.
@@ -145,6 +150,78 @@ export class S3Store implements Store {
     return out;
   }
 
+  /**
+   * The object's size and last `length` bytes in one suffix-range GET (`Range: bytes=-length`), the
+   * size taken from `Content-Range`. A server that answers with another range (s3rver reads `-N` as
+   * `0-N`) gets its answer returned as it is, and from then on this store asks for sizes with HEAD.
+   * Until the first answer shows which kind of server this is, later calls wait for it.
+   */
+  async readTail(
+    key: string,
+    length: number,
+  ): Promise<{ size: number; start: number; bytes: Uint8Array }> {
+    while (this.#suffixProbe) await this.#suffixProbe;
+    if (this.#suffixRanges === false || length < 1) {
+      const size = await this.size(key);
+      const start = Math.max(0, size - Math.max(0, length));
+      return { size, start, bytes: await this.read(key, start, size) };
+    }
+    const tail = this.#suffixTail(key, length);
+    if (this.#suffixRanges === undefined) {
+      this.#suffixProbe = tail.then(() => {}, () => {}).finally(() =>
+        this.#suffixProbe = undefined
+      );
+    }
+    return await tail;
+  }
+
+  /** One suffix-range GET; learns from the answer whether the server honours suffix ranges. */
+  async #suffixTail(
+    key: string,
+    length: number,
+  ): Promise<{ size: number; start: number; bytes: Uint8Array }> {
+    const { response } = await this.#send({
+      method: "GET",
+      key,
+      verb: "read",
+      headers: { range: `bytes=-${length}` },
+      accept: [416],
+    });
+    const range = response.headers.get("content-range") ?? "";
+    if (response.status === 416) {
+      // Only an empty object has no last bytes; its size is in `bytes */0`.
+      if (/^bytes \*\/0$/.test(range)) return { size: 0, start: 0, bytes: new Uint8Array(0) };
+      this.#suffixRanges = false;
+      return await this.readTail(key, length);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    this.stats.bytes += bytes.length;
+    s3Traffic.bytes += bytes.length;
+    if (response.status === 200) {
+      // The whole object: the server ignored the range, unless the object is no longer than asked.
+      if (bytes.length > length) this.#suffixRanges = false;
+      return { size: bytes.length, start: 0, bytes };
+    }
+    const [start, last, size] = (/^bytes (\d+)-(\d+)\/(\d+)$/.exec(range) ?? []).slice(1)
+      .map(Number);
+    if (start === undefined || last === undefined || size === undefined) {
+      throw new AzofError(
+        "StorageError",
+        `Cannot read ${this.#name(key)}: a ranged read came back without a usable Content-Range`,
+      );
+    }
+    if (last - start + 1 !== bytes.length) {
+      throw new AzofError(
+        "StorageError",
+        `Cannot read ${this.#name(key)}: got ${bytes.length} bytes for the range ${start}-${last}`,
+      );
+    }
+    // A whole small object is the right answer from either kind of server, so it decides nothing.
+    if (last + 1 !== size) this.#suffixRanges = false;
+    else if (start > 0) this.#suffixRanges = true;
+    return { size, start, bytes };
+  }
+
   async exists(key: string): Promise<boolean> {
     const { response } = await this.#send({ method: "HEAD", key, verb: "read", accept: [404] });
     return response.status !== 404;
@@ -197,7 +274,7 @@ export class S3Store implements Store {
     if (this.#pageSize !== undefined) query["max-keys"] = String(this.#pageSize);
     if (token !== undefined) query["continuation-token"] = token;
     const { response } = await this.#send({ method: "GET", key: prefix, verb: "list", query });
-    return _parseListPage(await response.text());
+    return parseListPage(await response.text());
   }
 
   /** Sends one logical request: bounded concurrency, retries with backoff, errors mapped. */
@@ -257,7 +334,7 @@ export class S3Store implements Store {
     const key = call.verb === "list" ? "" : this.#objectKey(call.key);
     const url = objectUrl(this.#config, this.#bucket, key);
     // Encoded by hand: URLSearchParams writes spaces as "+", which S3 does not read as a space.
-    const query = Object.entries(call.query ?? {}).map(([k, v]) => `${k}=${_encodeQueryValue(v)}`);
+    const query = Object.entries(call.query ?? {}).map(([k, v]) => `${k}=${encodeQueryValue(v)}`);
     return query.length === 0 ? url : `${url}?${query.join("&")}`;
   }
 
@@ -296,10 +373,10 @@ export class S3Store implements Store {
   }
 
   async #httpError(call: _Call, response: Response, attempt: number): Promise<AzofError> {
-    const code = call.method === "HEAD" ? undefined : _xmlText(await response.text(), "Code");
+    const code = call.method === "HEAD" ? undefined : xmlText(await response.text(), "Code");
     const status = response.status;
     const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
-    const what = _describe(status, code, response.headers, this.#config.region);
+    const what = describeS3Error(status, code, response.headers, this.#config.region);
     return new AzofError(
       "StorageError",
       `Cannot ${call.verb} ${this.#name(call.key)}: ${what}${tries}`,
@@ -316,71 +393,6 @@ export class S3Store implements Store {
     }
     return out;
   }
-}
-
-/** A one-line reason for an S3 error status. */
-function _describe(
-  status: number,
-  code: string | undefined,
-  headers: Headers,
-  region: string,
-): string {
-  const bucketRegion = headers.get("x-amz-bucket-region");
-  if (bucketRegion && bucketRegion !== region) {
-    return `the bucket is in region ${bucketRegion}, not ${region}; set AWS_REGION (${status})`;
-  }
-  if (code === "NoSuchBucket") return `no such bucket (${status})`;
-  if (status === 404) return `no such object (404)`;
-  if (status === 403) {
-    return `access denied (403${code && code !== "AccessDenied" ? ` ${code}` : ""})`;
-  }
-  if (status === 416) return "the range is past the end of the object (416)";
-  return `HTTP ${status}${code ? ` ${code}` : ""}`;
-}
-
-function _parseListPage(xml: string): { entries: StoreEntry[]; next?: string } {
-  const entries: StoreEntry[] = [];
-  for (const match of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
-    const body = match[1] ?? "";
-    const key = _xmlText(body, "Key");
-    if (key === undefined) continue;
-    const modified = Date.parse(_xmlText(body, "LastModified") ?? "");
-    entries.push({
-      key,
-      size: Number(_xmlText(body, "Size") ?? "0"),
-      ...(Number.isNaN(modified) ? {} : { modified }),
-    });
-  }
-  const truncated = _xmlText(xml, "IsTruncated") === "true";
-  const next = truncated ? _xmlText(xml, "NextContinuationToken") : undefined;
-  if (truncated && next === undefined) {
-    throw new AzofError("StorageError", "Cannot list: truncated page without a continuation token");
-  }
-  return next === undefined ? { entries } : { entries, next };
-}
-
-/** The text of the first `<tag>` element, with XML entities decoded. */
-function _xmlText(xml: string, tag: string): string | undefined {
-  const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
-  return match?.[1] === undefined ? undefined : _unescapeXml(match[1]);
-}
-
-function _unescapeXml(text: string): string {
-  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (all, name: string) => {
-    if (name[0] === "#") {
-      const hex = name[1] === "x" || name[1] === "X";
-      return String.fromCodePoint(parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10));
-    }
-    return named[name] ?? all;
-  });
-}
-
-function _encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
 }
 
 async function _sha256Hex(data: Uint8Array): Promise<string> {

@@ -26,6 +26,16 @@ export interface Store {
   size(key: string): Promise<number>;
   /** Bytes `[start, end)` of an object (the whole object when both are omitted). */
   read(key: string, start?: number, end?: number): Promise<Uint8Array>;
+  /**
+   * Optional: the object's size together with its last `length` bytes (all of it when shorter), in
+   * one request where the store can (a suffix-range GET on S3). The bytes may be another range of
+   * the object (a server that misreads suffix ranges), so callers use `start` and read what they
+   * miss. Call it through {@linkcode readTail}, which falls back to `size` then `read`.
+   */
+  readTail?(
+    key: string,
+    length: number,
+  ): Promise<{ readonly size: number; readonly start: number; readonly bytes: Uint8Array }>;
   /** Whether an object exists. */
   exists(key: string): Promise<boolean>;
   /** Objects whose key starts with `prefix` (all when omitted), in no particular order. */
@@ -36,6 +46,48 @@ export interface Store {
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** Removes an object; removing an absent object is not an error. */
   delete(key: string): Promise<void>;
+}
+
+/** Some bytes of an object and the object's size: {@linkcode readTail}'s answer. */
+export interface StoreTail {
+  /** The object's size in bytes. */
+  readonly size: number;
+  /** Where `bytes` start in the object. */
+  readonly start: number;
+  /** Bytes `[start, start + bytes.length)` of the object. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The size of an object and (usually) its last `length` bytes, in one request where the store
+ * offers {@linkcode Store.readTail}; otherwise with `size` and then `read`.
+ *
+ * @param store The store.
+ * @param key The object's key.
+ * @param length How many bytes from the end to read.
+ * @returns The size and bytes of the object, with where they start.
+ * @throws {AzofError} `StorageError` naming the key when the object is absent.
+ *
+ * @example Read a footer and learn the size in one go
+ * ```ts
+ * import { readTail } from "./store.ts";
+ * import { MemoryStore } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ * const store = new MemoryStore();
+ * await store.put("f", new Uint8Array([1, 2, 3, 4, 5]));
+ * const tail = await readTail(store, "f", 2);
+ * assert.deepEqual([tail.size, tail.start, [...tail.bytes]], [5, 3, [4, 5]]);
+ * ```
+ */
+export async function readTail(
+  store: Pick<Store, "size" | "read" | "readTail">,
+  key: string,
+  length: number,
+): Promise<StoreTail> {
+  if (store.readTail) return await store.readTail(key, length);
+  const size = await store.size(key);
+  const start = Math.max(0, size - Math.max(0, length));
+  return { size, start, bytes: await store.read(key, start, size) };
 }
 
 /**
