@@ -139,6 +139,37 @@ export class ColumnBuffer {
   }
 
   /**
+   * Copies a row of another buffer with the same columns into this one (the row must be reserved).
+   *
+   * @param from The other buffer.
+   * @param fromRow The row there.
+   * @param row The row here.
+   */
+  copyRow(from: ColumnBuffer, fromRow: number, row: number): void {
+    const source = from.#columns;
+    const target = this.#columns;
+    for (let i = 0; i < target.length; i++) {
+      const s = source[i]!;
+      const t = target[i]!;
+      if (t.nulls) t.nulls[row] = s.nulls![fromRow]!;
+      switch (t.type) {
+        case "String":
+          (t.data as (string | null)[])[row] = (s.data as (string | null)[])[fromRow]!;
+          break;
+        case "Int":
+          t.words![2 * row] = s.words![2 * fromRow]!;
+          t.words![2 * row + 1] = s.words![2 * fromRow + 1]!;
+          break;
+        case "Boolean":
+          (t.data as Uint8Array)[row] = (s.data as Uint8Array)[fromRow]!;
+          break;
+        default:
+          (t.data as Float64Array)[row] = (s.data as Float64Array)[fromRow]!;
+      }
+    }
+  }
+
+  /**
    * Reads one value back (for tests and ties; the encoder reads {@linkcode ColumnBuffer.columns}).
    *
    * @param column The column index.

@@ -12,7 +12,8 @@ import { parseInstant } from "./time.ts";
 const _POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /**
- * An Int field of at most 15 digits (optional sign, no spaces) as a number, exact.
+ * An Int field (optional sign, digits, no spaces) whose value is a safe integer (below 2^53), as a
+ * number, exact.
  *
  * @param s The text.
  * @param from Where the field starts.
@@ -31,13 +32,15 @@ export function intAt(s: string, from: number, to: number): number | undefined {
   let i = from;
   const sign = s.charCodeAt(i);
   if (sign === 45 || sign === 43) i++;
-  if (i === to || to - i > 15) return undefined;
+  if (i === to || to - i > 16) return undefined;
   let n = 0;
   for (; i < to; i++) {
     const d = s.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return undefined;
     n = n * 10 + d;
   }
+  // Every partial value is below the last, so all were exact when the last is safe.
+  if (n > Number.MAX_SAFE_INTEGER) return undefined;
   return sign === 45 ? -n : n;
 }
 

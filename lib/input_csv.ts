@@ -7,6 +7,7 @@
 
 import { type CsvRecord, CsvRecordReader } from "./csv_records.ts";
 import { floatAt, instantAt, intAt } from "./csv_values.ts";
+import { ColumnBuffer } from "./column_buffer.ts";
 import type { Value } from "./data_file.ts";
 import {
   checkKey,
@@ -17,6 +18,7 @@ import {
   valueFromText,
   type WriteRow,
 } from "./row.ts";
+import { batchColumns, rowOfBatch } from "./row_batch.ts";
 import { type Column, DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 
 /** Options of {@linkcode csvRows}. */
@@ -49,23 +51,14 @@ export async function* csvRows(
   schema: Schema,
   options: CsvOptions = {},
 ): AsyncGenerator<WriteRow> {
-  const ints = schema.columns.flatMap((c, i) => c.type === "Int" ? [i] : []);
   for await (const batch of csvBatches(input, schema, options)) {
-    for (const row of batch) {
-      if (ints.length === 0) yield row;
-      else {
-        const values = [...row.values];
-        for (const i of ints) if (typeof values[i] === "number") values[i] = BigInt(values[i]);
-        yield { ...row, values };
-      }
-    }
+    for (let i = 0; i < batch.length; i++) yield rowOfBatch(batch, i, schema);
   }
 }
 
 /**
- * Like {@linkcode csvRows}, in batches (the rows of each piece of input read), which
- * `writeValidated` also takes and which saves a step per row. Int values of up to 15 digits come
- * as numbers (the writer takes both), longer ones as `bigint`.
+ * Like {@linkcode csvRows}, as row batches (lib/row_batch.ts: the rows of each piece of input read,
+ * in columns), which `writeValidated` also takes and which saves an object per row.
  *
  * @param input The CSV bytes (a leading UTF-8 byte order mark is skipped).
  * @param schema The table schema.
@@ -77,9 +70,10 @@ export async function* csvBatches(
   input: ReadableStream<Uint8Array>,
   schema: Schema,
   options: CsvOptions = {},
-): AsyncGenerator<WriteRow[]> {
+): AsyncGenerator<ColumnBuffer> {
   let layout = options.columns ? _layout([...options.columns], schema, "line 1") : undefined;
-  let batch: WriteRow[] = [];
+  const columns = batchColumns(schema);
+  let batch = new ColumnBuffer(columns);
   const sink = (record: CsvRecord, line: number) => {
     if (!layout) {
       layout = _layout(record.fields().map((f) => f ?? ""), schema, `header line ${line}`);
@@ -89,7 +83,9 @@ export async function* csvBatches(
         `malformed CSV: Invalid Record Length: expected ${layout.names.length} fields, found ${record.count}`,
       );
     } else {
-      batch.push(_rowAt(record, layout, schema, line));
+      batch.reserve(batch.length + 1);
+      _rowAt(record, layout, schema, line, batch);
+      batch.length++;
     }
   };
   const reader = new CsvRecordReader();
@@ -105,7 +101,7 @@ export async function* csvBatches(
   for await (const chunk of input) {
     feed(decoder.decode(chunk, { stream: true }), false);
     if (batch.length > 0) yield batch;
-    batch = [];
+    batch = new ColumnBuffer(columns, Math.max(batch.length, 16));
     if (failure !== undefined) throw failure;
   }
   feed(decoder.decode(), true);
@@ -149,43 +145,55 @@ function _layout(names: string[], schema: Schema, where: string): _Layout {
   };
 }
 
-/** A row, naming its line only when it is bad (so good rows cost no message text). */
-function _rowAt(record: CsvRecord, layout: _Layout, schema: Schema, line: number): WriteRow {
+/** Sets a batch row, naming the line only when it is bad (so good rows cost no message text). */
+function _rowAt(
+  record: CsvRecord,
+  layout: _Layout,
+  schema: Schema,
+  line: number,
+  batch: ColumnBuffer,
+): void {
   try {
-    return _row(record, layout, schema, "");
+    _row(record, layout, schema, "", batch);
   } catch {
-    return _row(record, layout, schema, `line ${line}`);
+    _row(record, layout, schema, `line ${line}`, batch);
   }
 }
 
-function _row(record: CsvRecord, layout: _Layout, schema: Schema, where: string): WriteRow {
+function _row(
+  record: CsvRecord,
+  layout: _Layout,
+  schema: Schema,
+  where: string,
+  batch: ColumnBuffer,
+): void {
+  const row = batch.length;
   const et = _fast(record, layout.eventTime, "DateTime");
-  let eventTime: number;
-  if (typeof et === "number") eventTime = et;
+  if (typeof et === "number") batch.set(1, row, et);
   else {
     const text = record.field(layout.eventTime);
     if (text === null || text === "") {
       inputError(where, `column "event_time": a timestamp is required`);
     }
-    eventTime = instantFromText(text, where, `column "event_time"`);
+    batch.set(1, row, instantFromText(text, where, `column "event_time"`));
   }
   const flag = layout.deleted < 0 ? null : record.field(layout.deleted);
   const deleted = flag === null ? false : valueFromText(flag, _DELETED, where) === true;
   const columns = schema.columns;
-  const values = new Array<Value>(columns.length);
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
     const at = layout.columns[i]!;
     const fast = at < 0 ? undefined : _fast(record, at, c.type);
     if (fast !== undefined) {
-      values[i] = fast;
+      batch.set(i + 2, row, fast);
       continue;
     }
     const field = at < 0 ? null : record.field(at);
     const missing = field === null || (field === "" && c.type !== "String");
-    values[i] = deleted && missing ? deletionFiller(c) : valueFromText(field, c, where);
+    batch.set(i + 2, row, deleted && missing ? deletionFiller(c) : valueFromText(field, c, where));
   }
-  return { key: checkKey(record.field(layout.key) ?? "", where), eventTime, values, deleted };
+  batch.set(0, row, checkKey(record.field(layout.key) ?? "", where));
+  batch.set(columns.length + 2, row, deleted);
 }
 
 /** A non-empty unquoted field in a common form, converted where it lies; else `undefined`. */

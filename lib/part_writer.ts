@@ -8,9 +8,9 @@
 import { ColumnBuffer } from "./column_buffer.ts";
 import { FastParquetWriter } from "./parquet_encode.ts";
 import type { ParquetColumn } from "./parquet_write.ts";
-import type { WriteRow } from "./row.ts";
 import type { Part, Slot } from "./route.ts";
-import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
+import { batchColumns } from "./row_batch.ts";
+import type { Schema } from "./schema.ts";
 import { TieIndex } from "./tie_index.ts";
 
 /** Stores a finished data file under a unique name; returns the name. */
@@ -51,12 +51,7 @@ export class SlotWriter {
     this.slot = slot;
     this.#save = save;
     this.#groupRows = groupRows;
-    this.#columns = [
-      { name: KEY, type: "String", nullable: false },
-      { name: EVENT_TIME, type: "DateTime", nullable: false },
-      ...schema.columns,
-      { name: DELETED, type: "Boolean", nullable: false },
-    ];
+    this.#columns = batchColumns(schema);
     this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, groupRows));
     this.#ties = this.#tieView();
   }
@@ -72,15 +67,19 @@ export class SlotWriter {
   }
 
   /**
-   * Adds a row, or refuses it when it ties (same key and `event_time`) with a row already written
-   * to the open file: then {@linkcode SlotWriter.finish} the file and add it again.
+   * Adds a row of a batch, or refuses it when it ties (same key and `event_time`) with a row
+   * already written to the open file: then {@linkcode SlotWriter.finish} the file and add it again.
    *
-   * @param row The row.
+   * @param batch A row batch (lib/row_batch.ts) of the table's schema.
+   * @param row The row's index in the batch.
    * @returns Whether the row was added.
    */
-  add(row: WriteRow): boolean {
+  add(batch: ColumnBuffer, row: number): boolean {
+    const columns = batch.columns;
+    const key = (columns[0]!.data as string[])[row]!;
+    const eventTime = (columns[1]!.data as Float64Array)[row]!;
     const buffer = this.#buffer;
-    let at = this.#open.seen.find(row.key, row.eventTime, this.#ties);
+    let at = this.#open.seen.find(key, eventTime, this.#ties);
     if (at === TieIndex.WRITTEN) return false;
     if (at === TieIndex.NONE) {
       at = buffer.length++;
@@ -90,17 +89,16 @@ export class SlotWriter {
       }
       this.#open.seen.add(at);
     }
-    buffer.set(0, at, row.key);
-    buffer.set(1, at, row.eventTime);
-    const values = row.values;
-    for (let i = 0; i < values.length; i++) buffer.set(i + 2, at, values[i]!);
-    buffer.set(values.length + 2, at, row.deleted);
+    buffer.copyRow(batch, row, at);
     return true;
   }
 
   #tieView(): { keys: (string | null)[]; times: Float64Array } {
-    const [keys, times] = this.#buffer.columns;
-    return { keys: keys!.data as (string | null)[], times: times!.data as Float64Array };
+    const columns = this.#buffer.columns;
+    return {
+      keys: columns[0]!.data as (string | null)[],
+      times: columns[1]!.data as Float64Array,
+    };
   }
 
   /** Writes the buffered rows as a row group of the open file. */

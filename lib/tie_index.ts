@@ -40,9 +40,10 @@ export class TieIndex {
   static readonly NONE: number = -2;
   /** {@linkcode TieIndex.find}: the pair is in a row already written. */
   static readonly WRITTEN: number = -1;
-  #h1 = new Int32Array(1024);
-  #h2 = new Int32Array(1024);
-  #at = new Int32Array(1024).fill(_EMPTY);
+  // Slots of three 32-bit words side by side (one cache line per probe): hash 1, hash 2, and the
+  // buffer index, WRITTEN or _EMPTY.
+  #slots = _table(1024);
+  #capacity = 1024;
   #size = 0;
   #pending: number[] = [];
   #lastPos = 0;
@@ -75,10 +76,11 @@ export class TieIndex {
     }
     a ^= a >>> 16;
     b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
-    const mask = this.#at.length - 1;
+    const slots = this.#slots;
+    const mask = this.#capacity - 1;
     let pos = a & mask;
-    for (let at = this.#at[pos]!; at !== _EMPTY; at = this.#at[pos]!) {
-      if (this.#h1[pos] === a && this.#h2[pos] === b) {
+    for (let at = slots[3 * pos + 2]!; at !== _EMPTY; at = slots[3 * pos + 2]!) {
+      if (slots[3 * pos] === a && slots[3 * pos + 1] === b) {
         if (at < 0) return TieIndex.WRITTEN;
         if (buffer.keys[at] === key && buffer.times[at] === eventTime) return at;
       }
@@ -96,37 +98,44 @@ export class TieIndex {
    * @param index The row's buffer index.
    */
   add(index: number): void {
-    const pos = this.#lastPos;
-    this.#h1[pos] = this.#last1;
-    this.#h2[pos] = this.#last2;
-    this.#at[pos] = index;
-    this.#pending.push(pos);
-    if (++this.#size * 2 > this.#at.length) this.#grow();
+    const at = 3 * this.#lastPos;
+    this.#slots[at] = this.#last1;
+    this.#slots[at + 1] = this.#last2;
+    this.#slots[at + 2] = index;
+    this.#pending.push(this.#lastPos);
+    if (++this.#size * 2 > this.#capacity) this.#grow();
   }
 
   /** Marks every buffered pair as written (the buffer became a row group). */
   written(): void {
-    for (const pos of this.#pending) this.#at[pos] = TieIndex.WRITTEN;
+    for (const pos of this.#pending) this.#slots[3 * pos + 2] = TieIndex.WRITTEN;
     this.#pending = [];
   }
 
   #grow(): void {
-    const [h1, h2, at] = [this.#h1, this.#h2, this.#at];
-    const size = at.length * 2;
-    this.#h1 = new Int32Array(size);
-    this.#h2 = new Int32Array(size);
-    this.#at = new Int32Array(size).fill(_EMPTY);
-    const mask = size - 1;
+    const old = this.#slots;
+    const capacity = this.#capacity * 2;
+    const slots = _table(capacity);
+    const mask = capacity - 1;
     const moved = new Map<number, number>();
-    for (let i = 0; i < at.length; i++) {
-      if (at[i] === _EMPTY) continue;
-      let pos = h1[i]! & mask;
-      while (this.#at[pos] !== _EMPTY) pos = (pos + 1) & mask;
-      this.#h1[pos] = h1[i]!;
-      this.#h2[pos] = h2[i]!;
-      this.#at[pos] = at[i]!;
-      if (at[i]! >= 0) moved.set(i, pos);
+    for (let i = 0; i < this.#capacity; i++) {
+      const at = old[3 * i + 2]!;
+      if (at === _EMPTY) continue;
+      let pos = old[3 * i]! & mask;
+      while (slots[3 * pos + 2] !== _EMPTY) pos = (pos + 1) & mask;
+      slots[3 * pos] = old[3 * i]!;
+      slots[3 * pos + 1] = old[3 * i + 1]!;
+      slots[3 * pos + 2] = at;
+      if (at >= 0) moved.set(i, pos);
     }
+    this.#slots = slots;
+    this.#capacity = capacity;
     this.#pending = this.#pending.map((p) => moved.get(p)!);
   }
+}
+
+function _table(capacity: number): Int32Array {
+  const slots = new Int32Array(3 * capacity);
+  for (let i = 2; i < slots.length; i += 3) slots[i] = _EMPTY;
+  return slots;
 }

@@ -11,7 +11,9 @@ import { AzofError } from "./errors.ts";
 import { DEFAULT_POLICY, parsePolicy, type Period } from "./policy.ts";
 import { rowFromObject, type WriteRow } from "./row.ts";
 import { addParts, layoutFingerprint, type Part, Router, type Slot } from "./route.ts";
+import type { ColumnBuffer } from "./column_buffer.ts";
 import { SlotWriter } from "./part_writer.ts";
+import { batchFromRows } from "./row_batch.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
 
@@ -131,20 +133,24 @@ export function tablePolicy(snapshot: Snapshot): Period[] {
   return parsePolicy(DEFAULT_POLICY);
 }
 
+/** Validated rows as {@linkcode writeValidated} takes them: one, an array, or a row batch. */
+export type ValidatedRows = WriteRow | readonly WriteRow[] | ColumnBuffer;
+
 /**
  * Writes already validated rows against a snapshot and commits them (the CLI's CSV and NDJSON
- * readers validate with line numbers and call this). Rows may come one by one or in batches.
+ * readers validate with line numbers and call this). Rows may come one by one, in arrays or as
+ * row batches (`csvBatches`; lib/row_batch.ts).
  *
  * @param table The table.
  * @param snapshot The snapshot the rows are routed against (normally the current one).
- * @param rows The rows, or arrays of rows.
+ * @param rows The rows, arrays of rows or row batches.
  * @param options Row-group size, progress.
  * @returns What was written.
  */
 export async function writeValidated(
   table: Table,
   snapshot: Snapshot,
-  rows: AsyncIterable<WriteRow | readonly WriteRow[]>,
+  rows: AsyncIterable<ValidatedRows>,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
   const router = new Router(snapshot.segments, tablePolicy(snapshot));
@@ -193,7 +199,7 @@ export async function writeValidated(
 async function _route(
   router: Router,
   snapshot: Snapshot,
-  rows: AsyncIterable<WriteRow | readonly WriteRow[]>,
+  rows: AsyncIterable<ValidatedRows>,
   save: (slot: Slot, bytes: Uint8Array) => Promise<string>,
   stats: { rows: number; deletes: number; carried: number },
   options: WriteOptions,
@@ -212,19 +218,19 @@ async function _route(
     return writer;
   };
   // Synchronous unless a writer must flush or finish, so most rows cost no promise.
-  const step = (row: WriteRow): Promise<void> | undefined => {
+  const step = (batch: ColumnBuffer, row: number, times: Float64Array, deleted: Uint8Array) => {
     stats.rows++;
-    if (row.deleted) stats.deletes++;
-    const slots = router.route(row.eventTime);
+    if (deleted[row]) stats.deletes++;
+    const slots = router.route(times[row]!);
     stats.carried += slots.length - 1;
     open += slots.length;
     let pending: Promise<void> | undefined;
     for (const slot of slots) {
       const writer = writerOf(slot);
-      if (!writer.add(row)) {
+      if (!writer.add(batch, row)) {
         pending = _then(pending, async () => {
           await writer.finish();
-          writer.add(row);
+          writer.add(batch, row);
         });
       } else if (writer.full) pending = _then(pending, () => writer.flush());
     }
@@ -235,13 +241,13 @@ async function _route(
     }
     return pending;
   };
-  for await (const item of rows) {
-    if (Array.isArray(item)) {
-      for (const row of item as readonly WriteRow[]) {
-        const pending = step(row);
-        if (pending) await pending;
-      }
-    } else await step(item as WriteRow);
+  for await (const batch of _batches(rows, snapshot)) {
+    const times = batch.columns[1]!.data as Float64Array;
+    const deleted = batch.columns[snapshot.schema.columns.length + 2]!.data as Uint8Array;
+    for (let row = 0; row < batch.length; row++) {
+      const pending = step(batch, row, times, deleted);
+      if (pending) await pending;
+    }
     if (stats.rows - reported >= 65_536) {
       reported = stats.rows;
       options.onProgress?.(stats.rows);
@@ -249,6 +255,29 @@ async function _route(
   }
   for (const writer of writers.values()) await writer.finish();
   return [...writers.values()].flatMap((w) => w.parts);
+}
+
+/** The input as row batches; single rows gathered by the thousand. */
+async function* _batches(
+  rows: AsyncIterable<ValidatedRows>,
+  snapshot: Snapshot,
+): AsyncGenerator<ColumnBuffer> {
+  let single: WriteRow[] = [];
+  for await (const item of rows) {
+    if (!Array.isArray(item) && !_isRowBatch(item)) {
+      single.push(item as WriteRow);
+      if (single.length < 1024) continue;
+    }
+    if (single.length > 0) yield batchFromRows(single, snapshot.schema);
+    single = [];
+    if (Array.isArray(item)) yield batchFromRows(item, snapshot.schema);
+    else if (_isRowBatch(item)) yield item;
+  }
+  if (single.length > 0) yield batchFromRows(single, snapshot.schema);
+}
+
+function _isRowBatch(item: ValidatedRows): item is ColumnBuffer {
+  return !Array.isArray(item) && typeof (item as ColumnBuffer).copyRow === "function";
 }
 
 function _then(
