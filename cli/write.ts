@@ -7,7 +7,7 @@
 import { AzofError } from "../lib/errors.ts";
 import { csvBatches } from "../lib/input_csv.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
-import { writeValidated } from "../lib/write.ts";
+import { writeBatches } from "../lib/write.ts";
 import type { Context } from "./context.ts";
 import { count, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
@@ -50,7 +50,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     : ndjsonRows(counted, snapshot.schema);
   const progress = startProgress(context);
   try {
-    const result = await writeValidated(table, snapshot, rows, {
+    const result = await writeBatches(table, snapshot, rows, {
       onProgress: (n) =>
         progress.update({ label: "writing", done: n, bytes: read, totalBytes: size }),
     });

@@ -133,13 +133,31 @@ export function tablePolicy(snapshot: Snapshot): Period[] {
   return parsePolicy(DEFAULT_POLICY);
 }
 
-/** Validated rows as {@linkcode writeValidated} takes them: one, an array, or a row batch. */
+/** Validated rows as {@linkcode writeBatches} takes them: one, an array, or a row batch. */
 export type ValidatedRows = WriteRow | readonly WriteRow[] | ColumnBuffer;
 
 /**
- * Writes already validated rows against a snapshot and commits them (the CLI's CSV and NDJSON
- * readers validate with line numbers and call this). Rows may come one by one, in arrays or as
- * row batches (`csvBatches`; lib/row_batch.ts).
+ * Writes already validated rows against a snapshot and commits them (the CLI's NDJSON reader
+ * validates with line numbers and calls this). Rows may come one by one or in arrays.
+ *
+ * @param table The table.
+ * @param snapshot The snapshot the rows are routed against (normally the current one).
+ * @param rows The rows, or arrays of rows.
+ * @param options Row-group size, progress.
+ * @returns What was written.
+ */
+export function writeValidated(
+  table: Table,
+  snapshot: Snapshot,
+  rows: AsyncIterable<WriteRow | readonly WriteRow[]>,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  return writeBatches(table, snapshot, rows, options);
+}
+
+/**
+ * Like {@linkcode writeValidated}, also taking row batches (what `csvBatches` yields; see
+ * lib/row_batch.ts), which the CLI's CSV input uses.
  *
  * @param table The table.
  * @param snapshot The snapshot the rows are routed against (normally the current one).
@@ -147,7 +165,7 @@ export type ValidatedRows = WriteRow | readonly WriteRow[] | ColumnBuffer;
  * @param options Row-group size, progress.
  * @returns What was written.
  */
-export async function writeValidated(
+export async function writeBatches(
   table: Table,
   snapshot: Snapshot,
   rows: AsyncIterable<ValidatedRows>,
