@@ -111,16 +111,7 @@ export class Resolver {
     if (!table) throw new TypeError("Cannot finish a resolver twice");
     this.#keys = undefined;
     const keys = table.strings();
-    const deleted = this.#deleted;
-    const live: number[] = [];
-    for (let slot = 0; slot < keys.length; slot++) if (!deleted[slot]) live.push(slot);
-    // Without surrogates, UTF-16 code unit order is code point order, and `<` is much faster.
-    live.sort(
-      table.hasSupplementary
-        ? (a, b) => compareKeys(keys[a]!, keys[b]!)
-        : (a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! === keys[b]! ? 0 : 1),
-    );
-    const order = Int32Array.from(live);
+    const order = _liveInKeyOrder(keys, this.#deleted, table.order(), table.hasSupplementary);
     const eventTime = this.#eventTime;
     const columns = this.#columns;
     return {
@@ -148,6 +139,30 @@ export class Resolver {
     deleted.set(this.#deleted);
     this.#deleted = deleted;
   }
+}
+
+/** The slots not deleted, in key order: the key table's order when it has one, else sorted. */
+function _liveInKeyOrder(
+  keys: readonly string[],
+  deleted: Uint8Array,
+  known: Int32Array | undefined,
+  supplementary: boolean,
+): Int32Array {
+  if (known) {
+    const order = new Int32Array(known.length);
+    let n = 0;
+    for (let i = 0; i < known.length; i++) if (!deleted[known[i]!]) order[n++] = known[i]!;
+    return order.subarray(0, n);
+  }
+  const live: number[] = [];
+  for (let slot = 0; slot < keys.length; slot++) if (!deleted[slot]) live.push(slot);
+  // Without surrogates, UTF-16 code unit order is code point order, and `<` is much faster.
+  live.sort(
+    supplementary
+      ? (a, b) => compareKeys(keys[a]!, keys[b]!)
+      : (a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! === keys[b]! ? 0 : 1),
+  );
+  return Int32Array.from(live);
 }
 
 /**
