@@ -40,7 +40,8 @@ const _CASES: readonly { name: string; asOf?: string; sql?: string }[] = [
   {
     name: "sql: self-join 2018-06-30 / 2019-06-30",
     sql: `SELECT a.key, a.revenue AS r2018, b.revenue AS r2019
-      FROM financials AT ('2018-06-30') a JOIN financials AT ('2019-06-30') b USING (key)`,
+      FROM financials AT ('2018-06-30') a JOIN financials AT ('2019-06-30') b USING (key)
+      ORDER BY key`,
   },
 ];
 /** `azof` with `--allow-ffi`, as `azof sql` needs. */
