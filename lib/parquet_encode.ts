@@ -1,7 +1,7 @@
 /**
  * A fast Parquet writer for azof's flat column types: each column chunk is one `PLAIN` data page
  * (v1; definition levels as one RLE run when a chunk has no null, bit-packed otherwise), snappy
- * compressed (lib/snappy.ts), encoded straight from JS values into one growing buffer. The footer
+ * compressed (lib/snappy.ts) unless a sample shows it does not shrink, encoded straight from JS values into one growing buffer. The footer
  * (thrift) and page headers come from hyparquet-writer, which is 5–10x slower at encoding values: it
  * converts every value (a `Uint8Array` per string, a `bigint` per timestamp) and tries a dictionary
  * per chunk. Only `event_time` gets min/max statistics (the read path prunes files by them).
@@ -155,7 +155,8 @@ export class FastParquetWriter {
       : undefined;
     _plain(page, values, rows, nulls);
     const raw = page.bytes();
-    const compressed = snappyCompress(raw);
+    const snappy = _compressible(raw);
+    const compressed = snappy ? snappyCompress(raw) : raw;
     const out = this.#out;
     const offset = this.bytes;
     writePageHeader(out, {
@@ -177,7 +178,7 @@ export class FastParquetWriter {
         type: element.type!,
         encodings: ["PLAIN", "RLE"],
         path_in_schema: [column.name],
-        codec: "SNAPPY",
+        codec: snappy ? "SNAPPY" : "UNCOMPRESSED",
         num_values: BigInt(rows),
         total_uncompressed_size: BigInt(header + raw.length),
         total_compressed_size: BigInt(header + compressed.length),
@@ -187,6 +188,18 @@ export class FastParquetWriter {
     };
   }
 }
+
+/**
+ * Whether a page is worth compressing: small pages always are; for larger ones, the first 64 KiB
+ * must shrink by a tenth (random numbers do not, and compressing them cost the write path a tenth
+ * of its time for nothing). The answer only decides the chunk's codec.
+ */
+function _compressible(raw: Uint8Array): boolean {
+  if (raw.length < _SAMPLE * 2) return true;
+  return snappyCompress(raw.subarray(0, _SAMPLE)).length < _SAMPLE * 0.9;
+}
+
+const _SAMPLE = 1 << 16;
 
 /** Definition levels, length-prefixed as data page v1 has them; returns the number of nulls. */
 function _levels(page: _Buffer, mask: Uint8Array | undefined, rows: number): number {

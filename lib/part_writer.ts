@@ -127,7 +127,7 @@ export class SlotWriter {
       );
     }
     await open.writer.writeColumns(buffer.columns, rows);
-    open.seen.written();
+    open.seen.written(rows);
     const times = this.#ties.times;
     for (let i = 0; i < rows; i++) if (times[i]! > open.maxEventTime) open.maxEventTime = times[i]!;
     open.rows += rows;

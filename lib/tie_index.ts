@@ -1,7 +1,7 @@
 /**
- * Which (key, `event_time`) pairs an open data file already holds, in 12 bytes per row: an
- * open-addressing table of two 32-bit hashes per pair and, for rows still buffered, their buffer
- * index (checked exactly). A hash match with a row already written counts as a tie; with 64 hash bits
+ * Which (key, `event_time`) pairs an open data file already holds, in 12 bytes per slot (at most half
+ * the slots in use): an open-addressing table of two 32-bit hashes per pair and its row number in the
+ * file; rows past those written are still buffered and are checked exactly. A hash match with a row already written counts as a tie; with 64 hash bits
  * a false match is about one in 2^64 / rows, and it only makes the writer start a new file early.
  *
  * @module
@@ -15,8 +15,6 @@ export interface TieBuffer {
   readonly times: ArrayLike<number>;
 }
 
-const _EMPTY = -2;
-
 /**
  * The tie index of one open file.
  *
@@ -29,7 +27,7 @@ const _EMPTY = -2;
  * assert.equal(index.find("a", 1, buffer), TieIndex.NONE);
  * index.add(0);
  * assert.equal(index.find("a", 1, buffer), 0);
- * index.written();
+ * index.written(1);
  * const empty = { keys: [], times: [] };
  * assert.equal(index.find("a", 1, empty), TieIndex.WRITTEN);
  * assert.equal(index.find("b", 1, empty), TieIndex.NONE);
@@ -41,11 +39,11 @@ export class TieIndex {
   /** {@linkcode TieIndex.find}: the pair is in a row already written. */
   static readonly WRITTEN: number = -1;
   // Slots of three 32-bit words side by side (one cache line per probe): hash 1, hash 2, and the
-  // buffer index, WRITTEN or _EMPTY.
-  #slots = _table(1024);
+  // row's number in the file plus one (0: an empty slot).
+  #slots = new Int32Array(3 * 1024);
   #capacity = 1024;
   #size = 0;
-  #pending: number[] = [];
+  #written = 0;
   #lastPos = 0;
   #last1 = 0;
   #last2 = 0;
@@ -79,10 +77,11 @@ export class TieIndex {
     const slots = this.#slots;
     const mask = this.#capacity - 1;
     let pos = a & mask;
-    for (let at = slots[3 * pos + 2]!; at !== _EMPTY; at = slots[3 * pos + 2]!) {
+    for (let at = slots[3 * pos + 2]!; at !== 0; at = slots[3 * pos + 2]!) {
       if (slots[3 * pos] === a && slots[3 * pos + 1] === b) {
-        if (at < 0) return TieIndex.WRITTEN;
-        if (buffer.keys[at] === key && buffer.times[at] === eventTime) return at;
+        const row = at - 1 - this.#written;
+        if (row < 0) return TieIndex.WRITTEN;
+        if (buffer.keys[row] === key && buffer.times[row] === eventTime) return row;
       }
       pos = (pos + 1) & mask;
     }
@@ -101,41 +100,34 @@ export class TieIndex {
     const at = 3 * this.#lastPos;
     this.#slots[at] = this.#last1;
     this.#slots[at + 1] = this.#last2;
-    this.#slots[at + 2] = index;
-    this.#pending.push(this.#lastPos);
+    this.#slots[at + 2] = this.#written + index + 1;
     if (++this.#size * 2 > this.#capacity) this.#grow();
   }
 
-  /** Marks every buffered pair as written (the buffer became a row group). */
-  written(): void {
-    for (const pos of this.#pending) this.#slots[3 * pos + 2] = TieIndex.WRITTEN;
-    this.#pending = [];
+  /**
+   * Marks the buffered pairs as written (the buffer became a row group and starts again at 0).
+   *
+   * @param rows The rows written.
+   */
+  written(rows: number): void {
+    this.#written += rows;
   }
 
   #grow(): void {
     const old = this.#slots;
     const capacity = this.#capacity * 2;
-    const slots = _table(capacity);
+    const slots = new Int32Array(3 * capacity);
     const mask = capacity - 1;
-    const moved = new Map<number, number>();
     for (let i = 0; i < this.#capacity; i++) {
       const at = old[3 * i + 2]!;
-      if (at === _EMPTY) continue;
+      if (at === 0) continue;
       let pos = old[3 * i]! & mask;
-      while (slots[3 * pos + 2] !== _EMPTY) pos = (pos + 1) & mask;
+      while (slots[3 * pos + 2] !== 0) pos = (pos + 1) & mask;
       slots[3 * pos] = old[3 * i]!;
       slots[3 * pos + 1] = old[3 * i + 1]!;
       slots[3 * pos + 2] = at;
-      if (at >= 0) moved.set(i, pos);
     }
     this.#slots = slots;
     this.#capacity = capacity;
-    this.#pending = this.#pending.map((p) => moved.get(p)!);
   }
-}
-
-function _table(capacity: number): Int32Array {
-  const slots = new Int32Array(3 * capacity);
-  for (let i = 2; i < slots.length; i += 3) slots[i] = _EMPTY;
-  return slots;
 }

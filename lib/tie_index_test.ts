@@ -21,7 +21,7 @@ Deno.test("TieIndex answers like a Map of (key, event_time) pairs through buffer
       buffer.times.push(eventTime);
     }
     if (prng.next() < 0.002) {
-      index.written();
+      index.written(buffer.keys.length);
       for (const k of oracle.keys()) oracle.set(k, TieIndex.WRITTEN);
       buffer = { keys: [], times: [] };
     }
