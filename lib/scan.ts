@@ -183,8 +183,8 @@ function _readOrder(table: Table, snapshot: Snapshot, plan: ScanPlan, asOf: numb
       const current = await next;
       if (current === undefined) return undefined;
       next = find(current.index, current.group + 1);
-      next.catch(() => {});
-      next.then((ahead) => ahead?.file.prefetch(ahead.group, columns), () => {});
+      // Only a warm-up: a failure here shows when the scan reaches that row group.
+      next.then((ahead) => ahead?.file.prefetch(ahead.group, columns)).catch(() => {});
       return current;
     },
   };
