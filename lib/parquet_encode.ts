@@ -135,9 +135,11 @@ export class FastParquetWriter {
   async #drain(): Promise<void> {
     const out = this.#out;
     if (out.index === 0) return;
-    const bytes = new Uint8Array(out.buffer, 0, out.index);
+    // A copy of the right size: the sink may hold it until the file is finished, and the buffer
+    // (up to twice as large) is reused for the next row group.
+    const bytes = new Uint8Array(out.buffer, 0, out.index).slice();
     this.#offset += out.index;
-    this.#out = new ByteWriter(Math.min(out.buffer.byteLength, 1 << 24));
+    out.index = 0;
     await this.#sink(bytes);
   }
 
