@@ -89,7 +89,7 @@ export class ColumnBuffer {
    */
   reserve(rows: number): void {
     if (rows <= this.#capacity) return;
-    let capacity = this.#capacity * 2;
+    let capacity = Math.max(this.#capacity * 2, 16);
     while (capacity < rows) capacity *= 2;
     this.#columns.forEach((c, i) => {
       const grown = _allocate(c.type, c.nulls !== undefined, capacity);
