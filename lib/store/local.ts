@@ -116,10 +116,11 @@ export class LocalStore implements Store {
       const key = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory) {
         if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) {
-          await this.#walk(key, prefix, out);
+          await _unlessGone(this.#walk(key, prefix, out));
         }
       } else if (entry.isFile && key.startsWith(prefix)) {
-        const info = await Deno.stat(this.#path(key));
+        const info = await _unlessGone(Deno.stat(this.#path(key)));
+        if (!info) continue;
         out.push({
           key,
           size: info.size,
@@ -208,4 +209,14 @@ async function _readAt(
     offset += n;
   }
   return out;
+}
+
+/** An entry removed between listing its folder and reading it (a concurrent put's renamed temp file) is skipped, not the rest of the listing. */
+async function _unlessGone<T>(work: Promise<T>): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
 }
