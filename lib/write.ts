@@ -7,15 +7,15 @@
  */
 
 import { commitSnapshot } from "./commit.ts";
-import { AzofError } from "./errors.ts";
 import { DEFAULT_POLICY, parsePolicy, type Period } from "./policy.ts";
 import { rowFromObject, type WriteRow } from "./row.ts";
-import { addParts, layoutFingerprint, type Part, Router, type Slot } from "./route.ts";
+import { type Part, Router, type Slot } from "./route.ts";
 import type { ColumnBuffer } from "./column_buffer.ts";
 import { SlotWriter } from "./part_writer.ts";
 import { batchFromRows } from "./row_batch.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
+import { LayoutChanged, layoutGuard, rerouteWrite } from "./write_reroute.ts";
 
 /** Options of {@linkcode writeRows}. */
 export interface WriteOptions {
@@ -185,7 +185,6 @@ export async function writeBatches(
   try {
     const parts = await _route(router, snapshot, rows, save, stats, options);
     if (parts.length === 0) return _result(snapshot.version, stats, 0, 0, 0);
-    const fingerprint = layoutFingerprint(snapshot.segments);
     const summary = {
       rows: stats.rows,
       deletes: stats.deletes,
@@ -194,23 +193,20 @@ export async function writeBatches(
       bytes: stats.bytes,
       segments_created: router.created,
     };
-    const { version, attempts } = await commitSnapshot(table, (current) => {
-      if (!current || layoutFingerprint(current.segments) !== fingerprint) {
-        throw new AzofError(
-          "CommitConflict",
-          `Cannot commit to table ${table.name}: its segment layout was changed by a concurrent commit; write again`,
-        );
-      }
-      return { ...current, segments: addParts(current.segments, parts) };
-    }, {
+    const { version, attempts } = await commitSnapshot(table, layoutGuard(table, snapshot, parts), {
       operation: options.operation ?? "write",
       summary,
       maxAttempts: options.maxAttempts,
     });
     return _result(version, stats, parts.length, router.created, attempts);
   } catch (error) {
-    await Promise.all(files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
-    throw error;
+    try {
+      // The layout changed under the write (a compaction): route its rows again (SPEC §9.5).
+      if (!(error instanceof LayoutChanged)) throw error;
+      return await rerouteWrite(table, error, { rows, stats, options }, writeBatches);
+    } finally {
+      await Promise.all(files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
+    }
   }
 }
 
