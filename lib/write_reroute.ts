@@ -24,13 +24,13 @@ import type { ValidatedRows, WriteOptions, WriteResult } from "./write.ts";
 export class LayoutChanged extends AzofError {
   /** The parts the write had written (to re-read its home files from). */
   readonly parts: readonly Part[];
-  /** Commit attempts made, this one included. */
+  /** Commits tried before the change was seen (snapshot names found taken). */
   readonly attempts: number;
 
   /**
    * @param table The table name.
    * @param parts The parts written.
-   * @param attempts Commit attempts made.
+   * @param attempts Commits tried before the change was seen.
    */
   constructor(table: string, parts: readonly Part[], attempts: number) {
     super(
@@ -58,12 +58,12 @@ export function layoutGuard(
   parts: readonly Part[],
 ): (current: Snapshot | undefined) => SnapshotContent {
   const fingerprint = layoutFingerprint(routed.segments);
-  let attempts = 0;
+  let tried = 0;
   return (current) => {
-    attempts++;
     if (!current || layoutFingerprint(current.segments) !== fingerprint) {
-      throw new LayoutChanged(table.name, parts, attempts);
+      throw new LayoutChanged(table.name, parts, tried);
     }
+    tried++;
     return { ...current, segments: addParts(current.segments, parts) };
   };
 }
