@@ -23,7 +23,10 @@ export interface WriteOptions {
   readonly rowGroupRows?: number | undefined;
   /** Rows held in open files across all segments before the largest is finished; 1,000,000. */
   readonly maxOpenRows?: number | undefined;
-  /** Commit attempts when other writers win the race; 10 by default. */
+  /**
+   * Commit attempts when other writers win the race, and re-routes when a compaction changed the
+   * segment layout meanwhile (SPEC §9.5); 10 by default.
+   */
   readonly maxAttempts?: number | undefined;
   /** The operation recorded in the snapshot; `"write"` by default. */
   readonly operation?: string | undefined;
