@@ -51,6 +51,20 @@ export class LayoutChanged extends AzofError {
  * @param routed The snapshot the rows were routed against.
  * @param parts The parts written.
  * @returns The build function.
+ *
+ * @example A segment closed by a concurrent commit stops the commit
+ * ```ts
+ * import { LayoutChanged, layoutGuard } from "./write_reroute.ts";
+ * import { MemoryStore } from "./store/memory.ts";
+ * import { openTable } from "./table.ts";
+ * import assert from "node:assert/strict";
+ * const segment = { id: "2019", start: Date.UTC(2019, 0, 1), deltas: [], children: [] };
+ * const routed = { version: 1, schema: { columns: [] }, segments: [segment], extra: {} };
+ * const closed = { ...routed, version: 2, segments: [{ ...segment, end: Date.UTC(2020, 0, 1) - 1 }] };
+ * const build = layoutGuard(openTable(new MemoryStore(), "t"), routed, []);
+ * assert.equal(build({ ...routed, version: 2 }).segments.length, 1);
+ * assert.throws(() => build(closed), LayoutChanged);
+ * ```
  */
 export function layoutGuard(
   table: Table,
