@@ -35,7 +35,7 @@ export class SlotWriter {
   readonly #save: FileSaver;
   readonly #groupRows: number;
   readonly #columns: ParquetColumn[];
-  readonly #buffer: ColumnBuffer;
+  #buffer: ColumnBuffer;
   #ties: { keys: (string | null)[]; times: Float64Array };
   #open: _Open = _fresh();
   /** Parts finished so far, in order. */
@@ -155,6 +155,9 @@ export class SlotWriter {
   async finish(): Promise<void> {
     await this.flush();
     await this.#close();
+    // A finished slot may get no more rows: give back the buffer grown to a row group.
+    this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, this.#groupRows));
+    this.#ties = this.#tieView();
   }
 }
 
