@@ -43,9 +43,20 @@ export interface RunOptions {
  * @returns What it printed and its exit code.
  */
 export async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  return await cliOutput(spawnCli(args, options), options);
+}
+
+/**
+ * Starts `azof` as {@linkcode runCli} does, for tests that act on the running process (signals).
+ *
+ * @param args Arguments after `azof`.
+ * @param options Working folder, standard input, FFI permission.
+ * @returns The child process; pass it to {@linkcode cliOutput}.
+ */
+export function spawnCli(args: string[], options: RunOptions = {}): Deno.ChildProcess {
   const permissions = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
   if (options.ffi !== false) permissions.push("--allow-ffi");
-  const child = new Deno.Command(Deno.execPath(), {
+  return new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...permissions, _MAIN, ...args],
     stdout: "piped",
     stderr: "piped",
@@ -53,6 +64,19 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     env: { NO_COLOR: "1", ...options.env },
     ...(options.cwd ? { cwd: options.cwd } : {}),
   }).spawn();
+}
+
+/**
+ * Sends `options.stdin` to a process from {@linkcode spawnCli} and collects what it printed.
+ *
+ * @param child The process.
+ * @param options The options it was started with.
+ * @returns What it printed and its exit code.
+ */
+export async function cliOutput(
+  child: Deno.ChildProcess,
+  options: RunOptions = {},
+): Promise<CliRun> {
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));

@@ -38,12 +38,46 @@ export async function run(args: string[], context: Context): Promise<void> {
   const sql = positionals[0] ?? await _readQuery(values.file, context);
   if (sql.trim() === "") throw new UsageError("the query is empty (see azof sql --help)");
   const { query } = await import("../lib/sql/query.ts");
-  const result = await query(values.path ?? ".", sql);
+  await _withStagingDir(async (stagingDir) => {
+    const result = await query(values.path ?? ".", sql, { stagingDir });
+    try {
+      const rows = await writeOutput(
+        format,
+        result.columns,
+        result.batches,
+        values.output,
+        context,
+      );
+      if (context.verbose) context.message(`${count(rows)} rows`);
+    } finally {
+      result.close();
+    }
+  });
+}
+
+/**
+ * Runs `work` with a private temp folder for copies of `s3://` data files, removed afterwards, also
+ * when the process is interrupted (Ctrl-C: exit code 130; SIGTERM: 143), so no copies are left.
+ */
+async function _withStagingDir(work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "azof-sql-" });
+  const remove = () => Deno.removeSync(dir, { recursive: true });
+  const signals: [Deno.Signal, number][] = Deno.build.os === "windows"
+    ? [["SIGINT", 130]]
+    : [["SIGINT", 130], ["SIGTERM", 143]];
+  const handlers = signals.map(([signal, code]) => {
+    const handler = () => {
+      remove();
+      Deno.exit(code);
+    };
+    Deno.addSignalListener(signal, handler);
+    return [signal, handler] as const;
+  });
   try {
-    const rows = await writeOutput(format, result.columns, result.batches, values.output, context);
-    if (context.verbose) context.message(`${count(rows)} rows`);
+    await work(dir);
   } finally {
-    result.close();
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    remove();
   }
 }
 

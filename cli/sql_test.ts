@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { parquetReadObjects } from "hyparquet";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
-import { assertError, runCli as azof, withFixture } from "./fixture_test_util.ts";
+import {
+  assertError,
+  cliOutput,
+  runCli as azof,
+  spawnCli,
+  withFixture,
+} from "./fixture_test_util.ts";
 
 const README_QUERY = `SELECT key AS symbol, revenue, net_income
   FROM financials AT ('2019-01-17T00:00:00.000Z')
@@ -127,4 +133,26 @@ Deno.test("azof sql --help shows the time-travel forms and examples", async () =
   ) {
     assert.ok(run.stdout.includes(text), text);
   }
+});
+
+Deno.test("azof sql interrupted (SIGINT, SIGTERM) removes its staging folder and exits 130 or 143", async (t) => {
+  await withFixture(async (root) => {
+    for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+      await t.step(signal, async () => {
+        const tmp = await Deno.makeTempDir({ prefix: "azof-sql-signal-" });
+        const slow = "SELECT sum(r.range + length(t.key)) FROM t, range(100000000000) r";
+        const child = spawnCli(["sql", "-p", root, slow], { env: { TMPDIR: tmp } });
+        const running = cliOutput(child);
+        while ([...Deno.readDirSync(tmp)].length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        child.kill(signal);
+        const run = await running;
+        assert.equal(run.code, code, run.stderr);
+        assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), []);
+        await Deno.remove(tmp);
+      });
+    }
+  });
 });

@@ -20,7 +20,14 @@ import { listTables } from "./tables.ts";
 import { type LiftedQuery, liftTimeTravel } from "./time_travel.ts";
 
 /** Options of {@linkcode query}. */
-export type QueryOptions = EngineOptions;
+export interface QueryOptions extends EngineOptions {
+  /**
+   * An existing folder, owned and removed by the caller, for the copies of data files of tables
+   * that are not in a local folder (`s3://`). By default a private temp folder is made and removed
+   * when the result is closed or ends.
+   */
+  readonly stagingDir?: string | undefined;
+}
 
 /** A query's answer: its columns and a one-shot stream of batches. */
 export interface QueryResult {
@@ -79,7 +86,7 @@ export async function query(
 ): Promise<QueryResult> {
   const lifted = liftTimeTravel(sql);
   const store = await openStore(root);
-  const engine = _withStaging(await openEngine(options), store);
+  const engine = _withStaging(await openEngine(options), store, options.stagingDir);
   try {
     const aliased = await _registerRefs({ root, store, session: engine }, lifted, sql);
     const text = lifted.text(aliased);
@@ -109,9 +116,9 @@ interface _Session {
   close(): void;
 }
 
-/** The engine and, for a store that is not a local folder, a staging folder removed with it. */
-function _withStaging(engine: Engine, store: Store): _Session {
-  let made: Promise<string> | undefined;
+/** The engine and, for a store that is not a local folder, a staging folder: the caller's, or a private one removed with it. */
+function _withStaging(engine: Engine, store: Store, given: string | undefined): _Session {
+  let made: Promise<string> | undefined = given === undefined ? undefined : Promise.resolve(given);
   let path: string | undefined;
   let closed = false;
   const remove = (dir: string) => Deno.removeSync(dir, { recursive: true });
