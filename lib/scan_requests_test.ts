@@ -154,3 +154,14 @@ Deno.test("a scan from a server that misreads suffix ranges (s3rver) gives the s
     assert.equal(new Set(heads).size, heads.length, "at most one HEAD per file");
   }
 });
+
+Deno.test("opening a table on S3 sends three metadata requests: GET version.txt, HEAD of the next snapshot, GET of the snapshot", async () => {
+  const { files, rows } = history(new Prng(7));
+  files.set("version.txt", new TextEncoder().encode("1\n"));
+  const { store, sent } = bucket(files);
+  assert.deepEqual(await scanLines(store, INSTANTS[2]!), fold(rows, INSTANTS[2]!));
+  const metadata = sent.filter((r) => !r.file.endsWith(".parquet")).map((r) =>
+    `${r.method} ${r.file}`
+  );
+  assert.deepEqual(metadata, ["GET version.txt", "HEAD s2.json", "GET s1.json"]);
+});

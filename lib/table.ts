@@ -111,14 +111,15 @@ class _Table implements Table {
 
   async #hint(): Promise<number> {
     const key = this.key("version.txt");
-    if (!(await this.store.exists(key))) {
+    const bytes = await _readIfPresent(this.store, key);
+    if (!bytes) {
       if (await this.store.exists(this.key("s1.json"))) return 1;
       throw new AzofError(
         "TableNotFound",
         `Cannot open table ${this.name}: no version.txt in ${this.location}`,
       );
     }
-    const text = _decoder.decode(await this.store.read(key)).trim();
+    const text = _decoder.decode(bytes).trim();
     if (!/^[0-9]{1,15}$/.test(text) || Number(text) < 1) {
       throw new AzofError(
         "SnapshotInvalid",
@@ -136,7 +137,8 @@ class _Table implements Table {
       throw new RangeError(`Cannot read snapshot ${n}: a snapshot number is a whole number from 1`);
     }
     const key = this.key(`s${n}.json`);
-    if (!(await this.store.exists(key))) {
+    const bytes = await _readIfPresent(this.store, key);
+    if (!bytes) {
       const expired = version !== undefined && n < await this.currentVersion();
       throw new AzofError(
         version === undefined ? "SnapshotInvalid" : "InputInvalid",
@@ -145,6 +147,21 @@ class _Table implements Table {
         }`,
       );
     }
-    return parseSnapshot(_decoder.decode(await this.store.read(key)), n);
+    return parseSnapshot(_decoder.decode(bytes), n);
+  }
+}
+
+/**
+ * The object's bytes, or `undefined` when it is absent: one GET where an object usually exists; only
+ * after a failed read a HEAD tells "absent" from a storage failure (read once more: the object may
+ * have just been created) or a programming error (thrown).
+ */
+async function _readIfPresent(store: Store, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await store.read(key);
+  } catch (error) {
+    if (!(await store.exists(key))) return undefined;
+    if (error instanceof AzofError) return await store.read(key);
+    throw error;
   }
 }
