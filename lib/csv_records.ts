@@ -19,6 +19,11 @@ export type RecordSink = (record: CsvRecord, line: number) => void;
 export class CsvRecord {
   /** The text the offsets index. */
   text = "";
+  /**
+   * The same text as ASCII bytes at the same offsets, when the record was split on bytes (see
+   * {@linkcode CsvRecordReader.feedBytes}); else `undefined`.
+   */
+  bytes: Uint8Array | undefined = undefined;
   /** Number of fields. */
   count = 0;
   /** Where each field starts in {@linkcode CsvRecord.text}. */
@@ -91,6 +96,97 @@ export class CsvRecordReader {
   #rest = "";
   #line = 1;
   readonly #record: CsvRecord = new CsvRecord();
+  #bytes: Uint8Array = new Uint8Array(0);
+  #started = false;
+  readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+  /**
+   * Like {@linkcode CsvRecordReader.feed}, over UTF-8 bytes (a leading byte order mark is skipped).
+   * Pieces of plain ASCII records (no quote, no `\r` but before `\n`) are split on bytes, where
+   * the field offsets are those of the decoded text; the rest goes through `feed`. Do not mix the two
+   * on one reader.
+   *
+   * @param bytes The next piece of the input.
+   * @param final Whether this is the last piece.
+   * @param sink Called per record.
+   * @throws {AzofError} `InputInvalid` as `feed` does.
+   *
+   * @example Read records from bytes split anywhere
+   * ```ts
+   * import { CsvRecordReader } from "./csv_records.ts";
+   * import assert from "node:assert/strict";
+   * const out: (string | null)[][] = [];
+   * const reader = new CsvRecordReader();
+   * const bytes = new TextEncoder().encode('\ufeffa,1\nb,"x\ny"\n\nc,\n');
+   * reader.feedBytes(bytes.subarray(0, 9), false, (r) => out.push(r.fields()));
+   * reader.feedBytes(bytes.subarray(9), true, (r) => out.push(r.fields()));
+   * assert.deepEqual(out, [["a", "1"], ["b", "x\ny"], ["c", null]]);
+   * ```
+   */
+  feedBytes(bytes: Uint8Array, final: boolean, sink: RecordSink): void {
+    let buf = bytes;
+    if (this.#bytes.length > 0) {
+      buf = new Uint8Array(this.#bytes.length + bytes.length);
+      buf.set(this.#bytes);
+      buf.set(bytes, this.#bytes.length);
+    }
+    if (!this.#started) {
+      if (buf.length < 3 && !final) {
+        this.#bytes = buf.slice();
+        return;
+      }
+      this.#started = true;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    const lines = buf.lastIndexOf(_LF) + 1;
+    const end = final ? buf.length : lines;
+    const done = this.#splitAscii(buf, lines, sink);
+    if (done === end && !final) {
+      this.#bytes = buf.slice(end);
+      return;
+    }
+    this.feed(this.#decoder.decode(buf.subarray(done, end)), final, sink);
+    const rest = this.#rest;
+    this.#rest = "";
+    const tail = buf.subarray(end);
+    this.#bytes = rest === "" ? tail.slice() : _concat(new TextEncoder().encode(rest), tail);
+  }
+
+  /**
+   * Reads the records of `b[0, end)` (which ends with a line break) while they are ASCII without
+   * quotes or a lone `\r`; returns where it stopped (the start of the first record it left).
+   */
+  #splitAscii(b: Uint8Array, end: number, sink: RecordSink): number {
+    const text = this.#decoder.decode(b.subarray(0, end));
+    if (text.length !== end) return 0;
+    const record = this.#record;
+    record.text = text;
+    record.bytes = b;
+    let pos = 0;
+    while (pos < end) {
+      const c0 = b[pos]!;
+      if (c0 === _LF || (c0 === _CR && b[pos + 1] === _LF)) {
+        pos += c0 === _LF ? 1 : 2;
+        this.#line++;
+        continue;
+      }
+      record.count = 0;
+      let from = pos;
+      let i = pos;
+      for (;; i++) {
+        const c = b[i]!;
+        if (c === _COMMA) {
+          record.push(from, i, undefined);
+          from = i + 1;
+        } else if (c === _LF) break;
+        else if (c === _QUOTE || (c === _CR && b[i + 1] !== _LF)) return pos;
+      }
+      record.push(from, i > from && b[i - 1] === _CR ? i - 1 : i, undefined);
+      sink(record, this.#line++);
+      pos = i + 1;
+    }
+    return pos;
+  }
 
   /**
    * Reads the complete records of the text fed so far plus `text`; keeps an incomplete last record
@@ -125,6 +221,7 @@ export class CsvRecordReader {
   #read(s: string, pos: number, final: boolean): number {
     const record = this.#record;
     record.text = s;
+    record.bytes = undefined;
     record.count = 0;
     const start = this.#line;
     let lines = 0;
@@ -196,4 +293,11 @@ export class CsvRecordReader {
     this.#line = start + lines;
     return Math.min(pos, n);
   }
+}
+
+function _concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

@@ -107,6 +107,46 @@ Deno.test("CsvRecordReader agrees with csv-stringify on random fields", () => {
   }
 });
 
+Deno.test("CsvRecordReader.feedBytes reads the records and lines feed reads, from any byte cuts", () => {
+  const prng = new Prng(12);
+  const plain = ["a", "b", "7", ",", "\n", "\n\n", ".", "-", "\r\n"];
+  const mixed = [...plain, '"', '""', "\r", "é", "\u{1F600}"];
+  for (let round = 0; round < 300; round++) {
+    // Most rounds plain ASCII (the split on bytes), some with quotes, CR or non-ASCII here and there.
+    const alphabet = round % 4 === 0 ? mixed : plain;
+    let text = "";
+    for (let n = prng.int(0, 60); n > 0; n--) text += alphabet[prng.int(0, alphabet.length - 1)];
+    if (round % 7 === 0 && text.includes("\n")) text = text.replace("\n", '\n"q\n,"\n');
+    let expected: Rec[] | Error;
+    try {
+      expected = read(text);
+    } catch (error) {
+      expected = error as Error;
+    }
+    const bytes = new TextEncoder().encode((round % 5 === 0 ? "\ufeff" : "") + text);
+    const out: Rec[] = [];
+    const reader = new CsvRecordReader();
+    const sink = (record: CsvRecord, line: number) => out.push({ fields: record.fields(), line });
+    const got = (() => {
+      try {
+        for (let at = 0; at < bytes.length;) {
+          const size = prng.next() < 0.3 ? 1 : prng.int(1, 20);
+          reader.feedBytes(bytes.subarray(at, at + size), false, sink);
+          at += size;
+        }
+        reader.feedBytes(new Uint8Array(0), true, sink);
+        return out;
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    if (expected instanceof Error) {
+      assert.ok(got instanceof Error, JSON.stringify(text));
+      assert.equal(got.message, expected.message, JSON.stringify(text));
+    } else assert.deepEqual(got, expected, JSON.stringify(text));
+  }
+});
+
 Deno.test("csvRows() skips a UTF-8 byte order mark and reads null versus empty strings", async () => {
   const schema = { columns: [{ name: "s", type: "String" as const, nullable: true }] };
   const bytes = new Uint8Array([

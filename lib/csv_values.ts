@@ -132,3 +132,121 @@ function _digits(s: string, from: number, to: number): number {
   }
   return n;
 }
+
+/**
+ * {@linkcode intAt} over ASCII bytes (the CSV reader's split on bytes).
+ *
+ * @param b The bytes.
+ * @param from Where the field starts.
+ * @param to Where it ends (exclusive).
+ * @returns The value, or `undefined` for any other form.
+ *
+ * @example Read an Int field from bytes
+ * ```ts
+ * import { intBytesAt } from "./csv_values.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(intBytesAt(new TextEncoder().encode("a,-42,b"), 2, 5), -42);
+ * ```
+ */
+export function intBytesAt(b: Uint8Array, from: number, to: number): number | undefined {
+  let i = from;
+  const sign = b[i]!;
+  if (sign === 45 || sign === 43) i++;
+  if (i === to || to - i > 16) return undefined;
+  let n = 0;
+  for (; i < to; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  if (n > Number.MAX_SAFE_INTEGER) return undefined;
+  return sign === 45 ? -n : n;
+}
+
+/**
+ * {@linkcode floatAt} over ASCII bytes.
+ *
+ * @param b The bytes.
+ * @param from Where the field starts.
+ * @param to Where it ends (exclusive).
+ * @returns The value, or `undefined` for any other form.
+ *
+ * @example Read a Float field from bytes
+ * ```ts
+ * import { floatBytesAt } from "./csv_values.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(floatBytesAt(new TextEncoder().encode("-3959.75"), 0, 8), -3959.75);
+ * ```
+ */
+export function floatBytesAt(b: Uint8Array, from: number, to: number): number | undefined {
+  let i = from;
+  const sign = b[i]!;
+  if (sign === 45 || sign === 43) i++;
+  let n = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < to; i++) {
+    const c = b[i]!;
+    if (c === 46 && point < 0) {
+      point = i;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+    digits++;
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  const v = point < 0 ? n : n / _POW10[to - point - 1]!;
+  return sign === 45 ? -v : v;
+}
+
+const _dayBytes = new Uint8Array(10);
+let _dayBytesMs = NaN;
+
+/**
+ * {@linkcode instantAt} over ASCII bytes.
+ *
+ * @param b The bytes.
+ * @param from Where the field starts.
+ * @param to Where it ends (exclusive).
+ * @returns Milliseconds since the epoch, or `undefined` for any other form.
+ *
+ * @example Read an instant field from bytes
+ * ```ts
+ * import { instantBytesAt } from "./csv_values.ts";
+ * import assert from "node:assert/strict";
+ * const b = new TextEncoder().encode("2024-05-01T10:00:00.250Z");
+ * assert.equal(instantBytesAt(b, 0, 24), Date.UTC(2024, 4, 1, 10, 0, 0, 250));
+ * ```
+ */
+export function instantBytesAt(b: Uint8Array, from: number, to: number): number | undefined {
+  if (
+    to - from !== 24 || b[from + 10] !== 84 || b[from + 13] !== 58 || b[from + 16] !== 58 ||
+    b[from + 19] !== 46 || b[from + 23] !== 90
+  ) return undefined;
+  const h = _byteDigits(b, from + 11, from + 13);
+  const m = _byteDigits(b, from + 14, from + 16);
+  const sec = _byteDigits(b, from + 17, from + 19);
+  const f = _byteDigits(b, from + 20, from + 23);
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 || f < 0) return undefined;
+  let same = _dayBytesMs === _dayBytesMs;
+  for (let i = 0; i < 10 && same; i++) same = b[from + i] === _dayBytes[i];
+  if (!same) {
+    const day = parseInstant(String.fromCharCode(...b.subarray(from, from + 10)));
+    if (day === undefined) return undefined;
+    _dayBytes.set(b.subarray(from, from + 10));
+    _dayBytesMs = day;
+  }
+  return _dayBytesMs + ((h * 60 + m) * 60 + sec) * 1000 + f;
+}
+
+function _byteDigits(b: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}

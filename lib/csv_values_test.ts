@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { floatAt, instantAt, intAt } from "./csv_values.ts";
+import {
+  floatAt,
+  floatBytesAt,
+  instantAt,
+  instantBytesAt,
+  intAt,
+  intBytesAt,
+} from "./csv_values.ts";
 import { Prng } from "./prng.ts";
 import { instantFromText, valueFromText } from "./row.ts";
 import type { Column } from "./schema.ts";
@@ -67,5 +74,24 @@ Deno.test("instantAt() reads azof's own form like instantFromText, and nothing e
   }
   for (const text of ["2023-02-30T00:00:00.000Z", "2024-01-01T24:00:00.000Z", "2024-01-01"]) {
     assert.equal(instantAt(text, 0, text.length), undefined, text);
+  }
+});
+
+Deno.test("the byte forms read ASCII fields exactly as the text forms do", () => {
+  const prng = new Prng(6);
+  const encode = (s: string) => new TextEncoder().encode(s);
+  for (let i = 0; i < 20_000; i++) {
+    const number = randomNumberText(prng, i % 2 ? "0123456789." : "0123456789.e+- x");
+    const padded = `ab,${number},cd`;
+    const to = 3 + number.length;
+    assert.equal(intBytesAt(encode(padded), 3, to), intAt(padded, 3, to), padded);
+    assert.ok(Object.is(floatBytesAt(encode(padded), 3, to), floatAt(padded, 3, to)), padded);
+    const ms = prng.int(-62167219200000, 253402300799999);
+    const iso = new Date(ms).toISOString();
+    const text = prng.next() < 0.5 ? iso : iso.slice(0, prng.int(0, 23)) +
+      "x9:+ZT.-0"[prng.int(0, 8)] + iso.slice(prng.int(0, 24));
+    const line = `k,${text},x`;
+    const end = 2 + text.length;
+    assert.equal(instantBytesAt(encode(line), 2, end), instantAt(line, 2, end), text);
   }
 });

@@ -6,7 +6,14 @@
  */
 
 import { type CsvRecord, CsvRecordReader } from "./csv_records.ts";
-import { floatAt, instantAt, intAt } from "./csv_values.ts";
+import {
+  floatAt,
+  floatBytesAt,
+  instantAt,
+  instantBytesAt,
+  intAt,
+  intBytesAt,
+} from "./csv_values.ts";
 import { ColumnBuffer } from "./column_buffer.ts";
 import type { Value } from "./data_file.ts";
 import {
@@ -89,22 +96,21 @@ export async function* csvBatches(
     }
   };
   const reader = new CsvRecordReader();
-  const decoder = new TextDecoder();
   let failure: unknown;
-  const feed = (text: string, final: boolean) => {
+  const feed = (bytes: Uint8Array, final: boolean) => {
     try {
-      reader.feed(text, final, sink);
+      reader.feedBytes(bytes, final, sink);
     } catch (error) {
       failure = error;
     }
   };
   for await (const chunk of input) {
-    feed(decoder.decode(chunk, { stream: true }), false);
+    feed(chunk, false);
     if (batch.length > 0) yield batch;
     batch = new ColumnBuffer(columns, Math.max(batch.length, 16));
     if (failure !== undefined) throw failure;
   }
-  feed(decoder.decode(), true);
+  feed(new Uint8Array(0), true);
   if (batch.length > 0) yield batch;
   if (failure !== undefined) throw failure;
 }
@@ -202,6 +208,21 @@ function _fast(record: CsvRecord, at: number, type: Column["type"]): Value | und
   const from = record.starts[at]!;
   const to = record.ends[at]!;
   if (from === to) return undefined;
+  const bytes = record.bytes;
+  if (bytes !== undefined) {
+    switch (type) {
+      case "String":
+        return record.text.slice(from, to);
+      case "Int":
+        return intBytesAt(bytes, from, to);
+      case "Float":
+        return floatBytesAt(bytes, from, to);
+      case "DateTime":
+        return instantBytesAt(bytes, from, to);
+      default:
+        return undefined;
+    }
+  }
   switch (type) {
     case "String":
       return record.text.slice(from, to);
