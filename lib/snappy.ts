@@ -48,18 +48,26 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
     }
     out[op++] = (v & 127) | 128;
   }
+  const view = new DataView(input.buffer, input.byteOffset, n);
   for (let start = 0; start < n; start += _BLOCK) {
-    op = _fragment(input, start, Math.min(start + _BLOCK, n), out, op);
+    op = _fragment(input, view, start, Math.min(start + _BLOCK, n), out, op);
   }
   return out.subarray(0, op);
 }
 
-function _load32(src: Uint8Array, p: number): number {
-  return src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16) | (src[p + 3]! << 24);
-}
-
-/** Compresses `src[start, end)` (at most 64 KiB) into `out` at `op`; returns the new `op`. */
-function _fragment(src: Uint8Array, start: number, end: number, out: Uint8Array, op: number) {
+/**
+ * Compresses `src[start, end)` (at most 64 KiB) into `out` at `op`; returns the new `op`. `view`
+ * views `src` and reads its 4-byte sequences (one load each, where four byte reads cost a third more
+ * of the compressor's time).
+ */
+function _fragment(
+  src: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  op: number,
+) {
   let bits = 8;
   while (bits < _MAX_TABLE_BITS && 1 << bits < end - start) bits++;
   const shift = 32 - bits;
@@ -69,7 +77,7 @@ function _fragment(src: Uint8Array, start: number, end: number, out: Uint8Array,
   if (end - start >= _MARGIN) {
     const limit = end - _MARGIN;
     let ip = start + 1;
-    let nextHash = Math.imul(_load32(src, ip), 0x1e35a7bd) >>> shift;
+    let nextHash = Math.imul(view.getInt32(ip, true), 0x1e35a7bd) >>> shift;
     outer: for (;;) {
       let skip = 32;
       let nextIp = ip;
@@ -79,10 +87,10 @@ function _fragment(src: Uint8Array, start: number, end: number, out: Uint8Array,
         const hash = nextHash;
         nextIp = ip + (skip++ >>> 5);
         if (nextIp > limit) break outer;
-        nextHash = Math.imul(_load32(src, nextIp), 0x1e35a7bd) >>> shift;
+        nextHash = Math.imul(view.getInt32(nextIp, true), 0x1e35a7bd) >>> shift;
         candidate = start + table[hash]!;
         table[hash] = ip - start;
-      } while (_load32(src, ip) !== _load32(src, candidate));
+      } while (view.getInt32(ip, true) !== view.getInt32(candidate, true));
       op = _literal(out, op, src, nextEmit, ip - nextEmit);
       let current = 0;
       do {
@@ -93,13 +101,13 @@ function _fragment(src: Uint8Array, start: number, end: number, out: Uint8Array,
         op = _copy(out, op, base - candidate, matched);
         nextEmit = ip;
         if (ip >= limit) break outer;
-        table[Math.imul(_load32(src, ip - 1), 0x1e35a7bd) >>> shift] = ip - 1 - start;
-        current = _load32(src, ip);
+        table[Math.imul(view.getInt32(ip - 1, true), 0x1e35a7bd) >>> shift] = ip - 1 - start;
+        current = view.getInt32(ip, true);
         const hash = Math.imul(current, 0x1e35a7bd) >>> shift;
         candidate = start + table[hash]!;
         table[hash] = ip - start;
-      } while (current === _load32(src, candidate));
-      nextHash = Math.imul(_load32(src, ++ip), 0x1e35a7bd) >>> shift;
+      } while (current === view.getInt32(candidate, true));
+      nextHash = Math.imul(view.getInt32(++ip, true), 0x1e35a7bd) >>> shift;
     }
   }
   if (nextEmit < end) op = _literal(out, op, src, nextEmit, end - nextEmit);
