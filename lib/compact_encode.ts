@@ -17,6 +17,7 @@ import type { ColumnData, F64Data } from "./column_data.ts";
 import type { RowSet } from "./compact_rows.ts";
 import { type ParquetColumn, parquetElement } from "./parquet_write.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
 import { snappyCompress } from "./snappy.ts";
 
 const _MAGIC = 0x31524150;
@@ -64,7 +65,7 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
   ];
   const out = new ByteWriter(1 << 20);
   out.appendUint32(_MAGIC);
-  const page = new _Page();
+  const page = new ByteBuffer(1 << 16);
   const groups: RowGroup[] = [];
   for (let from = 0; from < set.rows; from += rowGroupRows) {
     const to = Math.min(set.rows, from + rowGroupRows);
@@ -95,7 +96,7 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
 
 function _chunk(
   out: ByteWriter,
-  page: _Page,
+  page: ByteBuffer,
   column: ParquetColumn,
   data: ColumnData,
   from: number,
@@ -138,7 +139,7 @@ function _chunk(
 }
 
 /** Definition levels, length-prefixed as data page v1 has them. */
-function _levels(page: _Page, nulls: Uint8Array | undefined, from: number, to: number): void {
+function _levels(page: ByteBuffer, nulls: Uint8Array | undefined, from: number, to: number): void {
   let count = 0;
   if (nulls) { for (let i = from; i < to; i++) count += nulls[i]!; }
   const at = page.reserve(4);
@@ -155,7 +156,13 @@ function _levels(page: _Page, nulls: Uint8Array | undefined, from: number, to: n
   page.view.setUint32(at, page.length - at - 4, true);
 }
 
-function _plain(page: _Page, column: ParquetColumn, data: ColumnData, from: number, to: number) {
+function _plain(
+  page: ByteBuffer,
+  column: ParquetColumn,
+  data: ColumnData,
+  from: number,
+  to: number,
+) {
   const nulls = data.nulls;
   switch (data.kind) {
     case "utf8": {
@@ -232,40 +239,4 @@ function _minMax(values: Float64Array, from: number, to: number) {
     if (v > max) max = v;
   }
   return { statistics: { min_value: BigInt(min), max_value: BigInt(max), null_count: 0n } };
-}
-
-/** A growing byte buffer for one page. */
-class _Page {
-  data = new Uint8Array(1 << 16);
-  view = new DataView(this.data.buffer);
-  length = 0;
-
-  ensure(extra: number): void {
-    if (this.length + extra <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(this.data.length * 2, this.length + extra));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  reserve(size: number): number {
-    this.ensure(size);
-    this.length += size;
-    return this.length - size;
-  }
-
-  varint(n: number): void {
-    this.ensure(5);
-    while (n > 127) {
-      this.data[this.length++] = (n & 127) | 128;
-      n = Math.floor(n / 128);
-    }
-    this.data[this.length++] = n;
-  }
-
-  append(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.data.set(bytes, this.length);
-    this.length += bytes.length;
-  }
 }

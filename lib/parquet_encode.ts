@@ -18,6 +18,7 @@ import { ColumnBuffer, type TypedColumn } from "./column_buffer.ts";
 import type { Value } from "./data_file.ts";
 import { type ByteSink, type ParquetColumn, parquetElement } from "./parquet_write.ts";
 import { EVENT_TIME } from "./schema.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
 import { snappyCompress } from "./snappy.ts";
 
 const _MAGIC = 0x31524150;
@@ -259,57 +260,7 @@ function _minMax(values: Float64Array, rows: number): { min_value: bigint; max_v
 }
 
 /** A growing byte buffer with the few writes a page needs. */
-class _Buffer {
-  data: Uint8Array;
-  view: DataView;
-  length = 0;
-
-  constructor(size: number) {
-    this.data = new Uint8Array(size);
-    this.view = new DataView(this.data.buffer);
-  }
-
-  reset(): void {
-    this.length = 0;
-  }
-
-  bytes(): Uint8Array {
-    return this.data.subarray(0, this.length);
-  }
-
-  ensure(extra: number): void {
-    if (this.length + extra <= this.data.length) return;
-    const grown = new Uint8Array(Math.max(this.data.length * 2, this.length + extra));
-    grown.set(this.data.subarray(0, this.length));
-    this.data = grown;
-    this.view = new DataView(grown.buffer);
-  }
-
-  reserve(size: number): number {
-    this.ensure(size);
-    this.length += size;
-    return this.length - size;
-  }
-
-  byte(b: number): void {
-    this.ensure(1);
-    this.data[this.length++] = b;
-  }
-
-  varint(n: number): void {
-    while (n > 127) {
-      this.byte((n & 127) | 128);
-      n = Math.floor(n / 128);
-    }
-    this.byte(n);
-  }
-
-  append(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.data.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-
+class _Buffer extends ByteBuffer {
   /** A length-prefixed UTF-8 string: ASCII copied byte by byte, anything else via TextEncoder. */
   string(s: string): void {
     const n = s.length;
