@@ -11,8 +11,8 @@ import type { PolicyOverrides } from "./compact_policy.ts";
 import { createTable } from "./create.ts";
 import { planScan } from "./plan.ts";
 import { parsePolicy } from "./policy.ts";
-import { scan } from "./scan.ts";
 import { MemoryStore } from "./store/memory.ts";
+import { scanMap } from "./testing/scan_map.ts";
 import type { Table } from "./table.ts";
 import {
   foldMap,
@@ -23,22 +23,9 @@ import {
   randomColumns,
   writeBatch,
 } from "./testing/random_history.ts";
-import type { Value } from "./data_file.ts";
 
 const _POLICIES = [["P1Y"], ["P1Y", "P3M"], ["P1Y", "P3M", "P1M"], ["P3M", "P1M"], ["P1M"]];
 const _DAY = 86_400_000;
-
-async function _scanMap(table: Table, asOf: number | undefined, version?: number) {
-  const result = await scan(table, { asOf, version });
-  const out = new Map<string, Value[]>();
-  for await (const batch of result.batches) {
-    for (let i = 0; i < batch.rows; i++) {
-      const [key, ...rest] = batch.columns.map((c) => c.values[i]!);
-      out.set(key as string, rest);
-    }
-  }
-  return out;
-}
 
 function _overrides(rnd: () => number, origin: number, clock: number): {
   policy: PolicyOverrides;
@@ -105,8 +92,8 @@ async function _case(seed: number): Promise<void> {
         asOf === undefined ? "current" : new Date(asOf).toISOString()
       }, run ${JSON.stringify(run)}`;
       const expected = foldMap(h.written, asOf);
-      assert.deepEqual(await _scanMap(table, asOf, before.version), expected, `before: ${where}`);
-      assert.deepEqual(await _scanMap(table, asOf), expected, `after: ${where}`);
+      assert.deepEqual(await scanMap(table, asOf, before.version), expected, `before: ${where}`);
+      assert.deepEqual(await scanMap(table, asOf), expected, `after: ${where}`);
     }
     if (result.committed && run.since === undefined && run.policy.horizon === undefined) {
       _checkBound(after, result.plan.policy, `seed ${seed}, round ${round}`, instants);

@@ -8,12 +8,11 @@
 
 import assert from "node:assert/strict";
 import { createTable } from "../create.ts";
-import type { Value } from "../data_file.ts";
-import { scan } from "../scan.ts";
 import type { Segment, Snapshot } from "../snapshot.ts";
 import type { Table } from "../table.ts";
 import { writeRows } from "../write.ts";
 import { toCell } from "./cells.ts";
+import { scanMap } from "./scan_map.ts";
 import { csvText } from "./csv_text.ts";
 import {
   foldMap,
@@ -180,7 +179,7 @@ export async function assertReadsAsFold(t: RaceTable, olderEvery = 8): Promise<v
       const where = `snapshot ${snapshot.version} (${String(snapshot.extra.operation)}) as of ${
         asOf === undefined ? "now" : new Date(asOf).toISOString()
       }`;
-      assert.deepEqual(await _scanMap(t.table, asOf, version), foldMap(rows, asOf), where);
+      assert.deepEqual(await scanMap(t.table, asOf, version), foldMap(rows, asOf), where);
     }
   }
   assert.deepEqual(await unreferencedFiles(t.table, history.map((v) => v.snapshot)), []);
@@ -220,16 +219,4 @@ function _instants(t: RaceTable, snapshots: readonly Snapshot[]): (number | unde
     out.add(row.t).add(row.t - 1);
   }
   return [...out];
-}
-
-async function _scanMap(table: Table, asOf: number | undefined, version: number | undefined) {
-  const result = await scan(table, { asOf, version });
-  const out = new Map<string, Value[]>();
-  for await (const batch of result.batches) {
-    for (let i = 0; i < batch.rows; i++) {
-      const [key, ...rest] = batch.columns.map((c) => c.values[i]!);
-      out.set(key as string, rest);
-    }
-  }
-  return out;
 }

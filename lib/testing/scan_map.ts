@@ -13,13 +13,15 @@ import type { Table } from "../table.ts";
  *
  * @param table The table.
  * @param asOf The instant, or `undefined` for the current state.
+ * @param version The snapshot to read (default: the newest).
  * @returns The map.
  */
 export async function scanMap(
   table: Table,
   asOf: number | undefined,
+  version?: number,
 ): Promise<Map<string, Value[]>> {
-  const result = await scan(table, { asOf });
+  const result = await scan(table, { asOf, version });
   const out = new Map<string, Value[]>();
   for await (const batch of result.batches) {
     for (let i = 0; i < batch.rows; i++) {
