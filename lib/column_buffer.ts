@@ -1,5 +1,5 @@
 /**
- * Row groups held as columns: strings in arrays, Int as 64-bit integers, Float and instants (ms) as
+ * Row groups held as columns: strings as UTF-8 bytes, Int as 64-bit integers, Float and instants (ms) as
  * doubles, Boolean as bytes, nulls as a byte mask. The write path copies each row into these as it
  * arrives, so rows die young (no row object lives until its row group is written) and the Parquet
  * encoder copies 8-byte values as they are.
@@ -15,10 +15,15 @@ export interface TypedColumn {
   /** The azof type. */
   readonly type: ColumnType;
   /**
-   * The values (longer than the rows in use): `String` a `(string | null)[]`, `Int` a
-   * `BigInt64Array`, `Float` and `DateTime` (ms) a `Float64Array`, `Boolean` a `Uint8Array` of 0/1.
+   * The values (longer than the rows in use): `Int` a `BigInt64Array`, `Float` and `DateTime` (ms)
+   * a `Float64Array`, `Boolean` a `Uint8Array` of 0/1, `String` a `Uint8Array` of UTF-8 bytes that
+   * {@linkcode TypedColumn.starts} and {@linkcode TypedColumn.lengths} index.
    */
-  readonly data: (string | null)[] | BigInt64Array | Float64Array | Uint8Array;
+  readonly data: BigInt64Array | Float64Array | Uint8Array;
+  /** `String`: where each row's bytes start in `data`; else `undefined`. */
+  readonly starts: Int32Array | undefined;
+  /** `String`: each row's byte length (0 for a null); else `undefined`. */
+  readonly lengths: Int32Array | undefined;
   /** 1 where the value is null; `undefined` for a column that is not nullable. */
   readonly nulls: Uint8Array | undefined;
 }
@@ -33,12 +38,18 @@ export interface BufferColumn {
 
 interface _Column {
   type: ColumnType;
-  data: (string | null)[] | BigInt64Array | Float64Array | Uint8Array;
+  data: BigInt64Array | Float64Array | Uint8Array;
   words: Int32Array | undefined;
+  starts: Int32Array | undefined;
+  lengths: Int32Array | undefined;
+  /** `String`: bytes of `data` in use (rows overwritten leave their old bytes behind). */
+  used: number;
   nulls: Uint8Array | undefined;
 }
 
 const _TWO32 = 4294967296;
+const _encoder = new TextEncoder();
+const _decoder = new TextDecoder();
 
 // Int words and the encoder's 8-byte copies take typed arrays to be little-endian, as on every
 // platform Deno runs on.
@@ -47,7 +58,8 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 }
 
 /**
- * A growable set of typed columns.
+ * A growable set of typed columns. Strings are kept as UTF-8 bytes, so that the CSV reader copies
+ * them from its input and the encoder into its pages without a JS string per value.
  *
  * @example Buffer two rows
  * ```ts
@@ -77,9 +89,15 @@ export class ColumnBuffer {
     this.#columns = columns.map((c) => _allocate(c.type, c.nullable, capacity));
   }
 
-  /** The columns, for the encoder (valid until the buffer grows). */
+  /** The columns, for the encoder (valid until the buffer grows or is cleared). */
   get columns(): readonly TypedColumn[] {
     return this.#columns;
+  }
+
+  /** Empties the buffer, keeping its capacity. */
+  clear(): void {
+    this.length = 0;
+    for (const c of this.#columns) c.used = 0;
   }
 
   /**
@@ -92,9 +110,12 @@ export class ColumnBuffer {
     let capacity = Math.max(this.#capacity * 2, 16);
     while (capacity < rows) capacity *= 2;
     this.#columns.forEach((c, i) => {
-      const grown = _allocate(c.type, c.nulls !== undefined, capacity);
-      if (Array.isArray(c.data)) grown.data = c.data;
-      else (grown.data as Uint8Array).set(c.data as Uint8Array);
+      const grown = _allocate(c.type, c.nulls !== undefined, capacity, c.data as Uint8Array);
+      if (c.starts) {
+        grown.used = c.used;
+        grown.starts!.set(c.starts);
+        grown.lengths!.set(c.lengths!);
+      } else (grown.data as Uint8Array).set(c.data as Uint8Array);
       grown.nulls?.set(c.nulls!);
       this.#columns[i] = grown;
     });
@@ -113,7 +134,7 @@ export class ColumnBuffer {
     if (c.nulls) c.nulls[row] = value === null ? 1 : 0;
     switch (c.type) {
       case "String":
-        (c.data as (string | null)[])[row] = value as string | null;
+        _setString(c, row, value as string | null);
         return;
       case "Int":
         if (typeof value === "bigint") (c.data as BigInt64Array)[row] = value;
@@ -125,6 +146,21 @@ export class ColumnBuffer {
       default:
         if (value !== null) (c.data as Float64Array)[row] = value as number;
     }
+  }
+
+  /**
+   * Sets a `String` value from UTF-8 bytes (the row must be reserved).
+   *
+   * @param column The column index.
+   * @param row The row index.
+   * @param bytes Holds the value.
+   * @param from Where it starts in `bytes`.
+   * @param to Where it ends (exclusive).
+   */
+  setBytes(column: number, row: number, bytes: Uint8Array, from: number, to: number): void {
+    const c = this.#columns[column]!;
+    if (c.nulls) c.nulls[row] = 0;
+    _copyBytes(c, row, bytes, from, to - from);
   }
 
   /**
@@ -154,7 +190,7 @@ export class ColumnBuffer {
       if (t.nulls) t.nulls[row] = s.nulls![fromRow]!;
       switch (t.type) {
         case "String":
-          (t.data as (string | null)[])[row] = (s.data as (string | null)[])[fromRow]!;
+          _copyBytes(t, row, s.data as Uint8Array, s.starts![fromRow]!, s.lengths![fromRow]!);
           break;
         case "Int":
           t.words![2 * row] = s.words![2 * fromRow]!;
@@ -170,7 +206,28 @@ export class ColumnBuffer {
   }
 
   /**
-   * Reads one value back (for tests and ties; the encoder reads {@linkcode ColumnBuffer.columns}).
+   * Whether a row's `String` value has exactly the given bytes.
+   *
+   * @param column The column index.
+   * @param row The row index.
+   * @param bytes Holds the other value.
+   * @param from Where it starts in `bytes`.
+   * @param to Where it ends (exclusive).
+   * @returns Whether they are equal.
+   */
+  equalsBytes(column: number, row: number, bytes: Uint8Array, from: number, to: number): boolean {
+    const c = this.#columns[column]!;
+    const length = c.lengths![row]!;
+    if (length !== to - from || c.nulls?.[row]) return false;
+    const data = c.data as Uint8Array;
+    const start = c.starts![row]!;
+    for (let i = 0; i < length; i++) if (data[start + i] !== bytes[from + i]) return false;
+    return true;
+  }
+
+  /**
+   * Reads one value back (for tests and row objects; the encoder reads
+   * {@linkcode ColumnBuffer.columns}).
    *
    * @param column The column index.
    * @param row The row index.
@@ -180,24 +237,91 @@ export class ColumnBuffer {
     const c = this.#columns[column]!;
     if (c.nulls?.[row]) return null;
     if (c.type === "Boolean") return (c.data as Uint8Array)[row] === 1;
+    if (c.starts) {
+      const start = c.starts[row]!;
+      return _decoder.decode(c.data.subarray(start, start + c.lengths![row]!));
+    }
     return c.data[row]!;
   }
 }
 
-function _allocate(type: ColumnType, nullable: boolean, capacity: number): _Column {
+function _allocate(
+  type: ColumnType,
+  nullable: boolean,
+  capacity: number,
+  bytes?: Uint8Array,
+): _Column {
   const nulls = nullable ? new Uint8Array(capacity) : undefined;
+  const column = (data: BigInt64Array | Float64Array | Uint8Array): _Column => ({
+    type,
+    data,
+    words: undefined,
+    starts: undefined,
+    lengths: undefined,
+    used: 0,
+    nulls,
+  });
   switch (type) {
     case "String":
-      return { type, data: [], words: undefined, nulls };
+      return {
+        ...column(bytes ?? new Uint8Array(capacity * 16)),
+        starts: new Int32Array(capacity),
+        lengths: new Int32Array(capacity),
+      };
     case "Int": {
       const data = new BigInt64Array(capacity);
-      return { type, data, words: new Int32Array(data.buffer), nulls };
+      return { ...column(data), words: new Int32Array(data.buffer) };
     }
     case "Boolean":
-      return { type, data: new Uint8Array(capacity), words: undefined, nulls };
+      return column(new Uint8Array(capacity));
     default:
-      return { type, data: new Float64Array(capacity), words: undefined, nulls };
+      return column(new Float64Array(capacity));
   }
+}
+
+/** Makes room for `extra` more bytes in a `String` column. */
+function _room(c: _Column, extra: number): Uint8Array {
+  const data = c.data as Uint8Array;
+  if (c.used + extra <= data.length) return data;
+  const grown = new Uint8Array(Math.max(data.length * 2, c.used + extra));
+  grown.set(data.subarray(0, c.used));
+  c.data = grown;
+  return grown;
+}
+
+function _copyBytes(
+  c: _Column,
+  row: number,
+  bytes: Uint8Array,
+  from: number,
+  length: number,
+): void {
+  const data = _room(c, length);
+  const at = c.used;
+  if (length > 64) data.set(bytes.subarray(from, from + length), at);
+  else for (let i = 0; i < length; i++) data[at + i] = bytes[from + i]!;
+  c.starts![row] = at;
+  c.lengths![row] = length;
+  c.used = at + length;
+}
+
+/** A string (or null) into a `String` column: ASCII copied char by char, else via TextEncoder. */
+function _setString(c: _Column, row: number, s: string | null): void {
+  const n = s === null ? 0 : s.length;
+  const data = _room(c, 3 * n);
+  const at = c.used;
+  let p = at;
+  for (let i = 0; i < n; i++) {
+    const ch = s!.charCodeAt(i);
+    if (ch >= 128) {
+      p = at + _encoder.encodeInto(s!, data.subarray(at)).written;
+      break;
+    }
+    data[p++] = ch;
+  }
+  c.starts![row] = at;
+  c.lengths![row] = p - at;
+  c.used = p;
 }
 
 /** A safe integer into an int64 slot as two little-endian 32-bit words, without a bigint. */

@@ -65,7 +65,8 @@ export async function* csvRows(
 
 /**
  * Like {@linkcode csvRows}, as row batches (lib/row_batch.ts: the rows of each piece of input read,
- * in columns), which `writeValidated` also takes and which saves an object per row.
+ * in columns), which `writeValidated` also takes and which saves an object per row. A batch is
+ * reused for the next one: it is valid until the next is asked for.
  *
  * @param input The CSV bytes (a leading UTF-8 byte order mark is skipped).
  * @param schema The table schema.
@@ -80,7 +81,7 @@ export async function* csvBatches(
 ): AsyncGenerator<ColumnBuffer> {
   let layout = options.columns ? _layout([...options.columns], schema, "line 1") : undefined;
   const columns = batchColumns(schema);
-  let batch = new ColumnBuffer(columns);
+  const batch = new ColumnBuffer(columns);
   const sink = (record: CsvRecord, line: number) => {
     if (!layout) {
       layout = _layout(record.fields().map((f) => f ?? ""), schema, `header line ${line}`);
@@ -104,15 +105,36 @@ export async function* csvBatches(
       failure = error;
     }
   };
+  // Pieces are fed by at least _PIECE bytes: fewer, larger batches cost less per row.
+  const pending: Uint8Array[] = [];
+  let size = 0;
   for await (const chunk of input) {
-    feed(chunk, false);
+    pending.push(chunk);
+    size += chunk.length;
+    if (size < _PIECE) continue;
+    feed(_concat(pending, size), false);
+    pending.length = 0;
+    size = 0;
     if (batch.length > 0) yield batch;
-    batch = new ColumnBuffer(columns, Math.max(batch.length, 16));
+    batch.clear();
     if (failure !== undefined) throw failure;
   }
-  feed(new Uint8Array(0), true);
+  feed(_concat(pending, size), true);
   if (batch.length > 0) yield batch;
   if (failure !== undefined) throw failure;
+}
+
+const _PIECE = 1 << 16;
+
+function _concat(pieces: readonly Uint8Array[], size: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }
 
 interface _Layout {
@@ -189,6 +211,7 @@ function _row(
   for (let i = 0; i < columns.length; i++) {
     const c = columns[i]!;
     const at = layout.columns[i]!;
+    if (at >= 0 && c.type === "String" && _bytesAt(record, at, batch, i + 2, row)) continue;
     const fast = at < 0 ? undefined : _fast(record, at, c.type);
     if (fast !== undefined) {
       batch.set(i + 2, row, fast);
@@ -198,8 +221,26 @@ function _row(
     const missing = field === null || (field === "" && c.type !== "String");
     batch.set(i + 2, row, deleted && missing ? deletionFiller(c) : valueFromText(field, c, where));
   }
-  batch.set(0, row, checkKey(record.field(layout.key) ?? "", where));
+  if (!_bytesAt(record, layout.key, batch, 0, row)) {
+    batch.set(0, row, checkKey(record.field(layout.key) ?? "", where));
+  }
   batch.set(columns.length + 2, row, deleted);
+}
+
+/** A non-empty unquoted field of a record split on bytes, copied as a `String`; else `false`. */
+function _bytesAt(
+  record: CsvRecord,
+  at: number,
+  batch: ColumnBuffer,
+  column: number,
+  row: number,
+): boolean {
+  const bytes = record.bytes;
+  const from = record.starts[at]!;
+  const to = record.ends[at]!;
+  if (bytes === undefined || from === to || record.quoted[at] !== undefined) return false;
+  batch.setBytes(column, row, bytes, from, to);
+  return true;
 }
 
 /** A non-empty unquoted field in a common form, converted where it lies; else `undefined`. */
@@ -211,8 +252,6 @@ function _fast(record: CsvRecord, at: number, type: Column["type"]): Value | und
   const bytes = record.bytes;
   if (bytes !== undefined) {
     switch (type) {
-      case "String":
-        return record.text.slice(from, to);
       case "Int":
         return intBytesAt(bytes, from, to);
       case "Float":

@@ -1,7 +1,7 @@
 /**
  * A fast Parquet writer for azof's flat column types: each column chunk is one `PLAIN` data page
  * (v1; definition levels as one RLE run when a chunk has no null, bit-packed otherwise), snappy
- * compressed (lib/snappy.ts) unless a sample shows it does not shrink, encoded straight from JS values into one growing buffer. The footer
+ * compressed (lib/snappy.ts) unless a sample shows it does not shrink, encoded straight from typed columns into one growing buffer. The footer
  * (thrift) and page headers come from hyparquet-writer, which is 5–10x slower at encoding values: it
  * converts every value (a `Uint8Array` per string, a `bigint` per timestamp) and tries a dictionary
  * per chunk. Only `event_time` gets min/max statistics (the read path prunes files by them).
@@ -23,7 +23,6 @@ import { snappyCompress } from "./snappy.ts";
 
 const _MAGIC = 0x31524150;
 const _TWO32 = 4294967296;
-const _encoder = new TextEncoder();
 
 /**
  * Writes one Parquet file row group by row group; bytes reach the sink after each row group.
@@ -226,14 +225,9 @@ function _levels(page: _Buffer, mask: Uint8Array | undefined, rows: number): num
 function _plain(page: _Buffer, column: TypedColumn, rows: number, nulls: number): void {
   const mask = nulls === 0 ? undefined : column.nulls;
   switch (column.type) {
-    case "String": {
-      const data = column.data as (string | null)[];
-      for (let i = 0; i < rows; i++) {
-        const v = data[i];
-        if (v !== null && !mask?.[i]) page.string(v!);
-      }
+    case "String":
+      page.strings(column, rows, mask);
       return;
-    }
     case "DateTime": {
       const data = column.data as Float64Array;
       page.ensure(8 * (rows - nulls));
@@ -261,22 +255,29 @@ function _minMax(values: Float64Array, rows: number): { min_value: bigint; max_v
 
 /** A growing byte buffer with the few writes a page needs. */
 class _Buffer extends ByteBuffer {
-  /** A length-prefixed UTF-8 string: ASCII copied byte by byte, anything else via TextEncoder. */
-  string(s: string): void {
-    const n = s.length;
-    this.ensure(4 + 3 * n);
-    const data = this.data;
-    const start = this.length + 4;
-    let p = start;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 128) {
-        p = start + _encoder.encodeInto(s, data.subarray(start)).written;
-        break;
-      }
-      data[p++] = c;
+  /** The length-prefixed UTF-8 values of a `String` column's rows not masked. */
+  strings(column: TypedColumn, rows: number, mask: Uint8Array | undefined): void {
+    const bytes = column.data as Uint8Array;
+    const starts = column.starts!;
+    const lengths = column.lengths!;
+    let total = 4 * rows;
+    for (let i = 0; i < rows; i++) total += lengths[i]!;
+    this.ensure(total);
+    const out = this.data;
+    let p = this.length;
+    for (let i = 0; i < rows; i++) {
+      if (mask?.[i]) continue;
+      const n = lengths[i]!;
+      out[p] = n;
+      out[p + 1] = n >>> 8;
+      out[p + 2] = n >>> 16;
+      out[p + 3] = n >>> 24;
+      p += 4;
+      const from = starts[i]!;
+      if (n > 64) out.set(bytes.subarray(from, from + n), p);
+      else for (let k = 0; k < n; k++) out[p + k] = bytes[from + k]!;
+      p += n;
     }
-    this.view.setUint32(this.length, p - start, true);
     this.length = p;
   }
 

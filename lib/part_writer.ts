@@ -11,7 +11,7 @@ import type { ParquetColumn } from "./parquet_write.ts";
 import type { Part, Slot } from "./route.ts";
 import { batchColumns } from "./row_batch.ts";
 import type { Schema } from "./schema.ts";
-import { TieIndex } from "./tie_index.ts";
+import { hashPairs, type TieBuffer, TieIndex } from "./tie_index.ts";
 
 /** Stores a finished data file under a unique name; returns the name. */
 export type FileSaver = (slot: Slot, bytes: Uint8Array) => Promise<string>;
@@ -36,7 +36,20 @@ export class SlotWriter {
   readonly #groupRows: number;
   readonly #columns: ParquetColumn[];
   #buffer: ColumnBuffer;
-  #ties: { keys: (string | null)[]; times: Float64Array };
+  // The pair being looked up in the tie index: a row of a batch.
+  #probe: ColumnBuffer | undefined;
+  #probeRow = 0;
+  readonly #ties: TieBuffer = {
+    holds: (row) => {
+      if (this.#probe === undefined) return false;
+      const probe = this.#probe.columns;
+      const at = this.#probeRow;
+      const key = probe[0]!;
+      const from = key.starts![at]!;
+      return (this.#buffer.columns[1]!.data as Float64Array)[row] === probe[1]!.data[at] &&
+        this.#buffer.equalsBytes(0, row, key.data as Uint8Array, from, from + key.lengths![at]!);
+    },
+  };
   #open: _Open = _fresh();
   /** Parts finished so far, in order. */
   readonly parts: Part[] = [];
@@ -53,7 +66,6 @@ export class SlotWriter {
     this.#groupRows = groupRows;
     this.#columns = batchColumns(schema);
     this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, groupRows));
-    this.#ties = this.#tieView();
   }
 
   /** Rows held by the open file (buffered or written), which bounds its memory. */
@@ -67,38 +79,39 @@ export class SlotWriter {
   }
 
   /**
+   * Reads the tie index where a row's lookup will start (see {@linkcode TieIndex.touch}).
+   *
+   * @param hashes The batch's pair hashes (lib/tie_index.ts `hashPairs`).
+   * @param row The row's index in the batch.
+   */
+  touch(hashes: Int32Array, row: number): void {
+    this.#open.seen.touch(hashes[2 * row]!);
+  }
+
+  /**
    * Adds a row of a batch, or refuses it when it ties (same key and `event_time`) with a row
    * already written to the open file: then {@linkcode SlotWriter.finish} the file and add it again.
    *
    * @param batch A row batch (lib/row_batch.ts) of the table's schema.
    * @param row The row's index in the batch.
+   * @param hashes The batch's pair hashes (lib/tie_index.ts `hashPairs`).
    * @returns Whether the row was added.
    */
-  add(batch: ColumnBuffer, row: number): boolean {
-    const columns = batch.columns;
-    const key = (columns[0]!.data as string[])[row]!;
-    const eventTime = (columns[1]!.data as Float64Array)[row]!;
+  add(batch: ColumnBuffer, row: number, hashes: Int32Array): boolean {
     const buffer = this.#buffer;
-    let at = this.#open.seen.find(key, eventTime, this.#ties);
+    const seen = this.#open.seen;
+    this.#probe = batch;
+    this.#probeRow = row;
+    let at = seen.find(hashes[2 * row]!, hashes[2 * row + 1]!, this.#ties);
+    this.#probe = undefined;
     if (at === TieIndex.WRITTEN) return false;
     if (at === TieIndex.NONE) {
       at = buffer.length++;
-      if (at >= this.#ties.times.length) {
-        buffer.reserve(at + 1);
-        this.#ties = this.#tieView();
-      }
-      this.#open.seen.add(at);
+      buffer.reserve(at + 1);
+      seen.add(at);
     }
     buffer.copyRow(batch, row, at);
     return true;
-  }
-
-  #tieView(): { keys: (string | null)[]; times: Float64Array } {
-    const columns = this.#buffer.columns;
-    return {
-      keys: columns[0]!.data as (string | null)[],
-      times: columns[1]!.data as Float64Array,
-    };
   }
 
   /** Writes the buffered rows as a row group of the open file. */
@@ -111,9 +124,11 @@ export class SlotWriter {
     for (let i = 0; i < rows && !hasDeleted; i++) hasDeleted = deleted[i] === 1;
     if (this.#open.writer && hasDeleted && !this.#open.hasDeleted) {
       await this.#close();
-      const ties = this.#ties;
+      // The buffered rows are distinct pairs: index them in the new file.
+      const hashes = new Int32Array(2 * rows);
+      hashPairs(buffer.columns[0]!, buffer.columns[1]!.data as Float64Array, rows, hashes);
       for (let i = 0; i < rows; i++) {
-        this.#open.seen.find(ties.keys[i]!, ties.times[i]!, ties);
+        this.#open.seen.find(hashes[2 * i]!, hashes[2 * i + 1]!, this.#ties);
         this.#open.seen.add(i);
       }
     }
@@ -128,10 +143,10 @@ export class SlotWriter {
     }
     await open.writer.writeColumns(buffer.columns, rows);
     open.seen.written(rows);
-    const times = this.#ties.times;
+    const times = buffer.columns[1]!.data as Float64Array;
     for (let i = 0; i < rows; i++) if (times[i]! > open.maxEventTime) open.maxEventTime = times[i]!;
     open.rows += rows;
-    buffer.length = 0;
+    buffer.clear();
   }
 
   async #close(): Promise<void> {
@@ -157,7 +172,6 @@ export class SlotWriter {
     await this.#close();
     // A finished slot may get no more rows: give back the buffer grown to a row group.
     this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, this.#groupRows));
-    this.#ties = this.#tieView();
   }
 }
 

@@ -1,29 +1,42 @@
 import assert from "node:assert/strict";
 import { Prng } from "./prng.ts";
-import { TieIndex } from "./tie_index.ts";
+import { hashPair, TieIndex } from "./tie_index.ts";
 
 Deno.test("TieIndex answers like a Map of (key, event_time) pairs through buffers and growth", () => {
   const prng = new Prng(5);
   const index = new TieIndex();
   const oracle = new Map<string, number>(); // pair -> buffer index, or -1 once written
-  let buffer = { keys: [] as string[], times: [] as number[] };
+  const encoder = new TextEncoder();
+  let keys: string[] = [];
+  let times: number[] = [];
+  let probe = "";
+  let probeTime = 0;
+  const buffer = { holds: (row: number) => keys[row] === probe && times[row] === probeTime };
+  const hashes = new Int32Array(2);
   for (let step = 0; step < 60_000; step++) {
     const key = `k${prng.int(0, 3000)}${prng.next() < 0.1 ? "é" : ""}`;
     const eventTime = prng.int(-3, 3) * 4294967296 + prng.int(0, 5);
     const id = `${eventTime}\u0000${key}`;
     const expected = oracle.get(id) ?? TieIndex.NONE;
-    const found = index.find(key, eventTime, buffer);
+    // The key inside a larger byte array, as the writer hashes it.
+    const bytes = encoder.encode(`,${key},`);
+    hashPair(bytes, 1, bytes.length - 1, eventTime, hashes, 0);
+    probe = key;
+    probeTime = eventTime;
+    index.touch(hashes[0]!);
+    const found = index.find(hashes[0]!, hashes[1]!, buffer);
     assert.equal(found, expected, `step ${step}: ${id}`);
     if (found === TieIndex.NONE) {
-      index.add(buffer.keys.length);
-      oracle.set(id, buffer.keys.length);
-      buffer.keys.push(key);
-      buffer.times.push(eventTime);
+      index.add(keys.length);
+      oracle.set(id, keys.length);
+      keys.push(key);
+      times.push(eventTime);
     }
     if (prng.next() < 0.002) {
-      index.written(buffer.keys.length);
+      index.written(keys.length);
       for (const k of oracle.keys()) oracle.set(k, TieIndex.WRITTEN);
-      buffer = { keys: [], times: [] };
+      keys = [];
+      times = [];
     }
   }
   assert.equal(index.size, oracle.size);

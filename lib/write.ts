@@ -12,6 +12,7 @@ import { rowFromObject, type WriteRow } from "./row.ts";
 import { type Part, Router, type Slot } from "./route.ts";
 import type { ColumnBuffer } from "./column_buffer.ts";
 import { SlotWriter } from "./part_writer.ts";
+import { hashPairs } from "./tie_index.ts";
 import { batchFromRows } from "./row_batch.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -226,14 +227,20 @@ async function _route(
   const writers = new Map<string, SlotWriter>();
   let open = 0;
   let reported = 0;
+  let lastSlot: Slot | undefined;
+  let lastWriter: SlotWriter | undefined;
   const writerOf = (slot: Slot) => {
+    if (slot === lastSlot) return lastWriter!;
     let writer = writers.get(slot.id);
     if (!writer) {
       writer = new SlotWriter(slot, snapshot.schema, save, groupRows);
       writers.set(slot.id, writer);
     }
+    lastSlot = slot;
+    lastWriter = writer;
     return writer;
   };
+  let hashes = new Int32Array(2048);
   // Synchronous unless a writer must flush or finish, so most rows cost no promise.
   const step = (batch: ColumnBuffer, row: number, times: Float64Array, deleted: Uint8Array) => {
     stats.rows++;
@@ -244,10 +251,10 @@ async function _route(
     let pending: Promise<void> | undefined;
     for (const slot of slots) {
       const writer = writerOf(slot);
-      if (!writer.add(batch, row)) {
+      if (!writer.add(batch, row, hashes)) {
         pending = _then(pending, async () => {
           await writer.finish();
-          writer.add(batch, row);
+          writer.add(batch, row, hashes);
         });
       } else if (writer.full) pending = _then(pending, () => writer.flush());
     }
@@ -261,9 +268,17 @@ async function _route(
   for await (const batch of _batches(rows, snapshot)) {
     const times = batch.columns[1]!.data as Float64Array;
     const deleted = batch.columns[snapshot.schema.columns.length + 2]!.data as Uint8Array;
-    for (let row = 0; row < batch.length; row++) {
-      const pending = step(batch, row, times, deleted);
-      if (pending) await pending;
+    if (hashes.length < 2 * batch.length) hashes = new Int32Array(4 * batch.length);
+    hashPairs(batch.columns[0]!, times, batch.length, hashes);
+    for (let block = 0; block < batch.length; block += _BLOCK) {
+      const end = Math.min(batch.length, block + _BLOCK);
+      for (let row = block; row < end; row++) {
+        writerOf(router.route(times[row]!)[0]!).touch(hashes, row);
+      }
+      for (let row = block; row < end; row++) {
+        const pending = step(batch, row, times, deleted);
+        if (pending) await pending;
+      }
     }
     if (stats.rows - reported >= 65_536) {
       reported = stats.rows;
@@ -273,6 +288,9 @@ async function _route(
   for (const writer of writers.values()) await writer.finish();
   return [...writers.values()].flatMap((w) => w.parts);
 }
+
+// Rows whose tie index slots are read ahead at once (their cache lines must stay in the cache).
+const _BLOCK = 512;
 
 /** The input as row batches; single rows gathered by the thousand. */
 async function* _batches(

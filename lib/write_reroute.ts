@@ -9,8 +9,7 @@
 
 import { ColumnBuffer } from "./column_buffer.ts";
 import type { ColumnData } from "./column_data.ts";
-import { utf8Strings } from "./column_data.ts";
-import { type DecodedRowGroup, openDataFile, type Value } from "./data_file.ts";
+import { type DecodedRowGroup, openDataFile } from "./data_file.ts";
 import { AzofError } from "./errors.ts";
 import { addParts, layoutFingerprint, type Part } from "./route.ts";
 import { batchColumns } from "./row_batch.ts";
@@ -194,9 +193,11 @@ function _batchOf(group: DecodedRowGroup, schema: Schema): ColumnBuffer {
 function _copy(batch: ColumnBuffer, column: number, data: ColumnData, rows: number): void {
   const nulls = data.nulls;
   if (data.kind === "utf8") {
-    const strings: Value[] = new Array(rows);
-    utf8Strings(data.bytes, data.offsets, 0, rows, strings, 0);
-    for (let r = 0; r < rows; r++) batch.set(column, r, nulls?.[r] === 1 ? null : strings[r]!);
+    const offsets = data.offsets;
+    for (let r = 0; r < rows; r++) {
+      if (nulls?.[r] === 1) batch.set(column, r, null);
+      else batch.setBytes(column, r, data.bytes, offsets[r]!, offsets[r + 1]!);
+    }
     return;
   }
   for (let r = 0; r < rows; r++) {
