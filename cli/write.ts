@@ -4,7 +4,8 @@
  * @module
  */
 
-import { AzofError } from "../lib/errors.ts";
+import { csvFileBatches } from "../lib/csv_file.ts";
+import { filePieces, inputFile } from "../lib/file_pieces.ts";
 import { csvBatches } from "../lib/input_csv.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
 import { writeBatches } from "../lib/write.ts";
@@ -33,21 +34,22 @@ export async function run(args: string[], context: Context): Promise<void> {
   const format = choiceFlag(values["input-format"], "--input-format", ["csv", "ndjson"] as const) ??
     (/\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
   const snapshot = await table.snapshot();
-  const { stream, size } = input === "-"
-    ? { stream: context.stdin, size: undefined }
-    : await _open(input);
   let read = 0;
-  const counted = stream.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        read += chunk.length;
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  const rows = format === "csv"
-    ? csvBatches(counted, snapshot.schema)
-    : ndjsonRows(counted, snapshot.schema);
+  const size = input === "-" ? undefined : (await inputFile(input, Deno.stat)).size;
+  const rows = format === "csv" && input !== "-"
+    ? csvFileBatches(input, snapshot.schema, { onRead: (bytes) => read = bytes })
+    : _parse(format, input === "-" ? context.stdin : filePieces(await inputFile(input, Deno.open)));
+  function _parse(format: "csv" | "ndjson", pieces: AsyncIterable<Uint8Array>) {
+    const counted = (async function* () {
+      for await (const piece of pieces) {
+        read += piece.length;
+        yield piece;
+      }
+    })();
+    return format === "csv"
+      ? csvBatches(counted, snapshot.schema)
+      : ndjsonRows(counted, snapshot.schema);
+  }
   const progress = startProgress(context);
   try {
     const result = await writeBatches(table, snapshot, rows, {
@@ -67,16 +69,5 @@ export async function run(args: string[], context: Context): Promise<void> {
   } catch (error) {
     progress.done();
     throw error;
-  }
-}
-
-async function _open(path: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number }> {
-  try {
-    const file = await Deno.open(path);
-    return { stream: file.readable, size: (await file.stat()).size };
-  } catch (error) {
-    throw new AzofError("InputInvalid", `Cannot read input ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
   }
 }

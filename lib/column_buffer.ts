@@ -28,6 +28,16 @@ export interface TypedColumn {
   readonly nulls: Uint8Array | undefined;
 }
 
+/** A {@linkcode ColumnBuffer} as a message between threads (see {@linkcode ColumnBuffer.message}). */
+export interface BufferMessage {
+  /** Rows allocated. */
+  readonly capacity: number;
+  /** Rows in use. */
+  readonly length: number;
+  /** The columns' arrays. */
+  readonly columns: readonly (TypedColumn & { readonly used: number })[];
+}
+
 /** The type and nullability of a buffered column. */
 export interface BufferColumn {
   /** The azof type. */
@@ -92,6 +102,70 @@ export class ColumnBuffer {
   /** The columns, for the encoder (valid until the buffer grows or is cleared). */
   get columns(): readonly TypedColumn[] {
     return this.#columns;
+  }
+
+  /**
+   * The buffer as a message to another thread (`postMessage(message, transfer)`), its arrays
+   * transferred: this buffer is unusable after (see {@linkcode ColumnBuffer.detached}).
+   *
+   * @returns The message and the array buffers to transfer.
+   *
+   * @example Move a buffer through a message
+   * ```ts
+   * import { ColumnBuffer } from "./column_buffer.ts";
+   * import assert from "node:assert/strict";
+   * const buffer = new ColumnBuffer([{ type: "String", nullable: false }, { type: "Int", nullable: true }]);
+   * buffer.setRow(0, ["é", 5n]);
+   * buffer.length = 1;
+   * const { message, transfer } = buffer.message();
+   * const copy = structuredClone(message, { transfer });
+   * assert.ok(buffer.detached);
+   * const moved = ColumnBuffer.fromMessage(copy);
+   * assert.deepEqual([moved.length, moved.value(0, 0), moved.value(1, 0)], [1, "é", 5n]);
+   * ```
+   */
+  message(): { message: BufferMessage; transfer: ArrayBuffer[] } {
+    const columns = this.#columns.map((c) => ({
+      type: c.type,
+      data: c.data,
+      starts: c.starts,
+      lengths: c.lengths,
+      used: c.used,
+      nulls: c.nulls,
+    }));
+    const transfer = new Set<ArrayBuffer>();
+    for (const c of columns) {
+      for (const array of [c.data, c.starts, c.lengths, c.nulls]) {
+        if (array) transfer.add(array.buffer as ArrayBuffer);
+      }
+    }
+    return {
+      message: { capacity: this.#capacity, length: this.length, columns },
+      transfer: [...transfer],
+    };
+  }
+
+  /**
+   * A buffer from a {@linkcode ColumnBuffer.message} received from another thread.
+   *
+   * @param message The message.
+   * @returns The buffer, with the rows it held.
+   */
+  static fromMessage(message: BufferMessage): ColumnBuffer {
+    const buffer = new ColumnBuffer([], message.capacity);
+    for (const c of message.columns) {
+      buffer.#columns.push({
+        ...c,
+        words: c.type === "Int" ? new Int32Array(c.data.buffer) : undefined,
+      });
+    }
+    buffer.length = message.length;
+    return buffer;
+  }
+
+  /** Whether its arrays were transferred to another thread by {@linkcode ColumnBuffer.message}. */
+  get detached(): boolean {
+    return this.#columns.some((c) => (c.data.buffer as ArrayBuffer).detached);
   }
 
   /** Empties the buffer, keeping its capacity. */

@@ -37,7 +37,7 @@ export interface CsvOptions {
 /**
  * Parses and validates CSV rows against a schema, streaming.
  *
- * @param input The CSV bytes.
+ * @param input The CSV bytes, in pieces (a `ReadableStream` or any async iterable).
  * @param schema The table schema.
  * @param options Column names for headerless input.
  * @returns The rows, in input order.
@@ -54,7 +54,7 @@ export interface CsvOptions {
  * ```
  */
 export async function* csvRows(
-  input: ReadableStream<Uint8Array>,
+  input: AsyncIterable<Uint8Array>,
   schema: Schema,
   options: CsvOptions = {},
 ): AsyncGenerator<WriteRow> {
@@ -66,22 +66,23 @@ export async function* csvRows(
 /**
  * Like {@linkcode csvRows}, as row batches (lib/row_batch.ts: the rows of each piece of input read,
  * in columns), which `writeValidated` also takes and which saves an object per row. A batch is
- * reused for the next one: it is valid until the next is asked for.
+ * reused for the next one (valid until the next is asked for) unless it was moved to another thread
+ * ({@linkcode ColumnBuffer.message}).
  *
- * @param input The CSV bytes (a leading UTF-8 byte order mark is skipped).
+ * @param input The CSV bytes, in pieces (a leading UTF-8 byte order mark is skipped).
  * @param schema The table schema.
  * @param options Column names for headerless input.
  * @returns Batches of rows, in input order.
  * @throws {AzofError} `InputInvalid` naming the line and column of the first bad field.
  */
 export async function* csvBatches(
-  input: ReadableStream<Uint8Array>,
+  input: AsyncIterable<Uint8Array>,
   schema: Schema,
   options: CsvOptions = {},
 ): AsyncGenerator<ColumnBuffer> {
   let layout = options.columns ? _layout([...options.columns], schema, "line 1") : undefined;
   const columns = batchColumns(schema);
-  const batch = new ColumnBuffer(columns);
+  let batch = new ColumnBuffer(columns);
   const sink = (record: CsvRecord, line: number) => {
     if (!layout) {
       layout = _layout(record.fields().map((f) => f ?? ""), schema, `header line ${line}`);
@@ -116,7 +117,9 @@ export async function* csvBatches(
     pending.length = 0;
     size = 0;
     if (batch.length > 0) yield batch;
-    batch.clear();
+    // Reused, unless its arrays were moved to another thread (lib/csv_worker.ts).
+    if (batch.detached) batch = new ColumnBuffer(columns, batch.length);
+    else batch.clear();
     if (failure !== undefined) throw failure;
   }
   feed(_concat(pending, size), true);

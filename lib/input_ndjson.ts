@@ -11,7 +11,7 @@ import type { Schema } from "./schema.ts";
 /**
  * Parses and validates NDJSON rows against a schema, streaming line by line. Blank lines are skipped.
  *
- * @param input The NDJSON bytes.
+ * @param input The NDJSON bytes, in pieces (a `ReadableStream` or any async iterable).
  * @param schema The table schema.
  * @returns The rows, in input order.
  * @throws {AzofError} `InputInvalid` naming the line (and column) of the first bad row.
@@ -27,13 +27,15 @@ import type { Schema } from "./schema.ts";
  * ```
  */
 export async function* ndjsonRows(
-  input: ReadableStream<Uint8Array>,
+  input: AsyncIterable<Uint8Array>,
   schema: Schema,
 ): AsyncGenerator<WriteRow> {
   let line = 0;
   let rest = "";
   const exact = schema.columns.some((c) => c.type === "Int");
-  for await (const text of input.pipeThrough(new TextDecoderStream())) {
+  const decoder = new TextDecoder();
+  for await (const chunk of input) {
+    const text = decoder.decode(chunk, { stream: true });
     const lines = (rest + text).split("\n");
     rest = lines.pop()!;
     for (const l of lines) {
@@ -41,6 +43,7 @@ export async function* ndjsonRows(
       if (l.trim() !== "") yield _row(l, schema, line, exact);
     }
   }
+  rest += decoder.decode();
   line++;
   if (rest.trim() !== "") yield _row(rest, schema, line, exact);
 }

@@ -45,6 +45,12 @@ export const LEFT_OUT: readonly RegExp[] = [
   /^undici-types$/,
 ];
 
+/**
+ * The worker modules, which no `import` names, so `deno compile` embeds them only when told to
+ * (`--include`): the CSV parser of large `azof write` inputs (lib/csv_file.ts).
+ */
+export const WORKERS: readonly string[] = ["lib/csv_worker.ts"];
+
 const _ROOT = new URL("../", import.meta.url);
 
 /**
@@ -96,6 +102,7 @@ export function compileArgs(
     ...(options.check === false ? ["--no-check"] : []),
     ...PERMISSIONS,
     ...exclude.flatMap((folder) => ["--exclude", folder]),
+    ...WORKERS.flatMap((worker) => ["--include", worker]),
     "--target",
     target,
     "--output",

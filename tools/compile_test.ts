@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { binaryName, compileArgs, leftOutFolders, PERMISSIONS, TARGETS } from "./compile.ts";
+import {
+  binaryName,
+  compileArgs,
+  leftOutFolders,
+  PERMISSIONS,
+  TARGETS,
+  WORKERS,
+} from "./compile.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const _ROOT = new URL("../", import.meta.url);
@@ -35,6 +42,9 @@ Deno.test("compile bakes in read, write, env and net only, and leaves DuckDB and
     assert.ok(!exclude.some((f) => f.endsWith(`/${kept}`)), kept);
   }
   assert.equal(args.at(-1), "cli/main.ts");
+  // Each worker module is embedded and exists.
+  assert.deepEqual(args.filter((_, i) => args[i - 1] === "--include"), [...WORKERS]);
+  for (const worker of WORKERS) assert.ok(Deno.statSync(new URL(worker, _ROOT)).isFile, worker);
 });
 
 Deno.test("the CLI's module graph imports only static specifiers and reads no source files", async () => {
@@ -59,7 +69,13 @@ Deno.test("the CLI's module graph imports only static specifiers and reads no so
         `${specifier}: import(${call[1]}) is not a static string`,
       );
     }
-    assert.doesNotMatch(source, /import\.meta\.(url|dirname|filename)/, specifier);
+    // The one use allowed: the URL of a worker module that the binary embeds.
+    const rest = source.replaceAll(
+      /new URL\("\.\/([\w.]+)", import\.meta\.url\)/g,
+      (use, name) =>
+        WORKERS.includes(new URL(name, specifier).href.slice(_ROOT.href.length)) ? "" : use,
+    );
+    assert.doesNotMatch(rest, /import\.meta\.(url|dirname|filename)/, specifier);
   }
 });
 
