@@ -113,7 +113,10 @@ Deno.test("csvFileBatches reports a bad field with the same line and column on b
     const [worker, here] = errors as AzofError[];
     assert.ok(worker instanceof AzofError && here instanceof AzofError);
     assert.equal(worker.code, "InputInvalid");
-    assert.match(here.message, /line \d+, column "n": expected an Int \(64-bit whole number\), found "twelve"/);
+    assert.match(
+      here.message,
+      /line \d+, column "n": expected an Int \(64-bit whole number\), found "twelve"/,
+    );
     assert.equal(worker.message, here.message);
   });
 });
