@@ -177,17 +177,31 @@ export async function writeBatches(
 ): Promise<WriteResult> {
   const router = new Router(snapshot.segments, tablePolicy(snapshot));
   const files: string[] = [];
+  // Files are stored in the background, at most two at once, while the rows go on; the commit
+  // waits for all of them (and a failed one fails the write).
+  const puts: Promise<void>[] = [];
+  let failed: { error: unknown } | undefined;
+  const stored = async (most: number) => {
+    while (puts.length > most) await puts.shift();
+    if (failed) throw failed.error;
+  };
   const save = async (slot: Slot, bytes: Uint8Array) => {
     const segment = slot.path.map((p) => p.id).join("_").replace(/[^A-Za-z0-9_-]/g, "-");
     const file = `data/${segment}-${slot.kind}-${crypto.randomUUID()}.parquet`;
+    await stored(1);
     files.push(file);
-    await table.store.put(table.key(file), bytes);
-    stats.bytes += bytes.length;
+    puts.push(
+      table.store.put(table.key(file), bytes).then(
+        () => void (stats.bytes += bytes.length),
+        (error) => void (failed ??= { error }),
+      ),
+    );
     return file;
   };
   const stats = { rows: 0, deletes: 0, bytes: 0, carried: 0 };
   try {
     const parts = await _route(router, snapshot, rows, save, stats, options);
+    await stored(0);
     if (parts.length === 0) return _result(snapshot.version, stats, 0, 0, 0);
     const summary = {
       rows: stats.rows,
@@ -204,6 +218,7 @@ export async function writeBatches(
     });
     return _result(version, stats, parts.length, router.created, attempts);
   } catch (error) {
+    await Promise.all(puts);
     try {
       // The layout changed under the write (a compaction): route its rows again (SPEC §9.5).
       if (!(error instanceof LayoutChanged)) throw error;
