@@ -4,9 +4,8 @@
  * @module
  */
 
-import { csvFileBatches } from "../lib/csv_file.ts";
+import { csvFileBatches, csvStreamBatches } from "../lib/csv_parallel.ts";
 import { filePieces, inputFile } from "../lib/file_pieces.ts";
-import { csvBatches } from "../lib/input_csv.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
 import { writeBatches } from "../lib/write.ts";
 import type { Context } from "./context.ts";
@@ -35,20 +34,18 @@ export async function run(args: string[], context: Context): Promise<void> {
     (/\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
   const snapshot = await table.snapshot();
   let read = 0;
+  const onRead = (bytes: number) => read = bytes;
   const size = input === "-" ? undefined : (await inputFile(input, Deno.stat)).size;
-  const rows = format === "csv" && input !== "-"
-    ? csvFileBatches(input, snapshot.schema, { onRead: (bytes) => read = bytes })
-    : _parse(format, input === "-" ? context.stdin : filePieces(await inputFile(input, Deno.open)));
-  function _parse(format: "csv" | "ndjson", pieces: AsyncIterable<Uint8Array>) {
-    const counted = (async function* () {
-      for await (const piece of pieces) {
-        read += piece.length;
-        yield piece;
-      }
-    })();
-    return format === "csv"
-      ? csvBatches(counted, snapshot.schema)
-      : ndjsonRows(counted, snapshot.schema);
+  const rows = format === "ndjson"
+    ? ndjsonRows(_counted(input === "-" ? context.stdin : await _file(input)), snapshot.schema)
+    : input === "-"
+    ? csvStreamBatches(context.stdin, snapshot.schema, { onRead })
+    : csvFileBatches(input, snapshot.schema, { onRead });
+  async function* _counted(pieces: AsyncIterable<Uint8Array>) {
+    for await (const piece of pieces) {
+      read += piece.length;
+      yield piece;
+    }
   }
   const progress = startProgress(context);
   try {
@@ -70,4 +67,8 @@ export async function run(args: string[], context: Context): Promise<void> {
     progress.done();
     throw error;
   }
+}
+
+async function _file(path: string): Promise<AsyncIterable<Uint8Array>> {
+  return filePieces(await inputFile(path, Deno.open));
 }

@@ -1,7 +1,7 @@
 /**
- * `azof write` of a CSV file large enough (≥ 8 MiB) to be parsed on a worker thread
- * (lib/csv_file.ts): late, tied and deleted rows read back as the fold of the input at random
- * instants, and a bad row near the end commits nothing.
+ * `azof write` of CSV input large enough (≥ 8 MiB) to be parsed on a worker thread
+ * (lib/csv_parallel.ts), from a file and from stdin: late, tied and deleted rows read back as the
+ * fold of the input at random instants, and a bad row near the end commits nothing.
  */
 
 import assert from "node:assert/strict";
@@ -41,34 +41,39 @@ function input(seed: number): { text: string; rows: OracleRow[] } {
   return { text: lines.join("\n") + "\n", rows };
 }
 
-Deno.test("azof write of a CSV file parsed on the worker reads back as the fold of its rows", async () => {
-  const root = await Deno.makeTempDir();
-  try {
-    const { text, rows } = input(11);
-    const csv = `${root}/rows.csv`;
-    await Deno.writeTextFile(csv, text);
-    assert.ok(text.length >= 8 << 20, `input of ${text.length} bytes`);
-    const create = ["create", "-p", root, "-t", "t", "--schema", "n:Int,note:String?"];
-    assert.equal((await runCli(create)).code, 0);
-    const write = await runCli(["write", "-q", "-p", root, "-t", "t", "-i", csv]);
-    assert.equal(write.code, 0, write.stderr);
-    assert.equal(write.stderr, "");
-    const table = openTable(root, "t");
-    const prng = new Prng(12);
-    const instants = [
-      undefined,
-      START,
-      START + SPAN,
-      ...Array.from({ length: 6 }, () => START + prng.int(0, SPAN)),
-    ];
-    for (const asOf of instants) {
-      const label = asOf === undefined ? "current" : new Date(asOf).toISOString();
-      assert.deepEqual(await scanMap(table, asOf), foldMap(rows, asOf), label);
+for (const source of ["file", "stdin"] as const) {
+  Deno.test(`azof write of a large CSV ${source} (parsed on the worker) reads back as the fold of its rows`, async () => {
+    const root = await Deno.makeTempDir();
+    try {
+      const { text, rows } = input(source === "file" ? 11 : 12);
+      const csv = `${root}/rows.csv`;
+      await Deno.writeTextFile(csv, text);
+      assert.ok(text.length >= 8 << 20, `input of ${text.length} bytes`);
+      const create = ["create", "-p", root, "-t", "t", "--schema", "n:Int,note:String?"];
+      assert.equal((await runCli(create)).code, 0);
+      const write = await runCli(
+        ["write", "-q", "-p", root, "-t", "t", "-i", source === "file" ? csv : "-"],
+        source === "file" ? {} : { stdin: text },
+      );
+      assert.equal(write.code, 0, write.stderr);
+      assert.equal(write.stderr, "");
+      const table = openTable(root, "t");
+      const prng = new Prng(12);
+      const instants = [
+        undefined,
+        START,
+        START + SPAN,
+        ...Array.from({ length: 6 }, () => START + prng.int(0, SPAN)),
+      ];
+      for (const asOf of instants) {
+        const label = asOf === undefined ? "current" : new Date(asOf).toISOString();
+        assert.deepEqual(await scanMap(table, asOf), foldMap(rows, asOf), label);
+      }
+    } finally {
+      await Deno.remove(root, { recursive: true });
     }
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
-});
+  });
+}
 
 Deno.test("azof write of a large CSV file with a bad row near the end commits nothing", async () => {
   const root = await Deno.makeTempDir();

@@ -1,8 +1,11 @@
 /**
- * The worker of lib/csv_file.ts: reads and parses a CSV file with {@linkcode csvBatches} and posts
- * each row batch (its arrays transferred) with the bytes read so far, then `{ done: true }`, or an
- * error. It stays at most three batches ahead of what the other side has acknowledged
- * (`{ ack: true }`), so that memory stays bounded when the writer is slower than the parser.
+ * The worker of lib/csv_parallel.ts: posts `{ ready: true }` once loaded, then reads a CSV file
+ * (`{ path, schema }`) or pieces posted to it (`{ schema }`, then `{ piece }` messages, `null` at
+ * the end; each taken piece is answered `{ taken: true }`), parses them with
+ * {@linkcode csvBatches}, and posts each row batch (its arrays transferred) with the bytes read so
+ * far, then `{ done: true }`, or an error. It stays at most three batches ahead of what the other
+ * side has acknowledged (`{ ack: true }`), so that memory stays bounded when the writer is slower
+ * than the parser.
  *
  * @module
  */
@@ -18,31 +21,52 @@ import type { Schema } from "./schema.ts";
 // Batches posted and not yet acknowledged, at most.
 let credit = 3;
 let wake: (() => void) | undefined;
+const pieces: (Uint8Array | null)[] = [];
+let arrived: (() => void) | undefined;
 
-self.onmessage = (event: MessageEvent<{ ack?: true; path?: string; schema?: Schema }>) => {
-  if (event.data.ack) {
+self.onmessage = (
+  event: MessageEvent<{ ack?: true; piece?: Uint8Array | null; path?: string; schema?: Schema }>,
+) => {
+  const data = event.data;
+  if (data.ack) {
     credit++;
     wake?.();
-    return;
-  }
-  _parse(event.data.path!, event.data.schema!).catch((error) => {
-    const code = error instanceof AzofError ? error.code : undefined;
-    self.postMessage({
-      error: { code, message: error instanceof Error ? error.message : `${error}` },
+  } else if (data.piece !== undefined) {
+    pieces.push(data.piece);
+    arrived?.();
+  } else {
+    const input = data.path === undefined ? _posted() : _file(data.path);
+    _parse(input, data.schema!).catch((error) => {
+      const code = error instanceof AzofError ? error.code : undefined;
+      const message = error instanceof Error ? error.message : `${error}`;
+      self.postMessage({ error: { code, message } });
     });
-  });
+  }
 };
 
-async function _parse(path: string, schema: Schema): Promise<void> {
+async function* _file(path: string): AsyncGenerator<Uint8Array> {
+  yield* filePieces(await Deno.open(path));
+}
+
+async function* _posted(): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    while (pieces.length === 0) await new Promise<void>((resolve) => arrived = resolve);
+    const piece = pieces.shift()!;
+    if (piece === null) return;
+    self.postMessage({ taken: true });
+    yield piece;
+  }
+}
+
+async function _parse(input: AsyncIterable<Uint8Array>, schema: Schema): Promise<void> {
   let read = 0;
-  const file = await Deno.open(path);
-  const pieces = (async function* () {
-    for await (const piece of filePieces(file)) {
+  const counted = (async function* () {
+    for await (const piece of input) {
       read += piece.length;
       yield piece;
     }
   })();
-  for await (const batch of csvBatches(pieces, schema)) {
+  for await (const batch of csvBatches(counted, schema)) {
     while (credit === 0) await new Promise<void>((resolve) => wake = resolve);
     credit--;
     const { message, transfer } = batch.message();
@@ -50,3 +74,5 @@ async function _parse(path: string, schema: Schema): Promise<void> {
   }
   self.postMessage({ done: true, read });
 }
+
+self.postMessage({ ready: true });

@@ -47,7 +47,7 @@ export const LEFT_OUT: readonly RegExp[] = [
 
 /**
  * The worker modules, which no `import` names, so `deno compile` embeds them only when told to
- * (`--include`): the CSV parser of large `azof write` inputs (lib/csv_file.ts).
+ * (`--include`): the CSV parser of large `azof write` inputs (lib/csv_parallel.ts).
  */
 export const WORKERS: readonly string[] = ["lib/csv_worker.ts"];
 

@@ -1,12 +1,12 @@
 /**
- * Tests of {@linkcode csvFileBatches}: a file parsed on the worker thread gives the same rows and
+ * Tests of lib/csv_parallel.ts: a file or stream parsed on the worker thread gives the same rows and
  * the same errors as on the calling thread, also when the worker cannot start or the reader stops
  * early.
  */
 
 import assert from "node:assert/strict";
 import type { ColumnBuffer } from "./column_buffer.ts";
-import { csvFileBatches } from "./csv_file.ts";
+import { csvFileBatches, csvStreamBatches } from "./csv_parallel.ts";
 import type { Value } from "./data_file.ts";
 import { AzofError } from "./errors.ts";
 import { Prng } from "./prng.ts";
@@ -136,5 +136,68 @@ Deno.test("csvFileBatches names an input it cannot read", async () => {
   await assert.rejects(
     rowsOf(csvFileBatches("/no/such/file.csv", SCHEMA)),
     /Cannot read input \/no\/such\/file\.csv/,
+  );
+});
+
+/** The text's bytes in pieces of random sizes (records and characters cut anywhere). */
+async function* randomPieces(text: string, seed: number, fail?: Error): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const prng = new Prng(seed);
+  for (let at = 0; at < bytes.length;) {
+    const size = prng.int(1, 200_000);
+    yield bytes.slice(at, at + size);
+    at += size;
+    if (fail && at > bytes.length / 2) throw fail;
+  }
+}
+
+Deno.test("csvStreamBatches parses a stream on the worker exactly as on the calling thread", async () => {
+  const text = randomCsv(5, 40_000);
+  const here = await rowsOf(
+    csvStreamBatches(randomPieces(text, 1), SCHEMA, { minBytes: Infinity }),
+  );
+  assert.equal(here.length, 40_000);
+  // From the start, and after the first 2 MiB were read here.
+  for (const minBytes of [0, 2 << 20]) {
+    const reads: number[] = [];
+    const batches = new Set<ColumnBuffer>();
+    const rows = await rowsOf(
+      (async function* () {
+        const options = { minBytes, onRead: (n: number) => reads.push(n) };
+        for await (const batch of csvStreamBatches(randomPieces(text, 2), SCHEMA, options)) {
+          batches.add(batch);
+          yield batch;
+        }
+      })(),
+    );
+    assert.deepEqual(rows, here, `minBytes ${minBytes}`);
+    assert.ok(batches.size >= 3, `${batches.size} batches: parsed on the worker`);
+    assert.equal(reads.at(-1), new TextEncoder().encode(text).length);
+  }
+});
+
+Deno.test("csvStreamBatches reports bad fields and failed reads, and falls back without its worker", async () => {
+  const bad = randomCsv(6, 30_000, 29_000);
+  const errors: string[] = [];
+  for (const minBytes of [0, Infinity]) {
+    await rowsOf(csvStreamBatches(randomPieces(bad, 3), SCHEMA, { minBytes })).then(
+      () => assert.fail("the bad field was not reported"),
+      (error) => errors.push((error as AzofError).message),
+    );
+  }
+  assert.match(errors[0]!, /line \d+, column "n": expected an Int/);
+  assert.equal(errors[0], errors[1]);
+  const broken = new Error("the pipe broke");
+  await assert.rejects(
+    rowsOf(
+      csvStreamBatches(randomPieces(randomCsv(7, 30_000), 4, broken), SCHEMA, { minBytes: 0 }),
+    ),
+    (error) => error === broken,
+  );
+  const text = randomCsv(8, 5_000);
+  const missing = new URL("./no_such_worker.ts", import.meta.url);
+  assert.deepEqual(
+    await rowsOf(csvStreamBatches(randomPieces(text, 5), SCHEMA, { minBytes: 0, worker: missing })),
+    await rowsOf(csvStreamBatches(randomPieces(text, 5), SCHEMA, { minBytes: Infinity })),
   );
 });
