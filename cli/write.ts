@@ -5,7 +5,7 @@
  */
 
 import { csvFileBatches, csvStreamBatches } from "../lib/csv_parallel.ts";
-import { filePieces, inputFile } from "../lib/file_pieces.ts";
+import { countPieces, filePieces, inputFile } from "../lib/file_pieces.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
 import { writeBatches } from "../lib/write.ts";
 import type { Context } from "./context.ts";
@@ -37,16 +37,13 @@ export async function run(args: string[], context: Context): Promise<void> {
   const onRead = (bytes: number) => read = bytes;
   const size = input === "-" ? undefined : (await inputFile(input, Deno.stat)).size;
   const rows = format === "ndjson"
-    ? ndjsonRows(_counted(input === "-" ? context.stdin : await _file(input)), snapshot.schema)
+    ? ndjsonRows(
+      countPieces(input === "-" ? context.stdin : await _file(input), onRead),
+      snapshot.schema,
+    )
     : input === "-"
     ? csvStreamBatches(context.stdin, snapshot.schema, { onRead })
     : csvFileBatches(input, snapshot.schema, { onRead });
-  async function* _counted(pieces: AsyncIterable<Uint8Array>) {
-    for await (const piece of pieces) {
-      read += piece.length;
-      yield piece;
-    }
-  }
   const progress = startProgress(context);
   try {
     const result = await writeBatches(table, snapshot, rows, {

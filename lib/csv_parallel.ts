@@ -11,7 +11,7 @@
 
 import { type BufferMessage, ColumnBuffer } from "./column_buffer.ts";
 import { AzofError, type AzofErrorCode } from "./errors.ts";
-import { filePieces, inputFile } from "./file_pieces.ts";
+import { countPieces, filePieces, inputFile } from "./file_pieces.ts";
 import { csvBatches } from "./input_csv.ts";
 import type { Schema } from "./schema.ts";
 
@@ -145,12 +145,7 @@ async function* _here(
   options: CsvParallelOptions,
 ): AsyncGenerator<ColumnBuffer> {
   let read = 0;
-  const counted = (async function* () {
-    for await (const piece of pieces) {
-      read += piece.length;
-      yield piece;
-    }
-  })();
+  const counted = countPieces(pieces, (bytes) => read = bytes);
   for await (const batch of csvBatches(counted, schema)) {
     options.onRead?.(read);
     yield batch;

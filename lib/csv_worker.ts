@@ -14,7 +14,7 @@
 /// <reference lib="deno.worker" />
 
 import { AzofError } from "./errors.ts";
-import { filePieces } from "./file_pieces.ts";
+import { countPieces, filePieces } from "./file_pieces.ts";
 import { csvBatches } from "./input_csv.ts";
 import type { Schema } from "./schema.ts";
 
@@ -60,12 +60,7 @@ async function* _posted(): AsyncGenerator<Uint8Array> {
 
 async function _parse(input: AsyncIterable<Uint8Array>, schema: Schema): Promise<void> {
   let read = 0;
-  const counted = (async function* () {
-    for await (const piece of input) {
-      read += piece.length;
-      yield piece;
-    }
-  })();
+  const counted = countPieces(input, (bytes) => read = bytes);
   for await (const batch of csvBatches(counted, schema)) {
     while (credit === 0) await new Promise<void>((resolve) => wake = resolve);
     credit--;

@@ -54,6 +54,34 @@ async function _piece(file: Deno.FsFile): Promise<Uint8Array | undefined> {
 }
 
 /**
+ * Passes pieces on, reporting the bytes passed so far after each.
+ *
+ * @param pieces The pieces.
+ * @param onRead Called with the running total before each piece is passed on.
+ * @returns The same pieces.
+ *
+ * @example Count two pieces
+ * ```ts
+ * import { countPieces } from "./file_pieces.ts";
+ * import assert from "node:assert/strict";
+ * const totals: number[] = [];
+ * await Array.fromAsync(countPieces([new Uint8Array(2), new Uint8Array(3)], (n) => totals.push(n)));
+ * assert.deepEqual(totals, [2, 5]);
+ * ```
+ */
+export async function* countPieces(
+  pieces: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  onRead: (bytes: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let read = 0;
+  for await (const piece of pieces) {
+    read += piece.length;
+    onRead(read);
+    yield piece;
+  }
+}
+
+/**
  * Opens or stats an input file, failing with azof's message for an unreadable input.
  *
  * @param path The file.
