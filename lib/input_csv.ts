@@ -106,38 +106,17 @@ export async function* csvBatches(
       failure = error;
     }
   };
-  // Pieces are fed by at least _PIECE bytes: fewer, larger batches cost less per row.
-  const pending: Uint8Array[] = [];
-  let size = 0;
   for await (const chunk of input) {
-    pending.push(chunk);
-    size += chunk.length;
-    if (size < _PIECE) continue;
-    feed(_concat(pending, size), false);
-    pending.length = 0;
-    size = 0;
+    feed(chunk, false);
     if (batch.length > 0) yield batch;
     // Reused, unless its arrays were moved to another thread (lib/csv_worker.ts).
     if (batch.detached) batch = new ColumnBuffer(columns, batch.length);
     else batch.clear();
     if (failure !== undefined) throw failure;
   }
-  feed(_concat(pending, size), true);
+  feed(new Uint8Array(0), true);
   if (batch.length > 0) yield batch;
   if (failure !== undefined) throw failure;
-}
-
-const _PIECE = 1 << 16;
-
-function _concat(pieces: readonly Uint8Array[], size: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
 }
 
 interface _Layout {
