@@ -36,11 +36,9 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-net",
 ];
 
-/** npm packages left out of the binaries: DuckDB (native, `azof sql` only) and test-only ones. */
+/** npm packages left out of the binaries: DuckDB (native, `azof sql` only) and type-only ones. */
 export const LEFT_OUT: readonly RegExp[] = [
   /^@duckdb\//,
-  /^fast-check$/,
-  /^pure-rand$/,
   /^@types\//,
   /^undici-types$/,
 ];
