@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { ParquetFileWriter } from "../lib/parquet_write.ts";
+import { FastParquetWriter } from "../lib/parquet_encode.ts";
 import type { Value } from "../lib/data_file.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;
@@ -130,7 +130,7 @@ async function _writeFile(
   rows: Value[][],
 ) {
   const chunks: Uint8Array[] = [];
-  const writer = new ParquetFileWriter(
+  const writer = new FastParquetWriter(
     [
       { name: "key", type: "String", nullable: false },
       { name: "event_time", type: "DateTime", nullable: false },

@@ -25,6 +25,8 @@ import {
 import { parquetPlan } from "hyparquet/src/plan.js";
 import { FOOTER_BYTES, rangedReader } from "./store/ranged.ts";
 import { readTail, type Store, type StoreTail } from "./store/store.ts";
+import { checkDecoded, checkFooter, checkPages } from "./data_integrity.ts";
+import { corrupt } from "./page_crc.ts";
 
 /** A decoded value: strings, exact int64 as `bigint`, floats, booleans, DateTime as ms numbers. */
 export type Value = string | bigint | number | boolean | null;
@@ -140,6 +142,7 @@ export async function openDataFile(
   }
   const bytes = tail.size;
   const buffer = rangedReader(table.store, key, bytes, { known: tail });
+  await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(buffer, {
@@ -148,6 +151,7 @@ export async function openDataFile(
     });
   } catch (error) {
     if (error instanceof AzofError) throw error;
+    if (_hasMagic(tail)) throw corrupt(file, `footer does not parse (${(error as Error).message})`);
     throw new AzofError(
       "DataInvalid",
       `Cannot read data file ${file} of table ${table.name}: not a Parquet file (${
@@ -157,6 +161,9 @@ export async function openDataFile(
     );
   }
   const elements = _topLevel(metadata);
+  const required = new Set(
+    [...elements].filter(([, e]) => e.repetition_type === "REQUIRED").map(([name]) => name),
+  );
   _check(elements, file, KEY, _isString, "a UTF-8 string (BYTE_ARRAY)");
   _check(elements, file, EVENT_TIME, _isTimestamp, "a timestamp (INT64 TIMESTAMP or INT96)");
   const hasDeleted = elements.has(DELETED);
@@ -182,7 +189,7 @@ export async function openDataFile(
   const fail = (error: unknown): never => {
     if (error instanceof AzofError) throw error;
     throw new AzofError(
-      "DataInvalid",
+      "DataCorrupt",
       `Cannot decode data file ${file} of table ${table.name}: ${(error as Error).message}`,
       { cause: error },
     );
@@ -217,7 +224,10 @@ export async function openDataFile(
     hasDeleted,
     readRowGroup: async (index, columns) => {
       try {
-        const decoded = await decode(index, kindsOf(columns));
+        const kinds = kindsOf(columns);
+        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
+        const decoded = await decode(index, kinds);
+        checkDecoded(decoded, rowGroups[index]!.rows, required, file);
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
       } catch (error) {
         return fail(error);
@@ -274,6 +284,7 @@ async function _decodeHyparquet(
   kinds: ReadonlyMap<string, ColumnKind>,
 ): Promise<Map<string, ColumnData>> {
   const decoded = new Map<string, Value[]>([...kinds.keys()].map((n) => [n, new Array(rows)]));
+  const counts = new Map<string, number>();
   await parquetRead({
     file,
     metadata,
@@ -289,11 +300,22 @@ async function _decodeHyparquet(
       const from = Math.max(0, -offset);
       const to = Math.min(columnData.length, rows - offset);
       for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
+      counts.set(columnName, (counts.get(columnName) ?? 0) + Math.max(0, to - from));
     },
   });
+  for (const name of kinds.keys()) {
+    if (counts.get(name) !== rows) {
+      throw new Error(`column "${name}" decoded ${counts.get(name) ?? 0} of ${rows} values`);
+    }
+  }
   const out = new Map<string, ColumnData>();
   for (const [name, kind] of kinds) out.set(name, fromValues(decoded.get(name)!, kind));
   return out;
+}
+
+function _hasMagic(tail: StoreTail): boolean {
+  const b = tail.bytes;
+  return b.length >= 8 && new TextDecoder().decode(b.subarray(b.length - 4)) === "PAR1";
 }
 
 function _assemble(

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ParquetFileWriter } from "../parquet_write.ts";
+import { FastParquetWriter } from "../parquet_encode.ts";
 import type { BatchColumn, RowBatch } from "../scan.ts";
 import type { Sink } from "./sink.ts";
 
@@ -21,7 +21,7 @@ export async function writeParquet(
   batches: AsyncIterable<RowBatch>,
   sink: Sink,
 ): Promise<number> {
-  const writer = new ParquetFileWriter(columns, (bytes) => sink.write(bytes));
+  const writer = new FastParquetWriter(columns, (bytes) => sink.write(bytes));
   for await (const batch of batches) await writer.writeRowGroup(batch.columns.map((c) => c.values));
   await writer.finish();
   return writer.rows;
