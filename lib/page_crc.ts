@@ -172,9 +172,11 @@ class _Reader {
       case 7:
         this.at += 8;
         return;
-      case 8:
-        this.at += this.varint();
+      case 8: {
+        const length = this.varint();
+        this.at += length;
         return;
+      }
       case 9:
       case 10:
         return this.#list();
