@@ -8,27 +8,9 @@
 import assert from "node:assert/strict";
 import { DuckOracle, sqlString } from "../lib/testing/duckdb_oracle.ts";
 import { CREATED_BY } from "../lib/version.ts";
-import { cliOutput, spawnCli } from "./fixture_test_util.ts";
+import { bounded, cliOutput, spawnCli } from "./fixture_test_util.ts";
 
 const UPSTREAM = new URL("../../shared/upstream-testdata", import.meta.url).pathname;
-const TIMEOUT_MS = 120_000;
-
-/** Runs a process to its end, killing it (and failing) after {@linkcode TIMEOUT_MS}. */
-async function bounded<T>(what: string, child: Deno.ChildProcess, done: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${what} hung for ${TIMEOUT_MS / 1000} s and was killed`));
-    }, TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([done, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function exportTo(dir: string, format: string): Promise<string> {
   const path = `${dir}/financials.${format}`;
   const args = ["scan", "-p", UPSTREAM, "-t", "financials", "-f", format, "-o", path];
