@@ -31,6 +31,8 @@ export { scan } from "./lib/scan.ts";
 export type { BatchColumn, RowBatch, ScanOptions, ScanProgress, ScanResult } from "./lib/scan.ts";
 export type { Value } from "./lib/data_file.ts";
 export { scanArrowBatches, scanToArrow } from "./lib/arrow.ts";
+export { checkTable } from "./lib/check.ts";
+export type { CheckOptions, CheckProblem, CheckResult } from "./lib/check.ts";
 export { inspectTable } from "./lib/inspect.ts";
 export type {
   DeltaReport,

@@ -106,6 +106,30 @@ Examples:
     load: () => import("./inspect.ts"),
   },
   {
+    name: "check",
+    summary: "Verify a table's data files (integrity check)",
+    help: `Usage: azof check --table NAME [--path ROOT] [--snapshot N]
+
+Verifies every data file the snapshot names: it exists; its footer checksum, page CRCs and
+decoded values agree with its footer; its columns fit the schema; its event times lie in the
+range its segment (base: at most the segment's start) or delta declares and within its footer
+statistics; its keys within its footer's key statistics; and columns declared non-nullable hold
+no null. Prints one problem per line, each naming the file, and exits 1 when there is any;
+exits 0 (and says ok on stderr) when the table is sound.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+  -t, --table NAME       Table folder name under ROOT
+      --snapshot N       Check snapshot N instead of the newest
+      --version N        Same as --snapshot
+${_COMMON}
+
+Examples:
+  azof check --path testdata --table prices
+  azof check -p data -t rates --snapshot 3 || echo "rates is damaged"`,
+    load: () => import("./check.ts"),
+  },
+  {
     name: "sql",
     summary: "Query tables with SQL (DuckDB), with event-time travel per table",
     help: `Usage: azof sql [--path ROOT] "QUERY" | --file query.sql | < query.sql [options]

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { ParquetFileWriter } from "../lib/parquet_write.ts";
+import { FastParquetWriter } from "../lib/parquet_encode.ts";
 import type { Value } from "../lib/data_file.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;
@@ -130,7 +130,7 @@ async function _writeFile(
   rows: Value[][],
 ) {
   const chunks: Uint8Array[] = [];
-  const writer = new ParquetFileWriter(
+  const writer = new FastParquetWriter(
     [
       { name: "key", type: "String", nullable: false },
       { name: "event_time", type: "DateTime", nullable: false },
@@ -191,4 +191,35 @@ export async function makeFixture(): Promise<string> {
   await Deno.writeTextFile(`${dir}/s1.json`, JSON.stringify(FIXTURE_SNAPSHOT, null, 2));
   await Deno.writeTextFile(`${dir}/version.txt`, "1\n");
   return root;
+}
+
+/** How long {@linkcode bounded} lets a process run. */
+export const PROCESS_TIMEOUT_MS = 120_000;
+
+/**
+ * Waits for a process, killing it and failing with a message naming it after
+ * {@linkcode PROCESS_TIMEOUT_MS}, so that a hang fails fast.
+ *
+ * @param what The process, for the message.
+ * @param child The process.
+ * @param done What to wait for (its output).
+ * @returns What `done` gives.
+ */
+export async function bounded<T>(
+  what: string,
+  child: Deno.ChildProcess,
+  done: Promise<T>,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${what} hung for ${PROCESS_TIMEOUT_MS / 1000} s and was killed`));
+    }, PROCESS_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -10,10 +10,10 @@ import { s3Traffic } from "../lib/store/stats.ts";
 import { COMMANDS, findCommand } from "./commands.ts";
 import type { Context } from "./context.ts";
 import { UsageError } from "./usage.ts";
-import denoJson from "../deno.json" with { type: "json" };
+import { VERSION as _VERSION } from "../lib/version.ts";
 
 /** The version `azof --version` prints. */
-export const VERSION: string = denoJson.version;
+export const VERSION: string = _VERSION;
 
 const _encoder = new TextEncoder();
 

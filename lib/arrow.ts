@@ -22,7 +22,7 @@ import {
   vectorFromArray,
 } from "apache-arrow";
 import type { BatchColumn, RowBatch, ScanResult } from "./scan.ts";
-import type { ColumnType } from "./schema.ts";
+import { type ColumnType, exportNullable } from "./schema.ts";
 
 /**
  * The Arrow type of an azof column type: Utf8, Int64, Float64, Bool, or Timestamp(ms, "UTC").
@@ -52,7 +52,9 @@ export function arrowType(type: ColumnType): DataType {
  * @returns The schema.
  */
 export function arrowSchema(columns: readonly Omit<BatchColumn, "values">[]): Schema {
-  return new Schema(columns.map((c) => new Field(c.name, arrowType(c.type), c.nullable)));
+  return new Schema(
+    columns.map((c) => new Field(c.name, arrowType(c.type), exportNullable(c.name))),
+  );
 }
 
 /**

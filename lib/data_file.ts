@@ -6,10 +6,9 @@
  */
 
 import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
-import type { SchemaElement } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { AzofError } from "./errors.ts";
-import { type Column, type ColumnType, DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
+import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 import type { Table } from "./table.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
 import {
@@ -22,9 +21,11 @@ import {
   kindOf,
   type Utf8Data,
 } from "./column_data.ts";
-import { parquetPlan } from "hyparquet/src/plan.js";
 import { FOOTER_BYTES, rangedReader } from "./store/ranged.ts";
 import { readTail, type Store, type StoreTail } from "./store/store.ts";
+import { checkDecoded, checkFooter, checkPages } from "./data_integrity.ts";
+import { chunkRanges, corrupt } from "./page_crc.ts";
+import { checkFileColumns, topLevelColumns } from "./data_file_columns.ts";
 
 /** A decoded value: strings, exact int64 as `bigint`, floats, booleans, DateTime as ms numbers. */
 export type Value = string | bigint | number | boolean | null;
@@ -37,6 +38,10 @@ export interface RowGroupInfo {
   readonly minEventTime?: number;
   /** Greatest `event_time` (ms) when the footer carries statistics. */
   readonly maxEventTime?: number;
+  /** Smallest `key` when the footer carries statistics. */
+  readonly minKey?: string;
+  /** Greatest `key` when the footer carries statistics. */
+  readonly maxKey?: string;
 }
 
 /** The columns of one decoded row group. `key` and `event_time` are always present. */
@@ -140,6 +145,7 @@ export async function openDataFile(
   }
   const bytes = tail.size;
   const buffer = rangedReader(table.store, key, bytes, { known: tail });
+  await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(buffer, {
@@ -148,6 +154,7 @@ export async function openDataFile(
     });
   } catch (error) {
     if (error instanceof AzofError) throw error;
+    if (_hasMagic(tail)) throw corrupt(file, `footer does not parse (${(error as Error).message})`);
     throw new AzofError(
       "DataInvalid",
       `Cannot read data file ${file} of table ${table.name}: not a Parquet file (${
@@ -156,21 +163,27 @@ export async function openDataFile(
       { cause: error },
     );
   }
-  const elements = _topLevel(metadata);
-  _check(elements, file, KEY, _isString, "a UTF-8 string (BYTE_ARRAY)");
-  _check(elements, file, EVENT_TIME, _isTimestamp, "a timestamp (INT64 TIMESTAMP or INT96)");
+  const elements = topLevelColumns(metadata);
+  const required = new Set(
+    [...elements].filter(([, e]) => e.repetition_type === "REQUIRED").map(([name]) => name),
+  );
+  checkFileColumns(elements, file, schema);
   const hasDeleted = elements.has(DELETED);
-  if (hasDeleted) _check(elements, file, DELETED, (e) => e.type === "BOOLEAN", "BOOLEAN");
-  for (const column of schema.columns) _checkColumn(elements, file, column);
   const etIndex = [...elements.keys()].indexOf(EVENT_TIME);
+  const keyIndex = [...elements.keys()].indexOf(KEY);
   const rowGroups = metadata.row_groups.map((rg): RowGroupInfo => {
     const stats = rg.columns[etIndex]?.meta_data?.statistics;
     const min = stats?.min_value ?? stats?.min;
     const max = stats?.max_value ?? stats?.max;
+    const keys = rg.columns[keyIndex]?.meta_data?.statistics;
+    const minKey = keys?.min_value ?? keys?.min;
+    const maxKey = keys?.max_value ?? keys?.max;
     return {
       rows: Number(rg.num_rows),
       ...(typeof min === "number" ? { minEventTime: min } : {}),
       ...(typeof max === "number" ? { maxEventTime: max } : {}),
+      ...(typeof minKey === "string" ? { minKey } : {}),
+      ...(typeof maxKey === "string" ? { maxKey } : {}),
     };
   });
   const starts: number[] = [];
@@ -182,7 +195,7 @@ export async function openDataFile(
   const fail = (error: unknown): never => {
     if (error instanceof AzofError) throw error;
     throw new AzofError(
-      "DataInvalid",
+      "DataCorrupt",
       `Cannot decode data file ${file} of table ${table.name}: ${(error as Error).message}`,
       { cause: error },
     );
@@ -217,7 +230,10 @@ export async function openDataFile(
     hasDeleted,
     readRowGroup: async (index, columns) => {
       try {
-        const decoded = await decode(index, kindsOf(columns));
+        const kinds = kindsOf(columns);
+        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
+        const decoded = await decode(index, kinds);
+        checkDecoded(decoded, rowGroups[index]!.rows, required, file);
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
       } catch (error) {
         return fail(error);
@@ -225,17 +241,10 @@ export async function openDataFile(
     },
     prefetch: (index, columns) => {
       if (useWasm || rowGroups[index] === undefined) return false;
-      const rowStart = starts[index]!;
-      const { fetches } = parquetPlan({
-        file: buffer,
-        metadata,
-        columns: [...kindsOf(columns).keys()],
-        rowStart,
-        rowEnd: rowStart + rowGroups[index]!.rows,
-      });
-      const total = fetches.reduce((sum, f) => sum + f.endByte - f.startByte, 0);
+      const ranges = chunkRanges(metadata, index, kindsOf(columns).keys());
+      const total = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
       if (total > PREFETCH_MAX_BYTES) return false;
-      for (const f of fetches) buffer.prefetch(f.startByte, f.endByte);
+      for (const r of ranges) buffer.prefetch(r.start, r.end);
       return true;
     },
   };
@@ -274,6 +283,7 @@ async function _decodeHyparquet(
   kinds: ReadonlyMap<string, ColumnKind>,
 ): Promise<Map<string, ColumnData>> {
   const decoded = new Map<string, Value[]>([...kinds.keys()].map((n) => [n, new Array(rows)]));
+  const counts = new Map<string, number>();
   await parquetRead({
     file,
     metadata,
@@ -289,11 +299,22 @@ async function _decodeHyparquet(
       const from = Math.max(0, -offset);
       const to = Math.min(columnData.length, rows - offset);
       for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
+      counts.set(columnName, (counts.get(columnName) ?? 0) + Math.max(0, to - from));
     },
   });
+  for (const name of kinds.keys()) {
+    if (counts.get(name) !== rows) {
+      throw new Error(`column "${name}" decoded ${counts.get(name) ?? 0} of ${rows} values`);
+    }
+  }
   const out = new Map<string, ColumnData>();
   for (const [name, kind] of kinds) out.set(name, fromValues(decoded.get(name)!, kind));
   return out;
+}
+
+function _hasMagic(tail: StoreTail): boolean {
+  const b = tail.bytes;
+  return b.length >= 8 && new TextDecoder().decode(b.subarray(b.length - 4)) === "PAR1";
 }
 
 function _assemble(
@@ -323,93 +344,4 @@ function _assemble(
     ...(deleted ? { deleted: (deleted as BoolData).values } : {}),
     columns: values,
   };
-}
-
-function _topLevel(metadata: FileMetaData): Map<string, SchemaElement> {
-  const out = new Map<string, SchemaElement>();
-  const schema = metadata.schema;
-  let i = 1;
-  while (i < schema.length) {
-    const element = schema[i]!;
-    out.set(element.name, element);
-    i += 1 + _descendants(schema, i);
-  }
-  return out;
-}
-
-function _descendants(schema: readonly SchemaElement[], index: number): number {
-  let count = 0;
-  for (let k = 0; k < (schema[index]?.num_children ?? 0); k++) {
-    count += 1 + _descendants(schema, index + 1 + count);
-  }
-  return count;
-}
-
-function _check(
-  elements: ReadonlyMap<string, SchemaElement>,
-  file: string,
-  name: string,
-  ok: (e: SchemaElement) => boolean,
-  expected: string,
-): void {
-  const element = elements.get(name);
-  if (!element) {
-    throw new AzofError("DataInvalid", `Cannot read data file ${file}: it has no "${name}" column`);
-  }
-  if (element.num_children || !ok(element)) {
-    throw new AzofError(
-      "DataInvalid",
-      `Cannot read data file ${file}: column "${name}" must be ${expected}, found ${
-        _describe(element)
-      }`,
-    );
-  }
-}
-
-function _checkColumn(
-  elements: ReadonlyMap<string, SchemaElement>,
-  file: string,
-  column: Column,
-): void {
-  if (!elements.has(column.name)) {
-    if (column.nullable) return;
-    throw new AzofError(
-      "DataInvalid",
-      `Cannot read data file ${file}: it has no "${column.name}" column, which the schema requires`,
-    );
-  }
-  const [ok, expected] = _TYPE_CHECKS[column.type];
-  _check(elements, file, column.name, ok, expected);
-}
-
-const _TYPE_CHECKS: Record<ColumnType, [(e: SchemaElement) => boolean, string]> = {
-  String: [(e) => _isString(e), "a UTF-8 string (BYTE_ARRAY) for String"],
-  Int: [
-    (e) =>
-      (e.type === "INT64" || e.type === "INT32") && !_isTimestamp(e) &&
-      !e.converted_type?.startsWith("DATE"),
-    "INT64 or INT32 for Int",
-  ],
-  Float: [(e) => e.type === "DOUBLE" || e.type === "FLOAT", "DOUBLE or FLOAT for Float"],
-  Boolean: [(e) => e.type === "BOOLEAN", "BOOLEAN for Boolean"],
-  DateTime: [_isTimestamp, "a timestamp (INT64 TIMESTAMP or INT96) for DateTime"],
-};
-
-function _isString(e: SchemaElement): boolean {
-  return e.type === "BYTE_ARRAY" &&
-    (e.converted_type === undefined || e.converted_type === "UTF8" ||
-      e.logical_type?.type === "STRING");
-}
-
-function _isTimestamp(e: SchemaElement): boolean {
-  if (e.type === "INT96") return true;
-  return e.type === "INT64" &&
-    (e.converted_type === "TIMESTAMP_MILLIS" || e.converted_type === "TIMESTAMP_MICROS" ||
-      e.logical_type?.type === "TIMESTAMP");
-}
-
-function _describe(e: SchemaElement): string {
-  if (e.num_children) return "a nested group";
-  const logical = e.logical_type?.type ?? e.converted_type;
-  return logical ? `${e.type} ${logical}` : `${e.type}`;
 }

@@ -10,6 +10,7 @@ export type AzofErrorCode =
   | "TableExists"
   | "SnapshotInvalid"
   | "DataInvalid"
+  | "DataCorrupt"
   | "InputInvalid"
   | "CommitConflict"
   | "StorageError"

@@ -8,7 +8,7 @@
 import type { Value } from "./data_file.ts";
 import { AzofError } from "./errors.ts";
 import { csvRows } from "./input_csv.ts";
-import { ParquetFileWriter } from "./parquet_write.ts";
+import { FastParquetWriter } from "./parquet_encode.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 import type { Table } from "./table.ts";
 import { Prng } from "./prng.ts";
@@ -44,7 +44,7 @@ export async function genUpstream(table: Table, base: string): Promise<number> {
   });
   const rows = csvRows(ReadableStream.from([bytes]), snapshot.schema, { columns: names });
   const chunks: Uint8Array[] = [];
-  const writer = new ParquetFileWriter(
+  const writer = new FastParquetWriter(
     [
       { name: KEY, type: "String", nullable: false },
       { name: EVENT_TIME, type: "DateTime", nullable: false },

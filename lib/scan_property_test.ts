@@ -36,7 +36,7 @@ interface Writer {
   duckFiles: number;
 }
 
-/** Writes one data file, with hyparquet-writer or, sometimes, rewritten by DuckDB. */
+/** Writes one data file, with azof's encoder or, sometimes, rewritten by DuckDB. */
 async function writeFile(w: Writer, rows: readonly DataRow[]): Promise<string> {
   const name = `f${w.files++}.parquet`;
   const path = `${w.dir}/${name}`;

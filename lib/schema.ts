@@ -48,3 +48,24 @@ export interface Schema {
 export function isColumnType(name: unknown): name is ColumnType {
   return typeof name === "string" && (COLUMN_TYPES as readonly string[]).includes(name);
 }
+
+/**
+ * Whether an exported column (Arrow, Parquet) is marked nullable: `key` and `event_time` never
+ * hold null; every other column may, whatever the schema declares, because readers return the
+ * nulls a file holds in a column declared `nullable: false` (docs/SPEC.md §5.4) and an export must
+ * stay a valid file. `azof check` reports such nulls.
+ *
+ * @example
+ * ```ts
+ * import { exportNullable } from "./schema.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(exportNullable("key"), false);
+ * assert.equal(exportNullable("industry"), true);
+ * ```
+ *
+ * @param name The column name.
+ * @returns Whether the export marks it nullable.
+ */
+export function exportNullable(name: string): boolean {
+  return name !== KEY && name !== EVENT_TIME;
+}

@@ -1,12 +1,14 @@
 /**
- * Parquet output: the scan's columns with azof's types, one row group per batch.
+ * Parquet output: the scan's columns with azof's types, one row group per batch; every column but
+ * `key` and `event_time` is `OPTIONAL` (see {@linkcode exportNullable}).
  *
  * @module
  */
 
-import { ParquetFileWriter } from "../parquet_write.ts";
+import { FastParquetWriter } from "../parquet_encode.ts";
 import type { BatchColumn, RowBatch } from "../scan.ts";
 import type { Sink } from "./sink.ts";
+import { exportNullable } from "../schema.ts";
 
 /**
  * Writes batches as one Parquet file.
@@ -21,7 +23,8 @@ export async function writeParquet(
   batches: AsyncIterable<RowBatch>,
   sink: Sink,
 ): Promise<number> {
-  const writer = new ParquetFileWriter(columns, (bytes) => sink.write(bytes));
+  const fields = columns.map((c) => ({ ...c, nullable: exportNullable(c.name) }));
+  const writer = new FastParquetWriter(fields, (bytes) => sink.write(bytes));
   for await (const batch of batches) await writer.writeRowGroup(batch.columns.map((c) => c.values));
   await writer.finish();
   return writer.rows;

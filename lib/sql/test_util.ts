@@ -6,7 +6,8 @@
  */
 
 import type { Value } from "../data_file.ts";
-import { type ParquetColumn, ParquetFileWriter } from "../parquet_write.ts";
+import { FastParquetWriter } from "../parquet_encode.ts";
+import type { ParquetColumn } from "../parquet_write.ts";
 import type { RowBatch, ScanResult } from "../scan.ts";
 import { query } from "./query.ts";
 
@@ -35,7 +36,7 @@ export async function writeDataFile(
     ...columns.map((c) => ({ ...c, nullable: true })),
     ...(deleted ? [{ name: "_deleted", type: "Boolean" as const, nullable: true }] : []),
   ];
-  const writer = new ParquetFileWriter(all, (b) => Promise.resolve(void chunks.push(b)));
+  const writer = new FastParquetWriter(all, (b) => Promise.resolve(void chunks.push(b)));
   await writer.writeRowGroup(all.map((_, c) => rows.map((r) => r[c] ?? null)));
   await writer.finish();
   await Deno.writeFile(path, new Uint8Array(chunks.flatMap((c) => [...c])));

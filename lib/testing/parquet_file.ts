@@ -1,14 +1,13 @@
 /**
- * Writing azof data files for tests and sample tables with hyparquet-writer: `key` (UTF-8),
+ * Writing azof data files for tests and sample tables with azof's encoder: `key` (UTF-8),
  * `event_time` (INT64 TIMESTAMP(MILLIS, UTC)), optional `_deleted`, then the schema columns with
  * Int as exact INT64 and DateTime as INT64 TIMESTAMP(MILLIS, UTC).
  *
  * @module
  */
 
-import type { SchemaElement } from "hyparquet";
-import { parquetWriteBuffer } from "hyparquet-writer";
-import type { Column, ColumnType } from "../schema.ts";
+import { ParquetEncoder } from "../parquet_encode.ts";
+import { type Column, DELETED, EVENT_TIME, KEY } from "../schema.ts";
 
 /** One row of a data file. Values use azof's decoded forms (bigint for Int, ms for DateTime). */
 export interface DataRow {
@@ -30,32 +29,6 @@ export interface DataFileOptions {
   readonly rowGroupSize?: number;
 }
 
-function _timestamp(name: string, required: boolean): SchemaElement {
-  return {
-    name,
-    type: "INT64",
-    converted_type: "TIMESTAMP_MILLIS",
-    logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
-    repetition_type: required ? "REQUIRED" : "OPTIONAL",
-  };
-}
-
-function _element(name: string, type: ColumnType, nullable: boolean): SchemaElement {
-  const repetition_type = nullable ? "OPTIONAL" : "REQUIRED";
-  switch (type) {
-    case "String":
-      return { name, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type };
-    case "Int":
-      return { name, type: "INT64", repetition_type };
-    case "Float":
-      return { name, type: "DOUBLE", repetition_type };
-    case "Boolean":
-      return { name, type: "BOOLEAN", repetition_type };
-    case "DateTime":
-      return _timestamp(name, !nullable);
-  }
-}
-
 /**
  * Encodes rows as a Parquet data file.
  *
@@ -70,31 +43,22 @@ export function dataFileBytes(
   options: DataFileOptions = {},
 ): Uint8Array {
   const withDeleted = options.withDeleted ?? rows.some((r) => r.deleted === true);
-  const schema: SchemaElement[] = [
-    { name: "root", num_children: 2 + (withDeleted ? 1 : 0) + columns.length },
-    { name: "key", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-    _timestamp("event_time", true),
-    ...(withDeleted
-      ? [{ name: "_deleted", type: "BOOLEAN", repetition_type: "REQUIRED" } as SchemaElement]
-      : []),
-    ...columns.map((c) => _element(c.name, c.type, c.nullable)),
-  ];
-  const columnData = [
-    { name: "key", data: rows.map((r) => r.key) },
-    { name: "event_time", data: rows.map((r) => BigInt(r.eventTime)) },
-    ...(withDeleted ? [{ name: "_deleted", data: rows.map((r) => r.deleted === true) }] : []),
-    ...columns.map((c) => ({
-      name: c.name,
-      data: rows.map((r) => {
-        const v = r.values[c.name] ?? null;
-        return c.type === "DateTime" && typeof v === "number" ? BigInt(v) : v;
-      }),
-    })),
-  ];
-  const buffer = parquetWriteBuffer({
-    columnData,
-    schema,
-    rowGroupSize: options.rowGroupSize ?? 100_000,
-  });
-  return new Uint8Array(buffer);
+  const encoder = new ParquetEncoder([
+    { name: KEY, type: "String", nullable: false },
+    { name: EVENT_TIME, type: "DateTime", nullable: false },
+    ...(withDeleted ? [{ name: DELETED, type: "Boolean" as const, nullable: false }] : []),
+    ...columns,
+  ]);
+  const size = options.rowGroupSize ?? 100_000;
+  for (let from = 0; from < rows.length; from += size) {
+    const group = rows.slice(from, from + size);
+    encoder.addValues([
+      group.map((r) => r.key),
+      group.map((r) => r.eventTime),
+      ...(withDeleted ? [group.map((r) => r.deleted === true)] : []),
+      ...columns.map((c) => group.map((r) => r.values[c.name] ?? null)),
+    ]);
+  }
+  encoder.finish();
+  return encoder.take();
 }
