@@ -10,7 +10,9 @@ import assert from "node:assert/strict";
 import { compactTable } from "./compact.ts";
 import { createTable } from "./create.ts";
 import { AzofError } from "./errors.ts";
+import { LocalStore } from "./store/local.ts";
 import { MemoryStore } from "./store/memory.ts";
+import type { Store } from "./store/store.ts";
 import { openTable } from "./table.ts";
 import {
   assertExactlyOnce,
@@ -25,7 +27,21 @@ import { writeRows } from "./write.ts";
 
 const _OPTIONS = { keys: 12, batches: 3, size: 16, years: 3 };
 
-Deno.test("writeRows() under every fault at every request commits its batch once or not at all", async () => {
+for (const where of ["memory", "local"] as const) {
+  Deno.test(`writeRows() under every fault at every request commits its batch once or not at all (${where} store)`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "azof-faults-" });
+    let cases = 0;
+    const store = () =>
+      where === "memory" ? new MemoryStore() : new LocalStore(`${dir}/${++cases}`);
+    try {
+      await _writeMatrix(store);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+async function _writeMatrix(store: () => Store): Promise<void> {
   const base = await raceTable(13, { ..._OPTIONS, store: new MemoryStore() });
   const batch = nextBatch(base);
   let already = 0;
@@ -41,11 +57,11 @@ Deno.test("writeRows() under every fault at every request commits its batch once
     run: write,
     retry: write,
     check: (c, where) => assertExactlyOnce(c.t, where),
-  });
+  }, store);
   assert.ok(counts.unknown >= 2, `outcome unknown in ${counts.unknown} cases`);
   assert.ok(already >= 1, `a retry found its key committed ${already} times`);
   assert.ok(counts.error >= 10 && counts.ok >= 10, JSON.stringify(counts));
-});
+}
 
 Deno.test("compactTable() under every fault at every request keeps every answer and every file", async () => {
   const base = await raceTable(14, {

@@ -54,17 +54,21 @@ export const RESOLVABLE: readonly FaultKind[] = [
 ];
 
 /**
- * Copies `base`'s table into a new in-memory store behind a {@linkcode FaultStore}.
+ * Copies `base`'s table into an empty store (a new in-memory one by default) behind a
+ * {@linkcode FaultStore}.
  *
  * @param base The prepared table.
+ * @param inner The empty store to copy it into.
  * @returns The case.
  */
-export async function faultCase(base: RaceTable): Promise<FaultCase> {
-  const memory: Store = new MemoryStore();
+export async function faultCase(
+  base: RaceTable,
+  inner: Store = new MemoryStore(),
+): Promise<FaultCase> {
   for (const { key } of await base.table.store.list()) {
-    await memory.put(key, await base.table.store.read(key));
+    await inner.put(key, await base.table.store.read(key));
   }
-  const fault = new FaultStore(memory);
+  const fault = new FaultStore(inner);
   const h = { ...base.h, written: [...base.h.written] };
   return {
     fault,
@@ -79,10 +83,15 @@ export async function faultCase(base: RaceTable): Promise<FaultCase> {
  *
  * @param base The prepared table.
  * @param spec The operation, its retry and check.
+ * @param store Makes the empty store each case copies the table into (in memory by default).
  * @returns How the cases ended.
  */
-export async function runFaultMatrix(base: RaceTable, spec: FaultMatrixSpec): Promise<FaultCounts> {
-  const clean = await faultCase(base);
+export async function runFaultMatrix(
+  base: RaceTable,
+  spec: FaultMatrixSpec,
+  store: () => Store | Promise<Store> = () => new MemoryStore(),
+): Promise<FaultCounts> {
+  const clean = await faultCase(base, await store());
   clean.fault.arm();
   await spec.run(clean);
   const requests = clean.fault.requests;
@@ -90,7 +99,7 @@ export async function runFaultMatrix(base: RaceTable, spec: FaultMatrixSpec): Pr
   const counts = { ok: 0, error: 0, unknown: 0, cases: 0 };
   for (let at = 1; at <= requests; at++) {
     for (const kind of FAULT_KINDS) {
-      const c = await faultCase(base);
+      const c = await faultCase(base, await store());
       c.fault.arm(at, kind);
       const outcome = await _outcome(() => spec.run(c));
       const request = c.fault.log[at - 1] ?? "(not reached)";
