@@ -82,8 +82,10 @@ for (const at of ["after", "before"] as const) {
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, at === "after" ? /already committed: snapshot 2/ : /wrote 2 rows/);
       const history = await _azof(["history", ...table, "-f", "json"], env);
-      const writes = history.stdout.split("\n").filter((l) => l.includes('"write"'));
-      assert.equal(writes.length, 1, history.stdout);
+      const entries = JSON.parse(history.stdout) as { operation: string; commitId: string }[];
+      assert.deepEqual(entries.map((e) => e.operation), ["create", "write"]);
+      const id = /commit_id ([0-9a-f-]{36})/.exec(first.stderr)?.[1];
+      assert.equal(entries[1]!.commitId === id, at === "after", "the id named is the stored one");
       const scan = await _azof(["scan", ...table, "-f", "csv"], env);
       assert.equal(scan.stdout.trim().split("\n").length, 3, scan.stdout);
     } finally {

@@ -65,8 +65,10 @@ export async function createSnapshotFile(
     "CommitUnknown",
     `commit outcome unknown: cannot tell whether ${name} of table ${table.name} in ${table.location} ` +
       `was created by this commit (commit_id ${commitId}): ${detail}. Its data files were kept. ` +
-      `Check with "azof history" whether ${name} carries that commit_id, or run the same write ` +
-      `again with the same --idempotency-key`,
+      `Check with "azof history -f json" whether snapshot ${
+        name.slice(1, -5)
+      } has that commitId, or ` +
+      `run the command again (a write with the same --idempotency-key)`,
     { cause: last },
   );
 }
