@@ -13,6 +13,7 @@ export type AzofErrorCode =
   | "DataCorrupt"
   | "InputInvalid"
   | "CommitConflict"
+  | "CommitUnknown"
   | "StorageError"
   | "Unsupported";
 

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { createTable } from "../create.ts";
 import type { Segment, Snapshot } from "../snapshot.ts";
+import type { Store } from "../store/store.ts";
 import type { Table } from "../table.ts";
 import { writeRows } from "../write.ts";
 import { toCell } from "./cells.ts";
@@ -54,6 +55,8 @@ export interface RaceTableOptions {
   readonly size: number;
   /** Years of event time the batches cover, roughly. */
   readonly years: number;
+  /** Where to create the table instead of a new temporary folder (an in-memory store). */
+  readonly store?: Store | undefined;
 }
 
 /**
@@ -64,13 +67,21 @@ export async function raceTable(seed: number, options: RaceTableOptions): Promis
   const rnd = random(seed);
   const columns = randomColumns(rnd);
   const segment = _POLICIES[Math.floor(rnd() * _POLICIES.length)]!;
-  const root = await Deno.makeTempDir({ prefix: "azof-race-" });
+  const root = options.store ?? await Deno.makeTempDir({ prefix: "azof-race-" });
   const table = await createTable(root, "t", { columns }, { segment });
   const keys = Array.from({ length: options.keys }, (_, i) => `k${i}`);
   const origin = Date.UTC(2019, 0, 1);
   const h: HistoryState = { columns, keys, origin, clock: origin, written: [] };
   const step = (options.years * 365 * _DAY) / (options.batches * options.size * 0.15);
-  const t: RaceTable = { root, table, rnd, h, ends: [], size: options.size, step };
+  const t: RaceTable = {
+    root: typeof root === "string" ? root : root.location,
+    table,
+    rnd,
+    h,
+    ends: [],
+    size: options.size,
+    step,
+  };
   for (let i = 0; i < options.batches; i++) await writeBatchTo(t, nextBatch(t));
   return t;
 }
@@ -92,17 +103,19 @@ export async function writeBatchTo(
   batch: readonly OracleRow[],
   table: Table = t.table,
 ): Promise<number> {
-  const { version } = await writeRows(
-    table,
-    batch.map((r) => ({
-      key: r.key,
-      event_time: r.t,
-      _deleted: r.deleted,
-      ...Object.fromEntries(t.h.columns.map((col, i) => [col.name, r.values[i]])),
-    })),
-  );
+  const { version } = await writeRows(table, batchRows(t, batch));
   recordWrite(t, batch);
   return version;
+}
+
+/** A batch as the row objects `writeRows` takes. */
+export function batchRows(t: RaceTable, batch: readonly OracleRow[]): Record<string, unknown>[] {
+  return batch.map((r) => ({
+    key: r.key,
+    event_time: r.t,
+    _deleted: r.deleted,
+    ...Object.fromEntries(t.h.columns.map((col, i) => [col.name, r.values[i]])),
+  }));
 }
 
 /** Records a batch another process committed. */
