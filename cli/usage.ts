@@ -5,7 +5,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { INSTANT_FORMS, parseInstant } from "../lib/time.ts";
+import { INSTANT_FORMS, tryParseInstant } from "../lib/time.ts";
 
 /** A mistake in the command line: exit code 2. */
 export class UsageError extends Error {
@@ -95,7 +95,7 @@ export function required(value: string | undefined, flag: string, command: strin
  */
 export function instantFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseInstant(value);
+  const ms = tryParseInstant(value);
   if (ms === undefined) {
     throw new UsageError(`invalid ${flag} "${value}": expected ${INSTANT_FORMS}`);
   }

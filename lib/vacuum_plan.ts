@@ -8,7 +8,7 @@
 import { nestedTableFolders } from "./nesting.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { StoreEntry } from "./store/store.ts";
-import { formatInstant, parseInstant } from "./time.ts";
+import { formatInstant, tryParseInstant } from "./time.ts";
 
 /**
  * The default retention: snapshots current within the last 7 days are kept.
@@ -278,7 +278,7 @@ function _decideSnapshots(
 
 function _committedAt(snapshot: Snapshot): number | null {
   const text = snapshot.extra.committed_at;
-  return typeof text === "string" ? parseInstant(text) ?? null : null;
+  return typeof text === "string" ? tryParseInstant(text) ?? null : null;
 }
 
 /** For each data file, the snapshots naming it. */
