@@ -162,8 +162,8 @@ Deno.test("azof vacuum refuses bad flags with a usage error", async () => {
       2,
       /either --retain or --keep/,
     );
-    assertError(await runCli([...base, "--grace", "1y"]), 2, /invalid --grace "1y"/);
-    assertError(await runCli([...base, "--keep", "0"]), 2, /invalid --keep/);
+    assertError(await runCli([...base, "--grace", "1y"]), 2, /Invalid --grace "1y"/);
+    assertError(await runCli([...base, "--keep", "0"]), 2, /Invalid --keep/);
     assertError(await runCli(["vacuum", "-p", root, "-t", "nope"]), 1, /Cannot open table nope/);
   });
 });
