@@ -28,7 +28,7 @@ Deno.test("azof takes --quiet, --verbose and --no-progress before or after the c
     ) {
       const run = await runCli(args);
       assert.equal(run.stdout, plain.stdout, args.join(" "));
-      assert.match(run.stderr, /^\d+ rows from \d+ files\n$/, args.join(" "));
+      assert.match(run.stderr, /^[\d,]+ rows? from [\d,]+ files?\n$/, args.join(" "));
     }
     assert.deepEqual((await runCli([...SCAN, "--no-progress"])).stdout, plain.stdout);
   } finally {
@@ -55,5 +55,31 @@ Deno.test("azof accepts -c=key as well as -c key and --columns=key", async () =>
   assert.match(want.stdout, /^key,price\n/);
   for (const args of [["-c=key,price"], ["--columns=key,price"]]) {
     assert.equal((await runCli([...SCAN, ...args])).stdout, want.stdout, args.join(" "));
+  }
+});
+
+Deno.test("azof scan -o refuses an unknown extension without -f, and says 1 file, 1 row", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "azof-output-" });
+  try {
+    for (const name of ["out.xlsx", "out"]) {
+      assertError(
+        await runCli([...SCAN, "-o", `${dir}/${name}`].filter((a) => a !== "-f" && a !== "csv")),
+        2,
+        /^error: Cannot tell the format of --output .*: give -f FORMAT, or name it .*\.csv, .*\.parquet/,
+      );
+    }
+    assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
+    const forced = await runCli([...SCAN, "-o", `${dir}/out.xlsx`]);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(await Deno.readTextFile(`${dir}/out.xlsx`), (await runCli(SCAN)).stdout);
+
+    const create = await runCli(["create", "-p", dir, "-t", "one", "--schema", "v:Int"]);
+    assert.equal(create.code, 0, create.stderr);
+    const write = await runCli(["write", "-p", dir, "-t", "one", "-i", "-"], {
+      stdin: "key,event_time,v\na,2024-01-01,1\n",
+    });
+    assert.match(write.stderr, /^wrote 1 row \(0 deletions, 0 late copies\) in 1 file to one/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -162,6 +162,18 @@ export function count(n: number): string {
 }
 
 /**
+ * Formats a count of things with thousands separators and the noun in the right number.
+ *
+ * @param n The count.
+ * @param noun The noun for one (`file`).
+ * @param plural The noun for several (default: `noun` + `s`).
+ * @returns Text such as `1 file` or `1,234 files`.
+ */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}
+
+/**
  * Formats a byte size in binary units.
  *
  * @param bytes The size.

@@ -8,7 +8,7 @@ import { AzofError } from "../lib/errors.ts";
 import { type RowBatch, scan, type ScanResult } from "../lib/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
-import { count, type Progress, startProgress } from "./progress.ts";
+import { counted, type Progress, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import {
   instantFlag,
@@ -75,7 +75,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   try {
     const rows = await writeOutput(format, result.columns, batches, values.output, context);
     if (context.verbose) {
-      context.message(`${count(rows)} rows from ${result.plan.files.length} files`);
+      context.message(`${counted(rows, "row")} from ${counted(result.plan.files.length, "file")}`);
     }
   } finally {
     writing.done();

@@ -9,7 +9,7 @@ import { countPieces, filePieces, inputFile } from "../lib/file_pieces.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
 import { writeBatches } from "../lib/write.ts";
 import type { Context } from "./context.ts";
-import { count, startProgress } from "./progress.ts";
+import { counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, parseFlags, required } from "./usage.ts";
 
@@ -55,9 +55,9 @@ export async function run(args: string[], context: Context): Promise<void> {
       context.message(
         result.files === 0
           ? `nothing to write: the input has no rows`
-          : `wrote ${count(result.rows)} rows (${count(result.deletes)} deletions, ${
-            count(result.carriedRows)
-          } late copies) in ${result.files} files to ${table.name}: snapshot ${result.version}`,
+          : `wrote ${counted(result.rows, "row")} (${counted(result.deletes, "deletion")}, ${
+            counted(result.carriedRows, "late copy", "late copies")
+          }) in ${counted(result.files, "file")} to ${table.name}: snapshot ${result.version}`,
       );
     }
   } catch (error) {
