@@ -185,17 +185,19 @@ and column, and the table is left exactly as it was.
 Flags:
   -p, --path ROOT          Folder holding the tables (default: current folder)
   -t, --table NAME         Table folder name under ROOT
-  -i, --input FILE         The rows; - reads standard input
+  -i, --input FILE         The rows; - reads standard input (the default when it is not a
+                           terminal)
       --input-format FMT   csv (header row, columns in any order; an empty field is null, "" is the
                            empty string) or ndjson (one JSON object per line). Default: ndjson for
-                           .ndjson/.jsonl/.json files, csv otherwise
+                           .ndjson/.jsonl/.json files and for standard input starting with {,
+                           csv otherwise
 ${_COMMON}
 
 ${_TIME} event_time takes the same forms.
 
 Examples:
   azof write -p data -t prices --input prices.csv
-  cat changes.ndjson | azof write -p data -t prices --input - --input-format ndjson`,
+  cat changes.ndjson | azof write -p data -t prices`,
     load: () => import("./write.ts"),
   },
   {

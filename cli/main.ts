@@ -170,6 +170,7 @@ function _processContext(): Context {
     status: stderr,
     stderrIsTerminal: Deno.stderr.isTerminal(),
     stdin: Deno.stdin.readable,
+    stdinIsTerminal: Deno.stdin.isTerminal(),
     quiet: false, // main() applies --quiet and --verbose wherever they stand
     verbose: false,
     standalone: Deno.build.standalone,
