@@ -33,7 +33,9 @@ const _COMMON = `
 Common flags:
   -h, --help       Show this help
   -q, --quiet      No progress or informational messages
-  -v, --verbose    More detail; stack traces on errors`;
+  -v, --verbose    More detail; stack traces on errors
+      --no-progress  Never draw the progress line
+Common flags also work before the command (azof --quiet write ...).`;
 
 const _TIME =
   `TIME is YYYY-MM-DD (UTC midnight), YYYY-MM-DDTHH:mm:ss[.sss] (UTC), or RFC 3339 with Z or an
@@ -54,7 +56,8 @@ Flags:
   -p, --path ROOT        Folder holding the tables (default: current folder)
   -t, --table NAME       Table folder name under ROOT
       --as-of TIME       Event-time instant to read as of (default: current state)
-      --version N        Read snapshot N instead of the newest (processing-time travel)
+      --snapshot N       Read snapshot N instead of the newest (processing-time travel;
+                         alias --version N)
   -c, --columns a,b      Output only these columns, in this order (key, event_time, schema columns)
       --limit N          Output at most N rows (the first N keys)
   -f, --format FORMAT    table, csv, ndjson, json, parquet or arrow (Arrow IPC stream).
@@ -91,7 +94,7 @@ Flags:
   -t, --table NAME       Table folder name under ROOT
       --as-of TIME       Also show the plan of a read as of TIME
       --current          Also show the plan of a read of the current state
-      --version N        Describe snapshot N instead of the newest
+      --snapshot N       Describe snapshot N instead of the newest (alias --version N)
   -f, --format FORMAT    text (an indented tree, default), json (for scripts) or svg (a picture).
                          Default: from --output's extension (.json, .svg), else text
   -o, --output FILE      Write to FILE instead of stdout
@@ -207,21 +210,23 @@ and column, and the table is left exactly as it was.
 Flags:
   -p, --path ROOT          Folder holding the tables (default: current folder)
   -t, --table NAME         Table folder name under ROOT
-  -i, --input FILE         The rows; - reads standard input
+  -i, --input FILE         The rows; - reads standard input (the default when it is not a
+                           terminal)
       --input-format FMT   csv (header row, columns in any order; an empty field is null, "" is the
                            empty string) or ndjson (one JSON object per line). Default: ndjson for
-                           .ndjson/.jsonl/.json files, csv otherwise
+                           .ndjson/.jsonl/.json files and for standard input starting with {,
+                           csv otherwise
       --idempotency-key KEY
                            A token for this batch, recorded in the snapshot: if one of the last
                            100 snapshots carries it, nothing is written and the command succeeds
-                           ("already committed"). Re-run a write that exited 3 with the same key
+                           ("already committed"). Re-run a write that exited 3 with the same key.
 ${_COMMON}
 
 ${_TIME} event_time takes the same forms.
 
 Examples:
   azof write -p data -t prices --input prices.csv
-  cat changes.ndjson | azof write -p data -t prices --input - --input-format ndjson`,
+  cat changes.ndjson | azof write -p data -t prices`,
     load: () => import("./write.ts"),
   },
   {
@@ -236,7 +241,7 @@ at its start and child segments per policy level (their bases hold the keys chan
 parent's start), each with one delta of its rows; the newest period stays open with a base and
 one delta. Periods already in that layout with at most --max-deltas deltas on any read path are
 kept. scan --as-of T answers exactly as before for every T; the previous snapshot stays readable
-with --version. Old files stay on disk (later snapshots stop naming them).
+with --snapshot. Old files stay on disk (later snapshots stop naming them).
 
 Policy flags (default: the policy stored with the table, else P1Y, 4, 1000000, 65536, none):
       --segment PERIODS    Segment spans per level, outermost first (P1Y,P3M)
@@ -269,7 +274,7 @@ Examples:
 
 Lists every snapshot (processing time) with its commit time, operation and summary (rows,
 deletions, late copies, files, segments created). Read an older snapshot with
-azof scan --version N.
+azof scan --snapshot N.
 
 Flags:
   -p, --path ROOT        Folder holding the tables (default: current folder)
@@ -279,7 +284,7 @@ ${_COMMON}
 
 Examples:
   azof history -p data -t prices
-  azof scan -p data -t prices --version 2 --as-of 2024-01-01`,
+  azof scan -p data -t prices --snapshot 2 --as-of 2024-01-01`,
     load: () => import("./history.ts"),
   },
   {
@@ -295,7 +300,7 @@ the next snapshot replaced it (its committed_at); snapshots whose replacement ti
 recorded (tables written by other tools) are kept unless --keep is given. Files younger than the
 grace period, and snapshots replaced within it, are never removed, so readers and writers in
 flight keep their files. Other files and sub-folders holding tables are left alone. Reading a
-removed snapshot with --version N fails with an error saying so.
+removed snapshot with --snapshot N fails with an error saying so.
 
 Flags:
   -p, --path ROOT        Folder holding the tables (default: current folder)

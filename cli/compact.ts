@@ -10,7 +10,7 @@ import type { CompactionPlan } from "../lib/compact_plan.ts";
 import { AzofError } from "../lib/errors.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
-import { byteSize, count, startProgress } from "./progress.ts";
+import { byteSize, count, counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
 import { choiceFlag, instantFlag, parseFlags, UsageError } from "./usage.ts";
@@ -76,9 +76,11 @@ function _summary(result: CompactResult, name: string): string {
     return `nothing to compact in ${name}: snapshot ${result.version} is already in the policy's layout`;
   }
   const rewritten = result.plan.periods.filter((p) => p.action === "rewrite").length;
-  return `compacted ${name}: rewrote ${rewritten} of ${result.plan.periods.length} periods, wrote ${
-    count(result.rows)
-  } rows in ${result.files.length} files (${byteSize(result.bytes)}): snapshot ${result.version}`;
+  return `compacted ${name}: rewrote ${rewritten} of ${
+    counted(result.plan.periods.length, "period")
+  }, wrote ${counted(result.rows, "row")} in ${counted(result.files.length, "file")} (${
+    byteSize(result.bytes)
+  }): snapshot ${result.version}`;
 }
 
 function _policyText(plan: CompactionPlan): string {

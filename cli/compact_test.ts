@@ -130,7 +130,7 @@ Deno.test("azof compact refuses bad flags with exit code 2", async () => {
     [["--horizon", "2Y"], /2Y/],
     [["--since", "yesterday"], /--since "yesterday"/],
     [["--format", "xml"], /--format "xml"/],
-    [["--bogus"], /unknown flag --bogus/],
+    [["--bogus"], /Unknown flag --bogus/],
   ];
   for (const [flags, mention] of cases) {
     assertError(await runCli(["compact", "-p", root, "-t", "r", ...flags]), 2, mention);

@@ -21,6 +21,8 @@ export interface Context {
   readonly stderrIsTerminal: boolean;
   /** Standard input. */
   readonly stdin: ReadableStream<Uint8Array>;
+  /** Whether standard input is a terminal (unknown counts as a terminal: nothing is read unasked). */
+  readonly stdinIsTerminal?: boolean;
   /** `--quiet`: no progress and no informational messages. */
   readonly quiet: boolean;
   /** `--verbose`: more detail, and stack traces on errors. */

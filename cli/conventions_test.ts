@@ -37,7 +37,7 @@ Deno.test("scan --verbose adds its summary on stderr and keeps stdout to the row
   const verbose = await runCli([...args, "--verbose"], { ffi: false });
   assert.equal(plain.stderr, "");
   assert.equal(verbose.stdout, plain.stdout);
-  assert.match(verbose.stderr, /^\d+ rows from \d+ files\n$/);
+  assert.match(verbose.stderr, /^[\d,]+ rows? from [\d,]+ files?\n$/);
   assert.equal(
     plain.stdout,
     await Deno.readTextFile(`${_TESTDATA}/prices/expected/2023-05-17T00:00:00.000Z.csv`),

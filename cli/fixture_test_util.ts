@@ -33,6 +33,8 @@ export interface RunOptions {
   readonly ffi?: boolean;
   /** Extra environment variables. */
   readonly env?: Record<string, string>;
+  /** Kill the process and fail after this many ms (default 120,000), so a hang fails fast. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -82,7 +84,14 @@ export async function cliOutput(
     await writer.write(new TextEncoder().encode(options.stdin));
     await writer.close();
   }
-  const out = await child.output();
+  const ms = options.timeoutMs ?? 120_000;
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    child.kill("SIGKILL");
+  }, ms);
+  const out = await child.output().finally(() => clearTimeout(timer));
+  if (hung) throw new Error(`azof hung: killed after ${ms} ms`);
   const decoder = new TextDecoder();
   return {
     code: out.code,

@@ -8,7 +8,7 @@
 import { genUpstream, syntheticRows } from "../lib/gen.ts";
 import { writeRows } from "../lib/write.ts";
 import type { Context } from "./context.ts";
-import { count, startProgress } from "./progress.ts";
+import { counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
 
@@ -37,7 +37,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   const table = await tableFromFlags(values, "gen");
   if (values.file !== undefined) {
     const rows = await genUpstream(table, values.file);
-    if (!context.quiet) context.message(`wrote ${values.file}.parquet: ${count(rows)} rows`);
+    if (!context.quiet) context.message(`wrote ${values.file}.parquet: ${counted(rows, "row")}`);
     return;
   }
   const keys = integerFlag(values.keys, "--keys", 1);
@@ -66,7 +66,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     }).finally(() => progress.done());
     before += result.rows;
     if (!context.quiet) {
-      context.message(`snapshot ${result.version}: ${count(result.rows)} rows`);
+      context.message(`snapshot ${result.version}: ${counted(result.rows, "row")}`);
     }
   }
 }

@@ -80,7 +80,7 @@ Deno.test("write and gen print no progress when stderr is not a terminal", async
     for (let i = 0; i < 70_000; i++) csv += `k${i},2024-01-01,${i}\n`;
     const w = await runCli(["write", "-p", root, "-t", "t", "-i", "-"], { stdin: csv });
     assert.equal(w.code, 0, w.stderr);
-    assert.match(w.stderr, /^wrote 70,000 rows \(0 deletions, 0 late copies\) in 1 files/);
+    assert.match(w.stderr, /^wrote 70,000 rows \(0 deletions, 0 late copies\) in 1 file /);
     assert.equal(w.stderr.split("\n").filter((l) => l !== "").length, 1, w.stderr);
     const g = await runCli(["gen", "-p", root, "-t", "t", "--keys", "70000"]);
     assert.equal(g.code, 0, g.stderr);

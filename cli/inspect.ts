@@ -14,14 +14,14 @@ import type { Context } from "./context.ts";
 import { openOutput } from "./output_target.ts";
 import { byteSize, count } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
-import { choiceFlag, instantFlag, integerFlag, parseFlags } from "./usage.ts";
+import { choiceFlag, instantFlag, parseFlags, SNAPSHOT_OPTIONS, snapshotFlag } from "./usage.ts";
 
 /** The flags `azof inspect` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
   ...TABLE_OPTIONS,
   "as-of": { type: "string" },
   current: { type: "boolean" },
-  version: { type: "string" },
+  ...SNAPSHOT_OPTIONS,
   format: { type: "string", short: "f" },
   output: { type: "string", short: "o" },
 } as const;
@@ -38,7 +38,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   const { values } = parseFlags("inspect", args, OPTIONS);
   const table = await tableFromFlags(values, "inspect");
   const asOf = instantFlag(values["as-of"], "--as-of");
-  const version = integerFlag(values.version, "--version", 1);
+  const version = snapshotFlag(values);
   const output = values.output;
   const byExtension = _FORMATS.find((f) => f !== "text" && output?.toLowerCase().endsWith(`.${f}`));
   const format = choiceFlag(values.format, "--format", _FORMATS) ?? byExtension ?? "text";

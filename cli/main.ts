@@ -9,6 +9,8 @@ import { AzofError } from "../lib/errors.ts";
 import { s3Traffic } from "../lib/store/stats.ts";
 import { COMMANDS, findCommand } from "./commands.ts";
 import type { Context } from "./context.ts";
+import { outputStarts } from "./progress.ts";
+import { didYouMean } from "./suggest.ts";
 import { UsageError } from "./usage.ts";
 import { VERSION as _VERSION } from "../lib/version.ts";
 
@@ -30,6 +32,9 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 Flags:
   -h, --help       Show this help (azof <command> --help for a command's)
   -V, --version    Print the version
+  -q, --quiet      No progress or informational messages (before or after the command)
+  -v, --verbose    More detail; stack traces on errors
+      --no-progress  Never draw the progress line
 
 Exit codes: 0 success, 1 error, 2 usage error, 3 commit outcome unknown (the store gave no clear
 answer; see the README). Data goes to stdout, messages to stderr.
@@ -45,7 +50,9 @@ Docs: README.md and docs/SPEC.md in the azof repository.
  * @returns The exit code.
  */
 export async function main(args: string[], context: Context): Promise<number> {
-  const [first, ...rest] = args;
+  const { globals, after } = _leadingGlobals(args);
+  context = _withGlobals(context, [...globals, ...after]);
+  const [first, ...rest] = after;
   const out = (text: string) => context.stdout.write(_encoder.encode(text));
   try {
     if (first === undefined || first === "--help" || first === "-h") {
@@ -63,12 +70,12 @@ export async function main(args: string[], context: Context): Promise<number> {
         return 0;
       }
       const command = findCommand(topic);
-      if (!command) throw new UsageError(`unknown command "${topic}" (see azof --help)`);
+      if (!command) throw _unknownCommand(topic);
       await out(command.help + "\n");
       return 0;
     }
     const command = findCommand(first);
-    if (!command) throw new UsageError(`unknown command "${first}" (see azof --help)`);
+    if (!command) throw _unknownCommand(first);
     if (rest.includes("--help") || rest.includes("-h")) {
       await out(command.help + "\n");
       return 0;
@@ -86,7 +93,7 @@ export async function main(args: string[], context: Context): Promise<number> {
   } catch (error) {
     if (error instanceof Deno.errors.BrokenPipe) return 0;
     const message = error instanceof Error ? error.message : String(error);
-    context.message(`error: ${message.split("\n").join(" ")}`);
+    context.message(`error: ${_capitalised(message.split("\n").join(" "))}`);
     if (context.verbose && error instanceof Error && error.stack) context.message(error.stack);
     if (error instanceof UsageError) return 2;
     if (error instanceof AzofError && error.code === "CommitUnknown") return 3;
@@ -101,8 +108,53 @@ export async function main(args: string[], context: Context): Promise<number> {
   }
 }
 
+/** Flags every command takes, before or after the command name. */
+const _GLOBALS = ["--quiet", "-q", "--verbose", "-v", "--no-progress"];
+
+/** Splits off the global flags given before the command name. */
+function _leadingGlobals(args: string[]): { globals: string[]; after: string[] } {
+  let n = 0;
+  while (n < args.length && _GLOBALS.includes(args[n]!)) n++;
+  return { globals: args.slice(0, n), after: args.slice(n) };
+}
+
+/**
+ * The context with the global flags applied wherever they stand; progress is drawn only on a
+ * terminal stderr, so `--no-progress` turns that off. When stdout is a terminal too, the progress
+ * line is erased (and stays off) before the first byte of output, so output never starts with it.
+ */
+function _withGlobals(context: Context, args: string[]): Context {
+  const has = (...flags: string[]) => flags.some((f) => args.includes(f));
+  const out: Context = {
+    ...context,
+    quiet: context.quiet || has("--quiet", "-q"),
+    verbose: context.verbose || has("--verbose", "-v"),
+    stderrIsTerminal: context.stderrIsTerminal && !has("--no-progress"),
+  };
+  if (!out.stdoutIsTerminal) return out;
+  return {
+    ...out,
+    stdout: {
+      write: (bytes) => {
+        outputStarts(out);
+        return context.stdout.write(bytes);
+      },
+    },
+  };
+}
+
+function _unknownCommand(name: string): UsageError {
+  const names = [...COMMANDS.map((c) => c.name), "help"];
+  return new UsageError(`unknown command "${name}"${didYouMean(name, names)} (see azof --help)`);
+}
+
+/** Error messages start with a capital, except those naming the program (`azof sql needs ...`). */
+function _capitalised(message: string): string {
+  return message.startsWith("azof ") ? message : message.charAt(0).toUpperCase() + message.slice(1);
+}
+
 /** The context of a real process: Deno's streams and environment. */
-function _processContext(args: string[]): Context {
+function _processContext(): Context {
   const stderr = (text: string) => {
     const bytes = _encoder.encode(text);
     let written = 0;
@@ -120,13 +172,14 @@ function _processContext(args: string[]): Context {
     status: stderr,
     stderrIsTerminal: Deno.stderr.isTerminal(),
     stdin: Deno.stdin.readable,
-    quiet: args.includes("--quiet") || args.includes("-q"),
-    verbose: args.includes("--verbose") || args.includes("-v"),
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    quiet: false, // main() applies --quiet and --verbose wherever they stand
+    verbose: false,
     standalone: Deno.build.standalone,
     env: (name) => Deno.env.get(name),
   };
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args, _processContext(Deno.args));
+  Deno.exitCode = await main(Deno.args, _processContext());
 }

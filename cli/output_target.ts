@@ -23,7 +23,8 @@ const _EXTENSIONS: Record<string, OutputFormat> = {
 };
 
 /**
- * Chooses the output format: the flag when given; else from the output file's extension; else a
+ * Chooses the output format: the flag when given; else from the output file's extension (an
+ * unknown or missing extension is a usage error naming the known ones, never a silent CSV); else a
  * readable table on a terminal and CSV otherwise. Binary formats are refused on a terminal.
  *
  * @param flag The `--format` value.
@@ -48,9 +49,17 @@ export function chooseFormat(
     }
     return chosen;
   }
-  if (output !== undefined) {
-    const extension = /\.([a-z]+)$/i.exec(output)?.[1]?.toLowerCase();
-    return (extension && _EXTENSIONS[extension]) || "csv";
+  if (output !== undefined && output !== "-") {
+    const extension = /\.([a-z0-9]+)$/i.exec(output)?.[1]?.toLowerCase();
+    const format = extension === undefined ? undefined : _EXTENSIONS[extension];
+    if (format === undefined) {
+      const known = Object.keys(_EXTENSIONS).map((e) => `.${e}`).join(", ");
+      throw new UsageError(
+        `cannot tell the format of --output ${output} from its name: give -f FORMAT, or name ` +
+          `it ${known}`,
+      );
+    }
+    return format;
   }
   return context.stdoutIsTerminal ? "table" : "csv";
 }

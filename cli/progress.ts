@@ -65,10 +65,11 @@ export function startProgress(
   let last = -Infinity;
   let width = 0;
   const clear = () => !dumb ? "\r\x1b[2K" : width === 0 ? "\r" : `\r${" ".repeat(width)}\r`;
-  return {
+  const screen = _screen(context);
+  const progress: Progress = {
     update(state) {
       const t = now();
-      if (t - last < REDRAW_MS) return;
+      if (screen.output || t - last < REDRAW_MS) return;
       last = t;
       const elapsed = t - started;
       const line = typeof state === "string"
@@ -80,8 +81,32 @@ export function startProgress(
     done() {
       if (width > 0) context.status(clear());
       width = 0;
+      screen.drawn.delete(progress);
     },
   };
+  screen.drawn.add(progress);
+  return progress;
+}
+
+/** Per terminal (keyed by the context's `status` writer): the lines drawn, and whether output began. */
+const _screens = new WeakMap<Context["status"], { drawn: Set<Progress>; output: boolean }>();
+
+function _screen(context: Context): { drawn: Set<Progress>; output: boolean } {
+  let screen = _screens.get(context.status);
+  if (!screen) _screens.set(context.status, screen = { drawn: new Set(), output: false });
+  return screen;
+}
+
+/**
+ * Called before output goes to a stdout that shares the terminal with stderr: erases every
+ * progress line drawn there and draws none after, so the output never starts with progress text.
+ *
+ * @param context The command context.
+ */
+export function outputStarts(context: Context): void {
+  const screen = _screen(context);
+  screen.output = true;
+  for (const progress of [...screen.drawn]) progress.done();
 }
 
 /**
@@ -134,6 +159,18 @@ function _seconds(ms: number, whole = false): string {
  */
 export function count(n: number): string {
   return n.toLocaleString("en-US");
+}
+
+/**
+ * Formats a count of things with thousands separators and the noun in the right number.
+ *
+ * @param n The count.
+ * @param noun The noun for one (`file`).
+ * @param plural The noun for several (default: `noun` + `s`).
+ * @returns Text such as `1 file` or `1,234 files`.
+ */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
 }
 
 /**

@@ -23,16 +23,31 @@ function readmeCommands(): string[][] {
   return commands;
 }
 
+Deno.test("the README's azof commands write nowhere but /tmp", () => {
+  const readOnly = ["scan", "inspect", "history", "sql"];
+  for (const args of readmeCommands()) {
+    args.forEach((path, i) => {
+      const flag = args[i - 1] ?? "";
+      const writes = ["--output", "-o"].includes(flag) ||
+        (["--path", "-p"].includes(flag) && !readOnly.includes(args[0]!));
+      assert.ok(!writes || path.startsWith("/tmp/"), `azof ${args.join(" ")} writes to ${path}`);
+    });
+  }
+});
+
 Deno.test("every azof command in the README runs and exits 0 on the bundled sample", async (t) => {
   const cwd = await Deno.makeTempDir({ prefix: "azof-readme-" });
   try {
     await new Deno.Command("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, cwd] })
       .output();
+    await Deno.mkdir(`${cwd}/tmp`);
     const commands = readmeCommands();
     assert.ok(commands.length >= 5, `found ${commands.length} README commands`);
     for (const args of commands) {
       await t.step(`azof ${args.join(" ")}`, async () => {
-        const run = await runCli(args, { cwd });
+        // The README writes under /tmp; here that is the test's own folder.
+        const local = args.map((a) => a.startsWith("/tmp/") ? `${cwd}${a}` : a);
+        const run = await runCli(local, { cwd });
         assert.equal(run.code, 0, run.stderr);
         assert.equal(run.stderr.includes("error:"), false, run.stderr);
       });

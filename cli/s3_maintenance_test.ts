@@ -36,7 +36,10 @@ Deno.test({
         }
       }
       const store = await openStore(s3, { s3: { config: resolveS3Config(env, () => undefined) } });
-      await store.put("rates/data/stray.parquet", new Uint8Array(10));
+      await store.put(
+        "rates/data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet",
+        new Uint8Array(10),
+      );
 
       // Inspect: the same statistics as the local table.
       const stats = async (path: string) =>
@@ -53,7 +56,7 @@ Deno.test({
       assert.equal(dry.code, 0, dry.stderr);
       assert.deepEqual(JSON.parse(dry.stdout).remove, []);
       assert.deepEqual(JSON.parse(dry.stdout).young.map((y: { file: string }) => y.file), [
-        "data/stray.parquet",
+        "data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet",
       ]);
 
       const reads = [["-f", "csv"], ["--as-of", "2024-03-31", "-f", "csv"]];
@@ -67,10 +70,15 @@ Deno.test({
       assert.equal(a.code, 0, a.stderr);
       const removed = (run: { stdout: string }) =>
         JSON.parse(run.stdout).remove.map((r: { file: string }) => r.file);
-      assert.deepEqual(removed(a), ["s1.json", "s2.json", "data/stray.parquet"]);
+      assert.deepEqual(removed(a), [
+        "s1.json",
+        "s2.json",
+        "data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet",
+      ]);
       assert.deepEqual(removed(b), ["s1.json", "s2.json"]);
       assert.ok(
-        !(await store.exists("rates/s1.json")) && !(await store.exists("rates/data/stray.parquet")),
+        !(await store.exists("rates/s1.json")) &&
+          !(await store.exists("rates/data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet")),
       );
       for (const args of reads) {
         const [x, y] = [await scan(s3, args), await scan(local, args)];

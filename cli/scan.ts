@@ -8,15 +8,23 @@ import { AzofError } from "../lib/errors.ts";
 import { type RowBatch, scan, type ScanResult } from "../lib/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
-import { count, type Progress, startProgress } from "./progress.ts";
+import { counted, type Progress, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
-import { instantFlag, integerFlag, listFlag, parseFlags, UsageError } from "./usage.ts";
+import {
+  instantFlag,
+  integerFlag,
+  listFlag,
+  parseFlags,
+  SNAPSHOT_OPTIONS,
+  snapshotFlag,
+  UsageError,
+} from "./usage.ts";
 
 /** The flags `azof scan` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
   ...TABLE_OPTIONS,
   "as-of": { type: "string" },
-  version: { type: "string" },
+  ...SNAPSHOT_OPTIONS,
   columns: { type: "string", short: "c" },
   limit: { type: "string" },
   format: { type: "string", short: "f" },
@@ -33,7 +41,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   const { values } = parseFlags("scan", args, OPTIONS);
   const table = await tableFromFlags(values, "scan");
   const asOf = instantFlag(values["as-of"], "--as-of");
-  const version = integerFlag(values.version, "--version", 1);
+  const version = snapshotFlag(values);
   const limit = integerFlag(values.limit, "--limit", 0);
   const columns = listFlag(values.columns, "--columns");
   const format = chooseFormat(values.format, values.output, context);
@@ -54,7 +62,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     });
   } catch (error) {
     if (error instanceof AzofError && error.code === "InputInvalid") {
-      throw new UsageError(`${error.message[0]!.toLowerCase()}${error.message.slice(1)}`);
+      throw new UsageError(error.message);
     }
     throw error;
   }
@@ -67,7 +75,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   try {
     const rows = await writeOutput(format, result.columns, batches, values.output, context);
     if (context.verbose) {
-      context.message(`${count(rows)} rows from ${result.plan.files.length} files`);
+      context.message(`${counted(rows, "row")} from ${counted(result.plan.files.length, "file")}`);
     }
   } finally {
     writing.done();

@@ -5,7 +5,8 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { INSTANT_FORMS, parseInstant } from "../lib/time.ts";
+import { didYouMean } from "./suggest.ts";
+import { INSTANT_FORMS, tryParseInstant } from "../lib/time.ts";
 
 /** A mistake in the command line: exit code 2. */
 export class UsageError extends Error {
@@ -21,6 +22,7 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h" },
   quiet: { type: "boolean", short: "q" },
   verbose: { type: "boolean", short: "v" },
+  "no-progress": { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
 /**
@@ -38,10 +40,11 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
   options: T,
   allowPositionals = false,
 ) {
+  const all = { ...COMMON_OPTIONS, ...options };
   try {
     return parseArgs({
-      args,
-      options: { ...COMMON_OPTIONS, ...options },
+      args: args.flatMap((a) => /^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]),
+      options: all,
       strict: true,
       allowPositionals,
     });
@@ -50,8 +53,11 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
     const message = (error as Error).message;
     const flag = /'(-[^']*)'/.exec(message)?.[1] ?? "";
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const names = Object.keys(all).map((name) => `--${name}`);
       throw new UsageError(
-        `unknown flag ${flag} for "azof ${command}" (see azof ${command} --help)`,
+        `unknown flag ${flag} for "azof ${command}"${
+          didYouMean(flag.replace(/=.*/, ""), names)
+        } (see azof ${command} --help)`,
       );
     }
     if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
@@ -95,7 +101,7 @@ export function required(value: string | undefined, flag: string, command: strin
  */
 export function instantFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseInstant(value);
+  const ms = tryParseInstant(value);
   if (ms === undefined) {
     throw new UsageError(`invalid ${flag} "${value}": expected ${INSTANT_FORMS}`);
   }
@@ -156,4 +162,26 @@ export function choiceFlag<T extends string>(
     throw new UsageError(`invalid ${flag} "${value}": expected one of ${choices.join(", ")}`);
   }
   return value as T;
+}
+
+/** The flags naming a snapshot: `--snapshot N`, and `--version N` kept as its alias. */
+export const SNAPSHOT_OPTIONS = {
+  snapshot: { type: "string" },
+  version: { type: "string" },
+} as const;
+
+/**
+ * Parses `--snapshot N` (or its alias `--version N`).
+ *
+ * @param values Parsed flags.
+ * @returns The snapshot number, or `undefined` when neither flag is given.
+ */
+export function snapshotFlag(
+  values: { snapshot?: string | undefined; version?: string | undefined },
+): number | undefined {
+  const { snapshot, version } = values;
+  if (snapshot !== undefined && version !== undefined && snapshot !== version) {
+    throw new UsageError(`give --snapshot N or its alias --version N, not both`);
+  }
+  return integerFlag(snapshot ?? version, snapshot !== undefined ? "--snapshot" : "--version", 1);
 }

@@ -9,7 +9,7 @@ import { vacuumTable } from "../lib/vacuum.ts";
 import type { VacuumPlan, VacuumRemoval } from "../lib/vacuum_plan.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
-import { byteSize, count, startProgress } from "./progress.ts";
+import { byteSize, count, counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
 
@@ -137,9 +137,9 @@ function _text(
   ];
   if (plan.young.length > 0) {
     lines.push(
-      `kept ${sum(plan.young)} unreferenced files younger than the grace period (${
-        _duration(plan.rule.grace)
-      })`,
+      `kept ${sum(plan.young)} unreferenced ${
+        plan.young.length === 1 ? "file" : "files"
+      } younger than the grace period (${_duration(plan.rule.grace)})`,
     );
   }
   if ((dryRun || verbose) && plan.remove.length > 0) {
@@ -149,7 +149,7 @@ function _text(
       lines.push(`  ${r.file.padEnd(width)}  ${byteSize(r.bytes).padStart(10)}  ${r.reason}`);
     }
   }
-  if (!dryRun) lines.push(`removed ${count(removed.files)} files, ${byteSize(removed.bytes)}`);
+  if (!dryRun) lines.push(`removed ${counted(removed.files, "file")}, ${byteSize(removed.bytes)}`);
   return lines.join("\n") + "\n";
 }
 

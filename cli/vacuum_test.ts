@@ -35,7 +35,10 @@ async function withRates(fn: (root: string) => Promise<void>): Promise<void> {
       const run = await runCli([...args, "-p", root]);
       assert.equal(run.code, 0, run.stderr);
     }
-    await Deno.writeFile(`${root}/rates/data/stray.parquet`, new Uint8Array(100));
+    await Deno.writeFile(
+      `${root}/rates/data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet`,
+      new Uint8Array(100),
+    );
     await Deno.writeFile(`${root}/rates/s9.json.1234.tmp`, new Uint8Array(7));
     await fn(root);
   } finally {
@@ -68,7 +71,7 @@ Deno.test("azof vacuum --dry-run lists what it would remove with sizes and chang
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /dry run/);
     assert.match(run.stdout, /s1\.json +\d+ B +not one of the newest 1/);
-    assert.match(run.stdout, /data\/stray\.parquet +100 B +named by no snapshot/);
+    assert.match(run.stdout, /data\/stray-[0-9a-f-]{36}\.parquet +100 B +named by no snapshot/);
     assert.match(run.stdout, /s9\.json\.1234\.tmp +7 B +temporary file/);
     assert.deepEqual(await hashes(root), before);
   });
@@ -94,7 +97,12 @@ Deno.test("azof vacuum removes old snapshots and stray files, keeps reads, and -
     const result = JSON.parse(run.stdout);
     assert.deepEqual(
       result.remove.map((r: { file: string }) => r.file),
-      ["s1.json", "s2.json", "data/stray.parquet", "s9.json.1234.tmp"],
+      [
+        "s1.json",
+        "s2.json",
+        "data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet",
+        "s9.json.1234.tmp",
+      ],
     );
     assert.equal(result.removed.files, 4);
     const left = await hashes(root);
@@ -134,7 +142,11 @@ Deno.test("azof vacuum leaves files younger than the grace period (default 1h) a
     assert.deepEqual(await hashes(root), before);
     // Made old, the stray files go; the snapshots, replaced minutes ago, stay under a 7-day retention.
     const old = new Date(Date.now() - 2 * 3_600_000);
-    await Deno.utime(`${root}/rates/data/stray.parquet`, old, old);
+    await Deno.utime(
+      `${root}/rates/data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet`,
+      old,
+      old,
+    );
     await Deno.utime(`${root}/rates/s9.json.1234.tmp`, old, old);
     const second = await runCli(["vacuum", "-p", root, "-t", "rates", "--retain", "P7D"]);
     assert.match(second.stdout, /removed 2 files/);
@@ -150,8 +162,8 @@ Deno.test("azof vacuum refuses bad flags with a usage error", async () => {
       2,
       /either --retain or --keep/,
     );
-    assertError(await runCli([...base, "--grace", "1y"]), 2, /invalid --grace "1y"/);
-    assertError(await runCli([...base, "--keep", "0"]), 2, /invalid --keep/);
+    assertError(await runCli([...base, "--grace", "1y"]), 2, /Invalid --grace "1y"/);
+    assertError(await runCli([...base, "--keep", "0"]), 2, /Invalid --keep/);
     assertError(await runCli(["vacuum", "-p", root, "-t", "nope"]), 1, /Cannot open table nope/);
   });
 });

@@ -9,7 +9,7 @@ import { countPieces, filePieces, inputFile } from "../lib/file_pieces.ts";
 import { ndjsonRows } from "../lib/input_ndjson.ts";
 import { writeBatches } from "../lib/write.ts";
 import type { Context } from "./context.ts";
-import { count, startProgress } from "./progress.ts";
+import { counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, parseFlags, required } from "./usage.ts";
 
@@ -30,20 +30,24 @@ export const OPTIONS = {
 export async function run(args: string[], context: Context): Promise<void> {
   const { values } = parseFlags("write", args, OPTIONS);
   const table = await tableFromFlags(values, "write");
-  const input = required(values.input, "--input FILE (or - for stdin)", "write");
+  const input = values.input ??
+    (context.stdinIsTerminal === false
+      ? "-"
+      : required(values.input, "--input FILE (or - for stdin)", "write"));
+  const stdin = input === "-" ? await _sniff(context.stdin) : undefined;
   const format = choiceFlag(values["input-format"], "--input-format", ["csv", "ndjson"] as const) ??
-    (/\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
+    (stdin?.json || /\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
   const snapshot = await table.snapshot();
   let read = 0;
   const onRead = (bytes: number) => read = bytes;
   const size = input === "-" ? undefined : (await inputFile(input, Deno.stat)).size;
   const rows = format === "ndjson"
     ? ndjsonRows(
-      countPieces(input === "-" ? context.stdin : await _file(input), onRead),
+      countPieces(stdin ? stdin.stream : await _file(input), onRead),
       snapshot.schema,
     )
-    : input === "-"
-    ? csvStreamBatches(context.stdin, snapshot.schema, { onRead })
+    : stdin
+    ? csvStreamBatches(stdin.stream, snapshot.schema, { onRead })
     : csvFileBatches(input, snapshot.schema, { onRead });
   const progress = startProgress(context);
   try {
@@ -61,15 +65,45 @@ export async function run(args: string[], context: Context): Promise<void> {
           }; nothing written`
           : result.files === 0
           ? `nothing to write: the input has no rows`
-          : `wrote ${count(result.rows)} rows (${count(result.deletes)} deletions, ${
-            count(result.carriedRows)
-          } late copies) in ${result.files} files to ${table.name}: snapshot ${result.version}`,
+          : `wrote ${counted(result.rows, "row")} (${counted(result.deletes, "deletion")}, ${
+            counted(result.carriedRows, "late copy", "late copies")
+          }) in ${counted(result.files, "file")} to ${table.name}: snapshot ${result.version}`,
       );
     }
   } catch (error) {
     progress.done();
     throw error;
   }
+}
+
+/**
+ * Looks at standard input up to its first byte that is not white space: `{` means NDJSON. Returns
+ * a stream that yields every byte again, the ones looked at first.
+ */
+async function _sniff(
+  input: ReadableStream<Uint8Array>,
+): Promise<{ json: boolean; stream: ReadableStream<Uint8Array> }> {
+  const reader = input.getReader();
+  const seen: Uint8Array[] = [];
+  let first: number | undefined;
+  while (first === undefined) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen.push(value);
+    first = value.find((b) => b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of seen) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return { json: first === 0x7b, stream };
 }
 
 async function _file(path: string): Promise<AsyncIterable<Uint8Array>> {

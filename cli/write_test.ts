@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -208,9 +209,12 @@ Deno.test("azof create, write, history and scan --version work together", async 
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("azof gen --file converts an upstream sample CSV like upstream", async () => {
+Deno.test({
+  name: upstreamTestName("azof gen --file converts an upstream sample CSV like upstream", "table1"),
+  ignore: !hasUpstreamTable("table1"),
+}, async () => {
   const root = await Deno.makeTempDir();
-  const upstream = new URL("../../shared/upstream-testdata/table1", import.meta.url).pathname;
+  const upstream = `${UPSTREAM_ROOT}table1`;
   await Deno.mkdir(`${root}/table1`);
   for (const f of ["s1.json", "version.txt", "delta1.csv"]) {
     await Deno.copyFile(`${upstream}/${f}`, `${root}/table1/${f}`);

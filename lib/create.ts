@@ -7,6 +7,7 @@
 import { commitSnapshot } from "./commit.ts";
 import { policyJson, type PolicyOverrides, readCompactionPolicy } from "./compact_policy.ts";
 import { AzofError } from "./errors.ts";
+import { overlappingTable } from "./nesting.ts";
 import { DEFAULT_POLICY, parsePolicy } from "./policy.ts";
 import { type Column, isColumnType, type Schema } from "./schema.ts";
 import { parseSnapshot } from "./snapshot.ts";
@@ -23,14 +24,17 @@ export interface CreateOptions {
 }
 
 /**
- * Creates an empty table. Refuses to touch an existing one.
+ * Creates an empty table. Refuses to touch an existing one, and refuses a table inside another
+ * table's folder (at any depth, also above the root for local and S3 stores) or around one: tables
+ * never overlap (SPEC §1).
  *
  * @param root The folder (or store) that holds tables.
  * @param name The table name.
  * @param schema The value columns.
  * @param options The segment policy.
  * @returns The table.
- * @throws {AzofError} `TableExists`; `InputInvalid` for a bad schema or policy.
+ * @throws {AzofError} `TableExists` when the table exists, or another table's folder holds its
+ *   folder or lies inside it; `InputInvalid` for a bad schema or policy.
  *
  * @example Create a table in memory
  * ```ts
@@ -69,6 +73,15 @@ export async function createTable(
     await table.store.exists(table.key("s1.json"))
   ) {
     throw new AzofError("TableExists", `Cannot create table ${name}: it already exists`);
+  }
+  const overlap = await overlappingTable(table.store, name);
+  if (overlap !== null) {
+    throw new AzofError(
+      "TableExists",
+      "around" in overlap
+        ? `Cannot create table ${name}: it would lie inside table ${overlap.around}; tables never overlap`
+        : `Cannot create table ${name}: its folder already holds table ${overlap.inside}; tables never overlap`,
+    );
   }
   await commitSnapshot(table, () => content, {
     operation: "create",

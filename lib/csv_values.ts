@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseInstant } from "./time.ts";
+import { tryParseInstant } from "./time.ts";
 
 const _POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
@@ -89,7 +89,7 @@ let _dayMs = 0;
 
 /**
  * An instant in azof's own form `YYYY-MM-DDTHH:mm:ss.sssZ`: the time of day by arithmetic, the
- * date by `parseInstant` once per run of fields on one day.
+ * date by `tryParseInstant` once per run of fields on one day.
  *
  * @param s The text.
  * @param from Where the field starts.
@@ -115,7 +115,7 @@ export function instantAt(s: string, from: number, to: number): number | undefin
   const f = _digits(s, from + 20, from + 23);
   if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 || f < 0) return undefined;
   if (_dayPrefix === "" || !s.startsWith(_dayPrefix, from)) {
-    const day = parseInstant(s.slice(from, from + 10));
+    const day = tryParseInstant(s.slice(from, from + 10));
     if (day === undefined) return undefined;
     _dayPrefix = s.slice(from, from + 11);
     _dayMs = day;
@@ -233,7 +233,7 @@ export function instantBytesAt(b: Uint8Array, from: number, to: number): number 
   let same = _dayBytesMs === _dayBytesMs;
   for (let i = 0; i < 10 && same; i++) same = b[from + i] === _dayBytes[i];
   if (!same) {
-    const day = parseInstant(String.fromCharCode(...b.subarray(from, from + 10)));
+    const day = tryParseInstant(String.fromCharCode(...b.subarray(from, from + 10)));
     if (day === undefined) return undefined;
     _dayBytes.set(b.subarray(from, from + 10));
     _dayBytesMs = day;

@@ -53,6 +53,7 @@ export interface ScanPlan {
  * @param options The instant and the output columns.
  * @returns The plan.
  * @throws {AzofError} `InputInvalid` for a column the table does not have.
+ * @throws {TypeError} When `asOf` is not a whole number of ms (text, `NaN`, a `Date`).
  *
  * @example Plan a read of a one-segment table
  * ```ts
@@ -72,6 +73,12 @@ export interface ScanPlan {
  */
 export function planScan(snapshot: Snapshot, options: PlanOptions = {}): ScanPlan {
   const asOf = options.asOf ?? null;
+  if (asOf !== null && !Number.isSafeInteger(asOf)) {
+    const found = typeof asOf === "string" ? JSON.stringify(asOf) : String(asOf);
+    throw new TypeError(
+      `Invalid asOf ${found}: expected ms since the epoch (parse text with parseInstant())`,
+    );
+  }
   const names = [KEY, EVENT_TIME, ...snapshot.schema.columns.map((c) => c.name)];
   const columns = options.columns ?? names;
   for (const column of columns) {

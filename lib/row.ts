@@ -9,7 +9,7 @@ import type { Value } from "./data_file.ts";
 import { instantAt } from "./csv_values.ts";
 import { AzofError } from "./errors.ts";
 import { type Column, DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
-import { INSTANT_FORMS, parseInstant } from "./time.ts";
+import { INSTANT_FORMS, tryParseInstant } from "./time.ts";
 
 /** A validated row ready to be routed: values in schema order. */
 export interface WriteRow {
@@ -98,7 +98,7 @@ export function valueFromText(text: string | null, column: Column, where: Where)
  * @returns Milliseconds since the epoch.
  */
 export function instantFromText(text: string, where: Where, what: string): number {
-  const ms = instantAt(text, 0, text.length) ?? parseInstant(text.trim());
+  const ms = instantAt(text, 0, text.length) ?? tryParseInstant(text.trim());
   if (ms === undefined || ms < -62167219200000 || ms > 253402300799999) {
     return inputError(
       where,

@@ -6,7 +6,7 @@
 
 import { AzofError } from "./errors.ts";
 import { type Column, DELETED, EVENT_TIME, isColumnType, KEY, type Schema } from "./schema.ts";
-import { parseInstant } from "./time.ts";
+import { tryParseInstant } from "./time.ts";
 
 /** A delta file: the changes to a segment's keys within `[start, end]`. */
 export interface Delta {
@@ -191,7 +191,7 @@ function _fileName(value: unknown, where: string, field: string): string {
 
 function _instant(value: unknown, where: string, field: string): number {
   const text = _string(value, where, field);
-  const ms = /[Zz]|[+-]\d{2}:\d{2}$/.test(text) ? parseInstant(text) : undefined;
+  const ms = /[Zz]|[+-]\d{2}:\d{2}$/.test(text) ? tryParseInstant(text) : undefined;
   if (ms === undefined) {
     throw _invalid(
       where,

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { AzofError } from "./errors.ts";
+
 const _RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
 const _DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -20,7 +22,9 @@ export const INSTANT_FORMS =
  * Fractions finer than a millisecond are truncated toward the past.
  *
  * @param text The text to parse.
- * @returns Milliseconds since the Unix epoch, or `undefined` when the text is not one of the forms.
+ * @returns Milliseconds since the Unix epoch.
+ * @throws {AzofError} `InputInvalid` naming the text when it is not one of the forms (so a typo
+ *   never reads the current state instead).
  *
  * @example Parse a date and an instant with an offset
  * ```ts
@@ -28,10 +32,34 @@ export const INSTANT_FORMS =
  * import assert from "node:assert/strict";
  * assert.equal(parseInstant("2019-01-17"), Date.UTC(2019, 0, 17));
  * assert.equal(parseInstant("2019-01-17T02:00:00+02:00"), Date.UTC(2019, 0, 17));
- * assert.equal(parseInstant("17/01/2019"), undefined);
+ * assert.throws(() => parseInstant("17/01/2019"), /Invalid instant "17\/01\/2019"/);
  * ```
  */
-export function parseInstant(text: string): number | undefined {
+export function parseInstant(text: string): number {
+  const ms = typeof text === "string" ? tryParseInstant(text) : undefined;
+  if (ms === undefined) {
+    throw new AzofError(
+      "InputInvalid",
+      `Invalid instant ${JSON.stringify(String(text))}: expected ${INSTANT_FORMS}`,
+    );
+  }
+  return ms;
+}
+
+/**
+ * {@linkcode parseInstant} for callers that handle a bad text themselves.
+ *
+ * @param text The text to parse.
+ * @returns Milliseconds since the Unix epoch, or `undefined` when the text is not one of the forms.
+ *
+ * @example A text that is not an instant
+ * ```ts
+ * import { tryParseInstant } from "./time.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(tryParseInstant("17/01/2019"), undefined);
+ * ```
+ */
+export function tryParseInstant(text: string): number | undefined {
   const date = _DATE.exec(text);
   if (date) return _fromParts(date[1]!, date[2]!, date[3]!, "0", "0", "0", undefined, 0);
   const m = _RFC3339.exec(text);

@@ -5,9 +5,10 @@
  * @module
  */
 
+import { nestedTableFolders } from "./nesting.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { StoreEntry } from "./store/store.ts";
-import { formatInstant, parseInstant } from "./time.ts";
+import { formatInstant, tryParseInstant } from "./time.ts";
 
 /**
  * The default retention: snapshots current within the last 7 days are kept.
@@ -106,7 +107,23 @@ export interface VacuumPlan {
   readonly young: readonly VacuumRemoval[];
 }
 
-const _SNAPSHOT = /^s([1-9][0-9]{0,14})\.json$/;
+const _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+/** The data files azof writes (SPEC §9.5, §9.8): `data/<name>-<uuid>.parquet`. */
+const _OWN_DATA = `data/[A-Za-z0-9_-]*-${_UUID}\\.parquet`;
+const _OWN_DATA_FILE = new RegExp(`^${_OWN_DATA}$`);
+/** A temporary file of an interrupted put of a file azof writes: `<file>.<random>.tmp`. */
+const _OWN_TEMP_FILE = new RegExp(
+  `^(?:version\\.txt|s[1-9][0-9]{0,14}\\.json|${_OWN_DATA})\\.[A-Za-z0-9-]+\\.tmp$`,
+);
+
+/**
+ * What vacuum may make of a file (SPEC §11 rule 1): a data file when a snapshot of this table
+ * names it, or when named by none but azof wrote it; a temporary file when it is one of azof's.
+ */
+function _kind(key: string, named: boolean): "data" | "temp" | null {
+  if (named) return key.endsWith(".parquet") ? "data" : null;
+  return _OWN_DATA_FILE.test(key) ? "data" : _OWN_TEMP_FILE.test(key) ? "temp" : null;
+}
 
 /**
  * Plans a vacuum. Kept are: the newest snapshot (and any numbered after it); every snapshot
@@ -114,8 +131,10 @@ const _SNAPSHOT = /^s([1-9][0-9]{0,14})\.json$/;
  * `keep`, the newest N; otherwise every snapshot replaced within `retain` ago, or whose replacement
  * time is unknown (its successor has no `committed_at`). Removed, in this order: the other
  * `sN.json`, oldest first; `*.parquet` files no kept snapshot names and older than the grace
- * period; `*.tmp` files older than the grace period. Other files, and sub-folders holding a table
- * of their own, are never touched. A file whose age is unknown counts as young.
+ * period, provided a removed snapshot names them or azof wrote them (`data/<name>-<uuid>.parquet`);
+ * azof's own `*.tmp` files older than the grace period. Other files, and sub-folders holding a
+ * table of their own (at any depth), are never touched. A file whose age is unknown counts as
+ * young.
  *
  * @param input The listing, every snapshot in it, the current number and the hint.
  * @param rule Retention, grace period and the present.
@@ -137,7 +156,7 @@ const _SNAPSHOT = /^s([1-9][0-9]{0,14})\.json$/;
  */
 export function planVacuum(input: VacuumInput, rule: VacuumRule = {}): VacuumPlan {
   const settled = _settle(rule);
-  const nested = _nestedTables(input.files);
+  const nested = nestedTableFolders(input.files.map((f) => f.key));
   const entries = input.files.filter((f) => !nested.some((dir) => f.key.startsWith(dir)));
   const decisions = _decideSnapshots(input, entries, settled);
   const kept = new Set(decisions.filter((d) => d.keep).map((d) => d.version));
@@ -154,9 +173,9 @@ export function planVacuum(input: VacuumInput, rule: VacuumRule = {}): VacuumPla
   const cutoff = settled.now - settled.grace;
   const later: VacuumRemoval[] = [];
   for (const f of entries.toSorted((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) {
-    const kind = f.key.endsWith(".parquet") ? "data" : f.key.endsWith(".tmp") ? "temp" : null;
-    if (kind === null) continue;
     const users = referencedBy.get(f.key) ?? [];
+    const kind = _kind(f.key, users.length > 0);
+    if (kind === null) continue;
     if (kind === "data" && users.some((v) => kept.has(v))) {
       referenced = { files: referenced.files + 1, bytes: referenced.bytes + f.size };
       continue;
@@ -259,7 +278,7 @@ function _decideSnapshots(
 
 function _committedAt(snapshot: Snapshot): number | null {
   const text = snapshot.extra.committed_at;
-  return typeof text === "string" ? parseInstant(text) ?? null : null;
+  return typeof text === "string" ? tryParseInstant(text) ?? null : null;
 }
 
 /** For each data file, the snapshots naming it. */
@@ -279,16 +298,4 @@ function _references(snapshots: readonly Snapshot[]): Map<string, number[]> {
     snapshot.segments.forEach(visit);
   }
   return out;
-}
-
-/** Sub-folders (`dir/`) that hold a table of their own: a `version.txt` or `sN.json` in them. */
-function _nestedTables(files: readonly StoreEntry[]): string[] {
-  const dirs = new Set<string>();
-  for (const f of files) {
-    const slash = f.key.lastIndexOf("/");
-    if (slash < 0) continue;
-    const name = f.key.slice(slash + 1);
-    if (name === "version.txt" || _SNAPSHOT.test(name)) dirs.add(f.key.slice(0, slash + 1));
-  }
-  return [...dirs];
 }

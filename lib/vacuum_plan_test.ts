@@ -6,6 +6,11 @@ import { planVacuum, type VacuumInput } from "./vacuum_plan.ts";
 const H = 3_600_000;
 const D = 24 * H;
 const NOW = Date.UTC(2025, 5, 1);
+/** Data and temporary files as azof names them (SPEC 9.5, 9.8), named by no snapshot. */
+const ORPHAN = "data/2024-home-0a1b2c3d-0000-4000-8000-000000000000.parquet";
+const FRESH = "data/2024-up-1a1b2c3d-0000-4000-8000-000000000000.parquet";
+const UNKNOWN = "data/2024_2024-Q1-delta-2a1b2c3d-0000-4000-8000-000000000000.parquet";
+const TEMP = `${FRESH}.1234.tmp`;
 
 /** Snapshot v naming `files` (as deltas of one segment), committed at `at` (none when null). */
 function snap(version: number, files: string[], at: number | null): Snapshot {
@@ -51,9 +56,9 @@ function threeSnapshots(): VacuumInput {
       entry("a.parquet", at[0]),
       entry("b.parquet", at[1]),
       entry("data/c.parquet", at[2]),
-      entry("data/orphan.parquet", NOW - 40 * D, 99),
-      entry("data/fresh.parquet", NOW - 5 * 60_000),
-      entry("data/x.parquet.1234.tmp", NOW - 2 * D),
+      entry(ORPHAN, NOW - 40 * D, 99),
+      entry(FRESH, NOW - 5 * 60_000),
+      entry(TEMP, NOW - 2 * D),
       entry("notes.csv", NOW - 40 * D),
     ],
     newest: 3,
@@ -68,20 +73,20 @@ Deno.test("planVacuum() keeps snapshots current within the retention, by their s
   // s1 was current until s2's commit (20 days ago), s2 until 10 days ago.
   assert.deepEqual(removed(threeSnapshots(), { retain: 15 * D }), [
     "s1.json",
-    "data/orphan.parquet",
-    "data/x.parquet.1234.tmp",
+    ORPHAN,
+    TEMP,
   ]);
   assert.deepEqual(removed(threeSnapshots(), { retain: 5 * D }), [
     "s1.json",
     "s2.json",
     "a.parquet",
-    "data/orphan.parquet",
-    "data/x.parquet.1234.tmp",
+    ORPHAN,
+    TEMP,
   ]);
   assert.deepEqual(removed(threeSnapshots(), {}).slice(0, 2), ["s1.json", "s2.json"]); // 7 days
   assert.deepEqual(removed(threeSnapshots(), { retain: 25 * D }), [
-    "data/orphan.parquet",
-    "data/x.parquet.1234.tmp",
+    ORPHAN,
+    TEMP,
   ]);
 });
 
@@ -96,14 +101,10 @@ Deno.test("planVacuum() never removes the newest snapshot nor a file a kept snap
 Deno.test("planVacuum() leaves files younger than the grace period, and files of unknown age", () => {
   const input = threeSnapshots();
   const plan = planVacuum(
-    { ...input, files: [...input.files, entry("data/unknown.parquet", undefined)] },
+    { ...input, files: [...input.files, entry(UNKNOWN, undefined)] },
     { now: NOW, keep: 1, grace: 3 * D },
   );
-  assert.deepEqual(plan.young.map((y) => y.file).sort(), [
-    "data/fresh.parquet",
-    "data/unknown.parquet",
-    "data/x.parquet.1234.tmp",
-  ]);
+  assert.deepEqual(plan.young.map((y) => y.file).sort(), [FRESH, UNKNOWN, TEMP].sort());
   assert.ok(!plan.remove.some((r) => plan.young.some((y) => y.file === r.file)));
 });
 
@@ -163,7 +164,26 @@ Deno.test("planVacuum() touches only sN.json, *.parquet and *.tmp, and never a n
   });
   const files = plan.remove.map((r) => r.file);
   assert.ok(!files.some((f) => f.startsWith("sub/") || f.endsWith(".csv") || f === "version.txt"));
-  assert.ok(files.includes("data/fresh.parquet"), "grace 0 removes fresh orphans");
+  assert.ok(files.includes(FRESH), "grace 0 removes fresh orphans");
+});
+
+Deno.test("planVacuum() removes a file no snapshot names only when azof wrote it, in data/", () => {
+  const input = threeSnapshots();
+  const foreign = [
+    "data/orphan.parquet",
+    "orphan-0a1b2c3d-0000-4000-8000-000000000000.parquet",
+    "data/deep/x-0a1b2c3d-0000-4000-8000-000000000000.parquet",
+    "data/x.parquet.1234.tmp",
+    "notes.tmp",
+  ];
+  const plan = planVacuum(
+    { ...input, files: [...input.files, ...foreign.map((f) => entry(f, 0))] },
+    { now: NOW, keep: 1, grace: 0 },
+  );
+  const files = plan.remove.map((r) => r.file);
+  assert.deepEqual(files.filter((f) => foreign.includes(f)), []);
+  assert.ok(files.includes("a.parquet"), "a file a removed snapshot names goes, wherever it is");
+  assert.ok(files.includes(ORPHAN) && files.includes(TEMP));
 });
 
 Deno.test("planVacuum() refuses both a retention and a count, and negative values", () => {

@@ -52,6 +52,14 @@ class ClockStore extends MemoryStore {
   }
 }
 
+/** Stray files azof may have left (SPEC 9.5): vacuum removes them once old. */
+const OWN_STRAYS = [
+  "data/stray-0a1b2c3d-0000-4000-8000-000000000000.parquet",
+  "data/x-0a1b2c3d-0000-4000-8000-000000000001.parquet.abc.tmp",
+];
+/** Files azof cannot have written: vacuum never removes them (SPEC 11 rule 1). */
+const FOREIGN_STRAYS = ["junk.parquet", "data/stray.parquet", "data/x.parquet.abc.tmp"];
+
 const COLUMNS: Column[] = [{ name: "n", type: "Int", nullable: true }];
 
 async function _readAll(table: Table, version: number, asOf: number | undefined) {
@@ -91,7 +99,7 @@ async function _history(random: Prng, store: ClockStore): Promise<Table> {
     );
     written.push(...rows);
     if (random.chance(0.4)) {
-      const stray = random.pick(["data/stray.parquet", "data/x.parquet.abc.tmp", "junk.parquet"]);
+      const stray = random.pick([...OWN_STRAYS, ...FOREIGN_STRAYS]);
       await store.put(`t/${stray}`, new Uint8Array(random.int(1, 50)));
     }
   }
@@ -143,6 +151,9 @@ async function _case(seed: number): Promise<void> {
   for (const [key, stamp] of stampsBefore) {
     if (stamp > now - grace) assert.ok(await store.exists(key), `${label}: young ${key} kept`);
   }
+  for (const key of FOREIGN_STRAYS) {
+    assert.equal(await store.exists(`t/${key}`), stampsBefore.has(`t/${key}`), `${label}: ${key}`);
+  }
   for (let v = 1; v < newest; v++) {
     const replaced = stampsBefore.get(`t/s${v + 1}.json`)!;
     const inRetention = "retain" in rule && replaced > now - rule.retain!;
@@ -185,25 +196,26 @@ Deno.test("vacuumTable() with dryRun removes nothing", async () => {
 
 Deno.test("vacuumTable() spares files named by a snapshot committed after the listing", async () => {
   const store = new ClockStore();
+  const late = "data/2024-home-0a1b2c3d-0000-4000-8000-00000000000f.parquet";
   const table = await createTable(store, "t", { columns: COLUMNS });
   await writeRows(table, [{ key: "a", event_time: Date.UTC(2024, 0, 1), n: 1n }]);
   store.clock += 2 * D;
   // A writer uploads a file, vacuum lists and plans, then the writer commits.
-  await store.put("t/data/late.parquet", new Uint8Array(4));
+  await store.put(`t/${late}`, new Uint8Array(4));
   const plan = planVacuum(await readVacuumInput(table), { keep: 1, grace: 0, now: store.clock });
-  assert.ok(plan.remove.some((r) => r.file === "data/late.parquet"));
+  assert.ok(plan.remove.some((r) => r.file === late));
   const s = await table.snapshot();
   const segments = s.segments.map((seg, i) =>
     i === 0
       ? {
         ...seg,
-        deltas: [...seg.deltas, { file: "data/late.parquet", start: seg.start, end: seg.start }],
+        deltas: [...seg.deltas, { file: late, start: seg.start, end: seg.start }],
       }
       : seg
   );
   await commitSnapshot(table, (cur) => ({ ...cur!, segments }), { operation: "write" });
   await executeVacuum(table, plan);
-  assert.ok(await store.exists("t/data/late.parquet"));
+  assert.ok(await store.exists(`t/${late}`));
 });
 
 /** A clock store whose deletions fail after the first `budget` of them, as a crash would stop them. */

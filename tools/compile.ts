@@ -120,9 +120,15 @@ export async function sha256(path: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Runs deno with its output shown as it comes, so a failure shows the compiler's own message. */
 async function _deno(args: string[]): Promise<void> {
-  const { code } = await new Deno.Command(Deno.execPath(), { args, cwd: _ROOT }).output();
-  if (code !== 0) throw new Error(`deno ${args.join(" ")} failed (exit ${code})`);
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: _ROOT,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) throw new Error(`deno ${args[0]} failed (exit ${code}); its messages are above`);
 }
 
 async function _main(): Promise<void> {

@@ -164,3 +164,24 @@ Deno.test({
     }
   },
 });
+
+Deno.test("deno task compile shows the compiler's own error output when it fails", async () => {
+  const out = await Deno.makeTempDir({ prefix: "azof-compile-" });
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "tools/compile.ts", "--target", "no-such-target", "--out", out],
+      cwd: _ROOT,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(120_000),
+    }).output().catch((error) => {
+      throw new Error("tools/compile.ts hung (killed after 120 s)", { cause: error });
+    });
+    const stderr = new TextDecoder().decode(run.stderr);
+    assert.equal(run.code, 1, stderr);
+    assert.match(stderr, /invalid value 'no-such-target' for '--target'/);
+    assert.match(stderr, /error: deno compile failed \(exit 1\); its messages are above/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

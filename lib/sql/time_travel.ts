@@ -7,7 +7,7 @@
  */
 
 import { AzofError } from "../errors.ts";
-import { INSTANT_FORMS, parseInstant } from "../time.ts";
+import { INSTANT_FORMS, tryParseInstant } from "../time.ts";
 import { identifierName, stringValue, type Token, tokenize } from "./tokens.ts";
 
 /** One table reference with a time-travel clause. */
@@ -179,7 +179,7 @@ function _tableBefore(significant: Significant, s: number, sql: string): number 
 
 function _instant(literal: Token, table: Token, sql: string): number {
   const text = stringValue(literal);
-  const ms = parseInstant(text);
+  const ms = tryParseInstant(text);
   if (ms === undefined) {
     throw new AzofError(
       "InputInvalid",

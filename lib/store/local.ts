@@ -4,6 +4,7 @@
  * @module
  */
 
+import { dirname, resolve } from "node:path";
 import { AzofError } from "../errors.ts";
 import type { Store, StoreEntry } from "./store.ts";
 
@@ -33,6 +34,17 @@ export class LocalStore implements Store {
   constructor(root: string) {
     this.#root = root.replace(/\/+$/, "") || "/";
     this.location = this.#root;
+  }
+
+  /**
+   * The store one folder up, or `undefined` at the file system's root.
+   *
+   * @returns The parent folder's store.
+   */
+  parent(): LocalStore | undefined {
+    const here = resolve(this.#root);
+    const up = dirname(here);
+    return up === here ? undefined : new LocalStore(up);
   }
 
   #path(key: string): string {

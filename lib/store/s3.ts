@@ -87,6 +87,7 @@ export class S3Store implements Store {
   readonly #retries: number;
   readonly #retryDelayMs: number;
   readonly #slots: _Semaphore;
+  readonly #options: S3StoreOptions;
   /** Whether the server honours suffix ranges (s3rver reads `-N` as `0-N`); unknown at first. */
   #suffixRanges: boolean | undefined;
   /** The first suffix-range read, while it is in flight: it decides `#suffixRanges`. */
@@ -111,6 +112,18 @@ export class S3Store implements Store {
     this.#retries = options.retries ?? 4;
     this.#retryDelayMs = options.retryDelayMs ?? 100;
     this.#slots = new _Semaphore(options.maxConcurrency ?? 8);
+    this.#options = { ...options, config: this.#config };
+  }
+
+  /**
+   * The store one prefix level up in the same bucket (same settings), or `undefined` at the bucket.
+   *
+   * @returns The parent prefix's store.
+   */
+  parent(): S3Store | undefined {
+    if (this.#prefix === "") return undefined;
+    const up = this.#prefix.split("/").slice(0, -1).join("/");
+    return new S3Store(`s3://${this.#bucket}/${up}`, this.#options);
   }
 
   async size(key: string): Promise<number> {

@@ -52,6 +52,11 @@ export interface Store {
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** Removes an object; removing an absent object is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Optional: the store one folder up (the same configuration), or `undefined` at the top. Lets
+   * `createTable` refuse a table inside a table that lies outside this store's root.
+   */
+  parent?(): Store | undefined;
 }
 
 /** Some bytes of an object and the object's size: {@linkcode readTail}'s answer. */
