@@ -15,7 +15,7 @@ import {
   type PolicyOverrides,
   readCompactionPolicy,
 } from "./compact_policy.ts";
-import { rowsBetween, stateAt } from "./compact_read.ts";
+import { OpenedFiles, rowsBetween, stateAt } from "./compact_read.ts";
 import { gatherRows, mergeNewer, newestPerKey, type RowSet } from "./compact_rows.ts";
 import { CompactFileWriter, writePeriod } from "./compact_write.ts";
 import { AzofError } from "./errors.ts";
@@ -154,17 +154,19 @@ async function _execute(
   const out: Segment[] = [];
   let state: RowSet | undefined;
   let done = 0;
+  const files = new OpenedFiles();
   for (const period of plan.periods) {
     if (period.action === "keep") {
       out.push(plan.region.find((s) => s.start === period.start)!);
       state = undefined;
       continue;
     }
-    state ??= await stateAt(table, snapshot, period.start - 1);
-    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15);
+    state ??= await stateAt(table, snapshot, period.start - 1, files);
+    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15, files);
     const first = plan.before.length === 0 && out.length === 0;
     out.push(await writePeriod(writer, levels, period, state, rows, first));
     state = mergeNewer(state, gatherRows(rows, newestPerKey(rows)));
+    if (period.end !== undefined) files.releaseBefore(period.end + 1);
     options.onProgress?.({ done: ++done, periods: total, rows: writer.rows });
   }
   return out;
