@@ -119,6 +119,7 @@ export async function compactTable(
     const writer = new CompactFileWriter(table, snapshot.schema, policy);
     try {
       const segments = await _execute(table, snapshot, plan, writer, options);
+      await writer.flush();
       const version = await _commit(table, snapshot, segments, plan, writer, options);
       return {
         ...result,
@@ -129,6 +130,7 @@ export async function compactTable(
         bytes: writer.bytes,
       };
     } catch (error) {
+      await writer.flush().catch(() => {}); // no upload may land after the deletes below
       await Promise.all(writer.files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
       const conflict = error instanceof AzofError && error.code === "CommitConflict";
       if (!(error instanceof _Moved) && !conflict) throw error;

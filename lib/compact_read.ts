@@ -163,21 +163,31 @@ async function _collect(
   const parts: RowSet[] = [];
   const ranks: Int32Array[] = [];
   for (const { a, b, plan: asOf } of runs) {
-    const plan = planScan(snapshot, { asOf });
-    for (const [index, planned] of plan.files.entries()) {
-      if (files.endsBefore(planned.file, a)) continue;
-      const data = await files.open(table, planned.file, snapshot.schema);
-      for (const [g, info] of data.rowGroups.entries()) {
+    const planned = planScan(snapshot, { asOf }).files;
+    // Every file and row group is asked for before any is awaited, so that their reads overlap.
+    const opened = planned.map((p) =>
+      files.endsBefore(p.file, a) ? undefined : files.open(table, p.file, snapshot.schema)
+    );
+    const reads: { index: number; group: Promise<DecodedRowGroup> }[] = [];
+    for (const [index, p] of planned.entries()) {
+      const data = await opened[index];
+      for (const [g, info] of (data?.rowGroups ?? []).entries()) {
         if ((info.minEventTime ?? -Infinity) > b || (info.maxEventTime ?? Infinity) < a) continue;
-        const id = `${g}\u0000${planned.file}`;
+        const id = `${g}\u0000${p.file}`;
         let group = groups.get(id);
-        if (!group) groups.set(id, group = data.readRowGroup(g, names));
-        const rows = _rowSet(await group, names);
-        const inRange = rowsInRange(rows, a, b);
-        const part = inRange.length === rows.rows ? rows : gatherRows(rows, inRange);
-        parts.push(part);
-        ranks.push(new Int32Array(part.rows).fill(index));
+        if (!group) {
+          groups.set(id, group = data!.readRowGroup(g, names));
+          group.catch(() => {}); // awaited below; a failure is thrown from there
+        }
+        reads.push({ index, group });
       }
+    }
+    for (const { index, group } of reads) {
+      const rows = _rowSet(await group, names);
+      const inRange = rowsInRange(rows, a, b);
+      const part = inRange.length === rows.rows ? rows : gatherRows(rows, inRange);
+      parts.push(part);
+      ranks.push(new Int32Array(part.rows).fill(index));
     }
   }
   const kinds = snapshot.schema.columns.map((c) => kindOf(c.type));
