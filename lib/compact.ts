@@ -16,7 +16,7 @@ import {
   type PolicyOverrides,
   readCompactionPolicy,
 } from "./compact_policy.ts";
-import { rowsBetween, stateAt } from "./compact_read.ts";
+import { OpenedFiles, rowsBetween, stateAt } from "./compact_read.ts";
 import { gatherRows, mergeNewer, newestPerKey, type RowSet } from "./compact_rows.ts";
 import { CompactFileWriter, writePeriod } from "./compact_write.ts";
 import { AzofError } from "./errors.ts";
@@ -121,6 +121,7 @@ export async function compactTable(
     const writer = new CompactFileWriter(table, snapshot.schema, policy);
     try {
       const segments = await _execute(table, snapshot, plan, writer, options);
+      await writer.flush();
       const version = await _commit(table, snapshot, segments, plan, writer, options);
       return {
         ...result,
@@ -131,6 +132,7 @@ export async function compactTable(
         bytes: writer.bytes,
       };
     } catch (error) {
+      await writer.flush().catch(() => {}); // no upload may land after the deletes below
       // The snapshot may be stored and name the files: keep them (SPEC §9 rule 7).
       if (error instanceof AzofError && error.code === "CommitUnknown") throw error;
       await Promise.all(writer.files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
@@ -158,17 +160,19 @@ async function _execute(
   const out: Segment[] = [];
   let state: RowSet | undefined;
   let done = 0;
+  const files = new OpenedFiles();
   for (const period of plan.periods) {
     if (period.action === "keep") {
       out.push(plan.region.find((s) => s.start === period.start)!);
       state = undefined;
       continue;
     }
-    state ??= await stateAt(table, snapshot, period.start - 1);
-    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15);
+    state ??= await stateAt(table, snapshot, period.start - 1, files);
+    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15, files);
     const first = plan.before.length === 0 && out.length === 0;
     out.push(await writePeriod(writer, levels, period, state, rows, first));
     state = mergeNewer(state, gatherRows(rows, newestPerKey(rows)));
+    if (period.end !== undefined) files.releaseBefore(period.end + 1);
     options.onProgress?.({ done: ++done, periods: total, rows: writer.rows });
   }
   return out;

@@ -22,6 +22,63 @@ import type { Segment, Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
 
 /**
+ * The data files one compaction has opened, kept from one period to the next so that each footer is
+ * read once per compaction instead of once per period (on S3, a request per file and period). A
+ * file is let go once no row group of it reaches the next period; its last `event_time` is kept, so
+ * that later periods skip it without opening it again.
+ */
+export class OpenedFiles {
+  readonly #files = new Map<string, Promise<DataFile>>();
+  readonly #ends = new Map<string, number>();
+
+  /**
+   * The opened file, opening it on first use.
+   *
+   * @param table The table.
+   * @param file The file name.
+   * @param schema The schema it must fit.
+   * @returns The opened file.
+   */
+  open(table: Table, file: string, schema: Snapshot["schema"]): Promise<DataFile> {
+    let opened = this.#files.get(file);
+    if (!opened) {
+      opened = openDataFile(table, file, schema);
+      this.#files.set(file, opened);
+      opened.then(
+        (data) => this.#ends.set(file, _lastEventTime(data)),
+        () => this.#files.delete(file),
+      );
+    }
+    return opened;
+  }
+
+  /**
+   * Forgets the files whose rows all lie before an instant.
+   *
+   * @param instant The start of the next period.
+   */
+  releaseBefore(instant: number): void {
+    for (const [file, end] of this.#ends) if (end < instant) this.#files.delete(file);
+  }
+
+  /**
+   * Whether a file opened before has no row at or after an instant.
+   *
+   * @param file The file name.
+   * @param instant The instant.
+   * @returns `true` when the file is known to end before `instant`.
+   */
+  endsBefore(file: string, instant: number): boolean {
+    return (this.#ends.get(file) ?? Infinity) < instant;
+  }
+}
+
+/** The last `event_time` of a file by its row group statistics; +Infinity when unknown. */
+function _lastEventTime(data: DataFile): number {
+  return data.rowGroups.reduce((end, g) => Math.max(end, g.maxEventTime ?? Infinity), -Infinity);
+}
+
+/**
  * The state as of an instant, read from one snapshot: per key, the winning row, **deletions
  * included** (a base compaction writes keeps them, so that a late row written later below a
  * deletion does not bring the key back).
@@ -29,10 +86,17 @@ import type { Table } from "./table.ts";
  * @param table The table.
  * @param snapshot The snapshot to read.
  * @param asOf The instant.
+ * @param files Files already opened by this compaction.
  * @returns One row per key, sorted by key.
  */
-export async function stateAt(table: Table, snapshot: Snapshot, asOf: number): Promise<RowSet> {
-  const { set, rank } = await _collect(table, snapshot, [{ a: -Infinity, b: asOf, plan: asOf }]);
+export async function stateAt(
+  table: Table,
+  snapshot: Snapshot,
+  asOf: number,
+  files: OpenedFiles = new OpenedFiles(),
+): Promise<RowSet> {
+  const runs = [{ a: -Infinity, b: asOf, plan: asOf }];
+  const { set, rank } = await _collect(table, snapshot, runs, files);
   return gatherRows(set, firstOfRuns(set, sortRows(set, rank, true), false));
 }
 
@@ -67,6 +131,7 @@ export function planBreakpoints(segments: readonly Segment[]): number[] {
  * @param snapshot The snapshot to read.
  * @param from First instant.
  * @param to Last instant, inclusive.
+ * @param files Files already opened by this compaction.
  * @returns The rows, sorted by key, then `event_time`.
  */
 export async function rowsBetween(
@@ -74,10 +139,11 @@ export async function rowsBetween(
   snapshot: Snapshot,
   from: number,
   to: number,
+  files: OpenedFiles = new OpenedFiles(),
 ): Promise<RowSet> {
   const cuts = [from, ...planBreakpoints(snapshot.segments).filter((b) => b > from && b <= to)];
   const runs = cuts.map((a, i) => ({ a, b: i + 1 < cuts.length ? cuts[i + 1]! - 1 : to, plan: a }));
-  const { set, rank } = await _collect(table, snapshot, runs);
+  const { set, rank } = await _collect(table, snapshot, runs, files);
   return gatherRows(set, firstOfRuns(set, sortRows(set, rank), true));
 }
 
@@ -90,29 +156,38 @@ async function _collect(
   table: Table,
   snapshot: Snapshot,
   runs: readonly { a: number; b: number; plan: number }[],
+  files: OpenedFiles,
 ): Promise<{ set: RowSet; rank: Int32Array }> {
-  const files = new Map<string, Promise<DataFile>>();
   const groups = new Map<string, Promise<DecodedRowGroup>>();
   const names = snapshot.schema.columns.map((c) => c.name);
   const parts: RowSet[] = [];
   const ranks: Int32Array[] = [];
   for (const { a, b, plan: asOf } of runs) {
-    const plan = planScan(snapshot, { asOf });
-    for (const [index, planned] of plan.files.entries()) {
-      let file = files.get(planned.file);
-      if (!file) files.set(planned.file, file = openDataFile(table, planned.file, snapshot.schema));
-      const data = await file;
-      for (const [g, info] of data.rowGroups.entries()) {
+    const planned = planScan(snapshot, { asOf }).files;
+    // Every file and row group is asked for before any is awaited, so that their reads overlap.
+    const opened = planned.map((p) =>
+      files.endsBefore(p.file, a) ? undefined : files.open(table, p.file, snapshot.schema)
+    );
+    const reads: { index: number; group: Promise<DecodedRowGroup> }[] = [];
+    for (const [index, p] of planned.entries()) {
+      const data = await opened[index];
+      for (const [g, info] of (data?.rowGroups ?? []).entries()) {
         if ((info.minEventTime ?? -Infinity) > b || (info.maxEventTime ?? Infinity) < a) continue;
-        const id = `${g}\u0000${planned.file}`;
+        const id = `${g}\u0000${p.file}`;
         let group = groups.get(id);
-        if (!group) groups.set(id, group = data.readRowGroup(g, names));
-        const rows = _rowSet(await group, names);
-        const inRange = rowsInRange(rows, a, b);
-        const part = inRange.length === rows.rows ? rows : gatherRows(rows, inRange);
-        parts.push(part);
-        ranks.push(new Int32Array(part.rows).fill(index));
+        if (!group) {
+          groups.set(id, group = data!.readRowGroup(g, names));
+          group.catch(() => {}); // awaited below; a failure is thrown from there
+        }
+        reads.push({ index, group });
       }
+    }
+    for (const { index, group } of reads) {
+      const rows = _rowSet(await group, names);
+      const inRange = rowsInRange(rows, a, b);
+      const part = inRange.length === rows.rows ? rows : gatherRows(rows, inRange);
+      parts.push(part);
+      ranks.push(new Int32Array(part.rows).fill(index));
     }
   }
   const kinds = snapshot.schema.columns.map((c) => kindOf(c.type));

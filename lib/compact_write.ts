@@ -16,6 +16,9 @@ import type { Schema } from "./schema.ts";
 import type { Delta, Segment } from "./snapshot.ts";
 import type { Table } from "./table.ts";
 
+/** Uploads one compaction keeps in flight. */
+const _UPLOADS = 4;
+
 /** Writes compaction outputs as new data files, remembering their names for cleanup. */
 export class CompactFileWriter {
   readonly #table: Table;
@@ -27,6 +30,10 @@ export class CompactFileWriter {
   bytes = 0;
   /** Rows written so far. */
   rows = 0;
+  /** Uploads under way; at most {@linkcode _UPLOADS} at once. */
+  readonly #uploads = new Set<Promise<void>>();
+  /** The first upload that failed, thrown by the next `write` or `flush`. */
+  #failure: { error: unknown } | undefined;
 
   /**
    * @param table The table.
@@ -40,7 +47,9 @@ export class CompactFileWriter {
   }
 
   /**
-   * Writes rows (at most one per key and `event_time`, sorted by key then time) as one file.
+   * Writes rows (at most one per key and `event_time`, sorted by key then time) as one file. The
+   * upload goes on while the caller works on (a few at once, so that slow or retried requests
+   * overlap); {@linkcode flush} waits for all of them.
    *
    * @param rows The rows.
    * @param name A readable part of the file name (segment path and kind).
@@ -49,11 +58,31 @@ export class CompactFileWriter {
   async write(rows: RowSet, name: string): Promise<string> {
     const bytes = encodeRowSet(rows, this.#schema, this.#policy.rowGroupRows);
     const file = `data/${name.replace(/[^A-Za-z0-9_-]/g, "-")}-${crypto.randomUUID()}.parquet`;
+    while (this.#uploads.size >= _UPLOADS) await Promise.race(this.#uploads);
+    this.#throwFailure();
     this.files.push(file);
-    await this.#table.store.put(this.#table.key(file), bytes);
+    const upload: Promise<void> = this.#table.store.put(this.#table.key(file), bytes).then(
+      () => {},
+      (error) => void (this.#failure ??= { error }),
+    ).finally(() => this.#uploads.delete(upload));
+    this.#uploads.add(upload);
     this.bytes += bytes.length;
     this.rows += rows.rows;
     return file;
+  }
+
+  /**
+   * Waits for every upload; throws the first failure.
+   *
+   * @throws The error of the first upload that failed.
+   */
+  async flush(): Promise<void> {
+    await Promise.all(this.#uploads);
+    this.#throwFailure();
+  }
+
+  #throwFailure(): void {
+    if (this.#failure) throw this.#failure.error;
   }
 
   /**

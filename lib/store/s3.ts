@@ -8,6 +8,7 @@
 import { AwsClient } from "aws4fetch";
 import { AzofError } from "../errors.ts";
 import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.ts";
+import { Semaphore } from "./semaphore.ts";
 import { s3Traffic } from "./stats.ts";
 import { describeS3Error, encodeQueryValue, parseListPage, xmlText } from "./s3_wire.ts";
 import type { Store, StoreEntry } from "./store.ts";
@@ -26,6 +27,11 @@ export interface S3StoreOptions {
   retries?: number;
   /** First backoff delay in ms, doubled per retry, with full jitter; default 100. */
   retryDelayMs?: number;
+  /**
+   * Time in ms one request may take, retries and backoff included, before it fails instead of
+   * retrying again; default 60,000.
+   */
+  retryTimeMs?: number;
 }
 
 /** Request counters, for benchmarks. */
@@ -86,7 +92,8 @@ export class S3Store implements Store {
   readonly #pageSize: number | undefined;
   readonly #retries: number;
   readonly #retryDelayMs: number;
-  readonly #slots: _Semaphore;
+  readonly #retryTimeMs: number;
+  readonly #slots: Semaphore;
   readonly #options: S3StoreOptions;
   /** Whether the server honours suffix ranges (s3rver reads `-N` as `0-N`); unknown at first. */
   #suffixRanges: boolean | undefined;
@@ -111,7 +118,8 @@ export class S3Store implements Store {
     this.#pageSize = options.pageSize;
     this.#retries = options.retries ?? 4;
     this.#retryDelayMs = options.retryDelayMs ?? 100;
-    this.#slots = new _Semaphore(options.maxConcurrency ?? 8);
+    this.#retryTimeMs = options.retryTimeMs ?? 60_000;
+    this.#slots = new Semaphore(options.maxConcurrency ?? 8);
     this.#options = { ...options, config: this.#config };
   }
 
@@ -290,28 +298,39 @@ export class S3Store implements Store {
     return parseListPage(await response.text());
   }
 
-  /** Sends one logical request: bounded concurrency, retries with backoff, errors mapped. */
+  /**
+   * Sends one logical request: bounded concurrency, errors mapped, and retries with exponential
+   * backoff and full jitter, at most `retries` of them and none that would end past `retryTimeMs`.
+   * Every call here may be repeated safely: reads, listings, deletes, plain PUTs of whole objects,
+   * and PUTs with `If-None-Match: *` (a repeat cannot replace anything; `ambiguous` tells the caller
+   * that an earlier attempt may have written the object).
+   */
   async #send(call: _Call): Promise<_Result> {
     const url = this.#url(call);
+    const started = performance.now();
     let ambiguous = false;
     for (let attempt = 0;; attempt++) {
-      const last = attempt >= this.#retries;
+      const delay = this.#delay(attempt);
+      const last = attempt >= this.#retries ||
+        performance.now() - started + delay > this.#retryTimeMs;
       let response: Response;
       try {
         response = await this.#attempt(call, url);
       } catch (error) {
-        if (!(error instanceof TypeError) || last) throw this.#networkError(call, error, attempt);
+        if (!(error instanceof TypeError) || last) {
+          throw this.#networkError(call, error, attempt, ambiguous || call.method === "PUT");
+        }
         ambiguous = true;
-        await this.#backoff(attempt);
+        await _sleep(delay);
         continue;
       }
       if (response.ok || call.accept?.includes(response.status)) return { response, ambiguous };
       const retryable = response.status >= 500 || response.status === 429 ||
         (call.retryOn?.includes(response.status) ?? false);
-      if (!retryable || last) throw await this.#httpError(call, response, attempt);
-      await response.body?.cancel();
       ambiguous ||= response.status >= 500;
-      await this.#backoff(attempt);
+      if (!retryable || last) throw await this.#httpError(call, response, attempt, ambiguous);
+      await response.body?.cancel();
+      await _sleep(delay);
     }
   }
 
@@ -370,29 +389,36 @@ export class S3Store implements Store {
     return key === "" ? this.location : `${this.location}/${key}`;
   }
 
-  #backoff(attempt: number): Promise<void> {
-    const ms = Math.random() * Math.min(this.#retryDelayMs * 2 ** attempt, 20_000);
-    return new Promise((resolve) => setTimeout(resolve, ms));
+  /** The backoff before retry `attempt + 1`: full jitter over an exponential ceiling. */
+  #delay(attempt: number): number {
+    return Math.random() * Math.min(this.#retryDelayMs * 2 ** attempt, 20_000);
   }
 
-  #networkError(call: _Call, error: unknown, attempt: number): AzofError {
+  #networkError(call: _Call, error: unknown, attempt: number, unknown: boolean): AzofError {
     if (error instanceof AzofError) return error;
     const reason = error instanceof Error ? error.message : String(error);
     return new AzofError(
       "StorageError",
-      `Cannot ${call.verb} ${this.#name(call.key)}: network error after ${attempt + 1} attempts`,
+      `Cannot ${call.verb} ${this.#name(call.key)}: network error after ${attempt + 1} attempts${
+        _mayHave(call, unknown)
+      }`,
       { cause: new Error(this.#scrub(reason)) },
     );
   }
 
-  async #httpError(call: _Call, response: Response, attempt: number): Promise<AzofError> {
+  async #httpError(
+    call: _Call,
+    response: Response,
+    attempt: number,
+    unknown: boolean,
+  ): Promise<AzofError> {
     const code = call.method === "HEAD" ? undefined : xmlText(await response.text(), "Code");
     const status = response.status;
     const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
     const what = describeS3Error(status, code, response.headers, this.#config.region);
     return new AzofError(
       "StorageError",
-      `Cannot ${call.verb} ${this.#name(call.key)}: ${what}${tries}`,
+      `Cannot ${call.verb} ${this.#name(call.key)}: ${what}${tries}${_mayHave(call, unknown)}`,
       { cause: new Error(`HTTP ${status}${code ? ` ${code}` : ""}`) },
     );
   }
@@ -408,6 +434,18 @@ export class S3Store implements Store {
   }
 }
 
+/** For a conditional PUT whose outcome is unknown: a note that the object may be there. */
+function _mayHave(call: _Call, unknown: boolean): string {
+  const conditional = call.method === "PUT" && call.headers?.["if-none-match"] !== undefined;
+  return conditional && unknown
+    ? " (an attempt got no answer, so the object may have been written)"
+    : "";
+}
+
+function _sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 async function _sha256Hex(data: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -415,29 +453,4 @@ async function _sha256Hex(data: Uint8Array): Promise<string> {
 
 function _equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** A counting semaphore: at most `size` holders at once, waiters served in order. */
-class _Semaphore {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    if (!(size >= 1)) throw new RangeError(`maxConcurrency must be at least 1, got ${size}`);
-    this.#free = size;
-  }
-
-  acquire(): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#free++;
-  }
 }

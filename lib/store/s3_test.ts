@@ -200,6 +200,43 @@ Deno.test("S3Store gives up after the configured retries with a clear error", as
   );
 });
 
+Deno.test("S3Store stops retrying when the next backoff would pass retryTimeMs", async () => {
+  const slow = (): Promise<Response> =>
+    new Promise((resolve) => setTimeout(() => resolve(s3Error(503, "SlowDown")), 40));
+  const { store, requests } = fakeStore(MINIO, [slow], {
+    retries: 50,
+    retryDelayMs: 10,
+    retryTimeMs: 150,
+  });
+  const started = performance.now();
+  await rejectsStorage(() => store.read("k"), /HTTP 503 SlowDown after \d attempts/);
+  assert.ok(requests.length >= 2 && requests.length <= 4, `${requests.length} requests`);
+  assert.ok(performance.now() - started < 400);
+});
+
+Deno.test("S3Store backs off with full jitter under a doubling ceiling", async () => {
+  const times: number[] = [];
+  const answer = () => (times.push(performance.now()), s3Error(500, "InternalError"));
+  const { store } = fakeStore(MINIO, [answer], { retries: 4, retryDelayMs: 20 });
+  await rejectsStorage(() => store.read("k"), /after 5 attempts/);
+  const waits = times.slice(1).map((t, i) => t - times[i]!);
+  // Ceilings 20, 40, 80, 160 ms (plus timer slack): each wait is at most its ceiling.
+  waits.forEach((w, i) => assert.ok(w <= 20 * 2 ** i + 25, `wait ${i}: ${w} ms`));
+});
+
+Deno.test("S3Store says a conditional PUT may have been written when every attempt went unanswered", async () => {
+  const { store } = fakeStore(MINIO, [new TypeError("connection reset")], { retries: 1 });
+  await rejectsStorage(
+    () => store.putIfAbsent("t/s2.json", new Uint8Array([1])),
+    "Cannot write s3://b/p/t/s2.json: network error after 2 attempts (an attempt got no answer, so the object may have been written)",
+  );
+  const plain = fakeStore(MINIO, [s3Error(500, "InternalError")], { retries: 0 });
+  await rejectsStorage(
+    () => plain.store.putIfAbsent("t/s2.json", new Uint8Array([1])),
+    /HTTP 500 InternalError \(an attempt got no answer, so the object may have been written\)$/,
+  );
+});
+
 Deno.test("S3Store turns 403 and 404 into one-line StorageErrors without retrying", async () => {
   const { store, requests } = fakeStore(MINIO, [
     s3Error(403, "AccessDenied"),
