@@ -7,6 +7,7 @@
  */
 
 import { AzofError } from "./errors.ts";
+import { WriteRefused } from "./store/store.ts";
 import type { Table } from "./table.ts";
 
 const _decoder = new TextDecoder();
@@ -21,14 +22,15 @@ export const IDEMPOTENCY_WINDOW = 100;
  * Creates snapshot file `name` unless it exists and says whether this commit's snapshot (the one
  * carrying `commitId`) is the one stored. "Exists" is checked by reading the object back: an
  * earlier send of the same bytes may have created it. A request with no clear answer is re-sent,
- * identical, up to 3 times.
+ * identical, up to 3 times. A first send the store refused ({@linkcode WriteRefused}) stored nothing.
  *
  * @param table The table.
  * @param name The snapshot file name, `sN.json`.
  * @param bytes The snapshot, whose `commit_id` is `commitId`.
  * @param commitId The commit's id.
  * @returns `true` when the stored snapshot is this commit's, `false` when another writer's.
- * @throws {AzofError} `CommitUnknown` when no send got a clear answer.
+ * @throws {AzofError} `CommitUnknown` when no send got a clear answer; the store's error when it
+ *   refused the first send.
  *
  * @example A re-sent create finds its own snapshot
  * ```ts
@@ -57,6 +59,8 @@ export async function createSnapshotFile(
       if (await table.store.putIfAbsent(key, bytes)) return true;
       return commitIdOf(await table.store.read(key)) === commitId;
     } catch (error) {
+      // A refusal of the first send stored nothing; of a re-send, it says nothing of the first.
+      if (send === 0 && error instanceof WriteRefused) throw error;
       last = error;
     }
   }

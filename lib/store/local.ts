@@ -6,7 +6,7 @@
 
 import { dirname, resolve } from "node:path";
 import { AzofError } from "../errors.ts";
-import type { Store, StoreEntry } from "./store.ts";
+import { type Store, type StoreEntry, WriteRefused } from "./store.ts";
 
 /**
  * A store rooted at a local folder.
@@ -165,7 +165,10 @@ export class LocalStore implements Store {
       return true;
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) return false;
-      throw this.#wrap(error, key);
+      const refused = error instanceof Deno.errors.PermissionDenied ||
+        error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.NotFound;
+      const wrapped = this.#wrap(error, key);
+      throw refused && wrapped instanceof AzofError ? new WriteRefused(wrapped) : wrapped;
     } finally {
       await Deno.remove(temp).catch(() => {});
     }

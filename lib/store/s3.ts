@@ -11,7 +11,7 @@ import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.
 import { Semaphore } from "./semaphore.ts";
 import { s3Traffic } from "./stats.ts";
 import { describeS3Error, encodeQueryValue, parseListPage, xmlText } from "./s3_wire.ts";
-import type { Store, StoreEntry } from "./store.ts";
+import { type Store, type StoreEntry, WriteRefused } from "./store.ts";
 
 /** Options of {@linkcode S3Store}. */
 export interface S3StoreOptions {
@@ -62,6 +62,10 @@ interface _Result {
   /** Whether an earlier attempt may have reached the server and taken effect. */
   readonly ambiguous: boolean;
 }
+
+/** Answers to a conditional PUT that store nothing: client errors other than 408, 409, 412, 429. */
+const _REFUSALS = Array.from({ length: 100 }, (_, i) => 400 + i)
+  .filter((s) => ![408, 409, 412, 429].includes(s));
 
 /** SHA-256 of the empty payload, for bodiless signed requests. */
 const _EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -274,9 +278,14 @@ export class S3Store implements Store {
       verb: "write",
       body: data,
       headers: { "if-none-match": "*" },
-      accept: [412],
+      accept: [412, ..._REFUSALS],
       retryOn: [409],
     });
+    if (_REFUSALS.includes(response.status)) {
+      throw new WriteRefused(
+        await this.#httpError({ method: "PUT", key, verb: "write" }, response, 0),
+      );
+    }
     if (response.status !== 412) return true;
     // An earlier attempt that failed in transit may have written our object; then it is ours.
     return ambiguous && _equal(await this.read(key), data);

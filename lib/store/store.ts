@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AzofError } from "../errors.ts";
+
 /** One stored object as listed. */
 export interface StoreEntry {
   /** The key, relative to the store root. */
@@ -46,7 +48,8 @@ export interface Store {
    * Writes an object only if none exists under the key; returns `false` (writing nothing) otherwise.
    * `false` only says that an object is there: it may be these very bytes, stored by an earlier
    * send of this call that got no answer (a client's own retry). A throw means the outcome is
-   * unknown: the object may have been stored. Callers resolve both by reading the object back and
+   * unknown: the object may have been stored, unless it is a {@linkcode WriteRefused} (the store
+   * answered and stored nothing). Callers resolve the rest by reading the object back and
    * re-sending (lib/commit_outcome.ts, SPEC §9 rule 7); adapters need not.
    */
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
@@ -57,6 +60,28 @@ export interface Store {
    * `createTable` refuse a table inside a table that lies outside this store's root.
    */
   parent?(): Store | undefined;
+}
+
+/**
+ * What {@linkcode Store.putIfAbsent} throws when the store answered with a refusal and stored
+ * nothing (S3: a 4xx such as 403 or 404 NoSuchBucket; a folder: permission denied), as opposed
+ * to an error that leaves the outcome unknown. Its code stays `StorageError`.
+ *
+ * @example Wrap an adapter's error
+ * ```ts
+ * import { WriteRefused } from "./store.ts";
+ * import { AzofError } from "../errors.ts";
+ * import assert from "node:assert/strict";
+ * const error = new WriteRefused(new AzofError("StorageError", "Cannot write s3://b/t/s2.json: access denied (403)"));
+ * assert.equal(error.code, "StorageError");
+ * ```
+ */
+export class WriteRefused extends AzofError {
+  /** @param error The adapter's error, whose code, message and cause it takes. */
+  constructor(error: AzofError) {
+    super(error.code, error.message, { cause: error.cause });
+    this.name = "AzofError";
+  }
 }
 
 /** Some bytes of an object and the object's size: {@linkcode readTail}'s answer. */

@@ -79,7 +79,8 @@ export async function faultCase(
 /**
  * Runs the matrix: a clean run, then every request index × every fault kind. After each case the
  * store is healed (late requests land), `CommitUnknown` is followed by `retry`, and `check` runs.
- * A fault of a {@linkcode RESOLVABLE} kind on the commit's `putIfAbsent` must end `ok`.
+ * A fault of a {@linkcode RESOLVABLE} kind on the commit's `putIfAbsent` must end `ok`, a
+ * refusal there a plain error (nothing stored, nothing unknown).
  *
  * @param base The prepared table.
  * @param spec The operation, its retry and check.
@@ -110,6 +111,9 @@ export async function runFaultMatrix(
       await spec.check(c, where);
       if (/ putIfAbsent .*\/s[0-9]+\.json$/.test(request) && RESOLVABLE.includes(kind)) {
         assert.equal(outcome, "ok", `${where}: a commit must resolve this fault itself`);
+      }
+      if (/ putIfAbsent /.test(request) && kind === "refused") {
+        assert.equal(outcome, "error", where);
       }
       counts[outcome]++;
       counts.cases++;

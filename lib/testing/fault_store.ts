@@ -8,11 +8,13 @@
  */
 
 import { AzofError } from "../errors.ts";
-import type { Store, StoreEntry } from "../store/store.ts";
+import { type Store, type StoreEntry, WriteRefused } from "../store/store.ts";
 
 /**
  * What happens to the armed request:
  * - `fail`: it never reaches the store; a network error.
+ * - `refused`: the store answers with a refusal and stores nothing (`putIfAbsent` throws
+ *   {@linkcode WriteRefused}, as for a 403; other requests fail as with `fail`).
  * - `lost`: it is carried out, then the reply is lost (connection reset).
  * - `error5xx`: it is carried out, then answered 503 (after the client's own retries).
  * - `retry412`: it is carried out, the reply is lost and the client's own re-send answers
@@ -25,6 +27,7 @@ import type { Store, StoreEntry } from "../store/store.ts";
  */
 export type FaultKind =
   | "fail"
+  | "refused"
   | "lost"
   | "error5xx"
   | "retry412"
@@ -36,6 +39,7 @@ export type FaultKind =
 /** Every {@linkcode FaultKind}, for a test matrix. */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "fail",
+  "refused",
   "lost",
   "error5xx",
   "retry412",
@@ -127,6 +131,10 @@ export class FaultStore implements Store {
         throw _error(op, key, "connection refused");
       case "fail":
         throw _error(op, key, "connection reset before the request was sent");
+      case "refused": {
+        const error = _error(op, key, "403 AccessDenied");
+        throw op === "putIfAbsent" ? new WriteRefused(error) : error;
+      }
       case "lost":
         await run();
         throw _error(op, key, "connection reset before the reply");
