@@ -6,16 +6,28 @@
  */
 
 import assert from "node:assert/strict";
+import { toValues } from "./column_data.ts";
 import { compactTable } from "./compact.ts";
 import { createTable } from "./create.ts";
+import { openDataFile } from "./data_file.ts";
 import { AzofError } from "./errors.ts";
 import { Prng } from "./prng.ts";
+import type { Schema } from "./schema.ts";
 import type { Table } from "./table.ts";
 import { scanMap } from "./testing/scan_map.ts";
 import { writeRows } from "./write.ts";
 
 const FLIPS = 200;
 const REGIONS = 10;
+const SCHEMA: Schema = {
+  columns: [
+    { name: "n", type: "Int", nullable: false },
+    { name: "x", type: "Float", nullable: true },
+    { name: "s", type: "String", nullable: true },
+    { name: "b", type: "Boolean", nullable: true },
+    { name: "d", type: "DateTime", nullable: true },
+  ],
+};
 
 function rows(seed: number, n: number): Record<string, unknown>[] {
   const prng = new Prng(seed);
@@ -61,15 +73,7 @@ function same(a: Map<string, unknown>, b: Map<string, unknown>): boolean {
 Deno.test("single-byte flips in data files are reported as corruption or change nothing", async () => {
   const root = await Deno.makeTempDir();
   try {
-    const table = await createTable(root, "t", {
-      columns: [
-        { name: "n", type: "Int", nullable: false },
-        { name: "x", type: "Float", nullable: true },
-        { name: "s", type: "String", nullable: true },
-        { name: "b", type: "Boolean", nullable: true },
-        { name: "d", type: "DateTime", nullable: true },
-      ],
-    }, { segment: ["P1Y", "P3M"] });
+    const table = await createTable(root, "t", SCHEMA, { segment: ["P1Y", "P3M"] });
     for (let w = 0; w < 3; w++) await writeRows(table, rows(w + 1, 700));
     const written = (await table.snapshot()).version;
     const compacted = (await compactTable(table, { force: true })).version;
@@ -108,6 +112,52 @@ Deno.test("single-byte flips in data files are reported as corruption or change 
     assert.deepEqual(silent, [], `${silent.length} flips changed the scan silently`);
     // The rest changed bytes no scan reads (the leading magic, rows of row groups skipped).
     assert.ok(detected > FLIPS / 3, `only ${detected} of ${FLIPS} flips detected`);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("single-byte flips read through parquet-wasm are reported as corruption or change nothing", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const table = await createTable(root, "t", SCHEMA, { segment: ["P10Y"] });
+    await writeRows(table, rows(7, 3000));
+    const [segment] = (await table.snapshot()).segments;
+    const file = segment!.deltas[0]?.file ?? segment!.base!;
+    const read = async () => {
+      const data = await openDataFile(table, file, SCHEMA, { decoder: "wasm" });
+      const out: unknown[] = [];
+      for (let i = 0; i < data.rowGroups.length; i++) {
+        const group = await data.readRowGroup(i, SCHEMA.columns.map((c) => c.name));
+        out.push(
+          toValues(group.key),
+          [...group.eventTime],
+          ...[...group.columns.values()].map(toValues),
+        );
+      }
+      return JSON.stringify(out, (_, v) => typeof v === "bigint" ? `${v}n` : v);
+    };
+    const want = await read();
+    const path = `${root}/t/${file}`;
+    const original = await Deno.readFile(path);
+    const prng = new Prng(99);
+    let silent = 0;
+    for (let i = 0; i < 60; i++) {
+      const flipped = original.slice();
+      const at = offsetIn(original, i % REGIONS, prng);
+      flipped[at]! ^= prng.int(1, 255);
+      await Deno.writeFile(path, flipped);
+      try {
+        if (await read() !== want) silent++;
+      } catch (error) {
+        assert.ok(
+          error instanceof AzofError && error.code === "DataCorrupt" &&
+            error.message.includes(file),
+          `flip at byte ${at}: ${error}`,
+        );
+      }
+    }
+    assert.equal(silent, 0, `${silent} flips changed what parquet-wasm decoded`);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -21,7 +21,7 @@ import {
   kindOf,
   type Utf8Data,
 } from "./column_data.ts";
-import { FOOTER_BYTES, rangedReader } from "./store/ranged.ts";
+import { FOOTER_BYTES, type RangedReader, rangedReader } from "./store/ranged.ts";
 import { readTail, type Store, type StoreTail } from "./store/store.ts";
 import { checkDecoded, checkFooter, checkPages } from "./data_integrity.ts";
 import { chunkRanges, corrupt } from "./page_crc.ts";
@@ -210,7 +210,7 @@ export async function openDataFile(
     if (!useWasm) {
       return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, kinds);
     }
-    wasm ??= openWasmReader(_withTail(table.store, key, tail), key, bytes);
+    wasm ??= openWasmReader(_throughReader(table.store, key, buffer), key, bytes);
     return wasm.then((reader) => reader.readRowGroup(index, kinds));
   };
   const kindsOf = (columns: readonly string[]): Map<string, ColumnKind> => {
@@ -251,21 +251,16 @@ export async function openDataFile(
 }
 
 /**
- * The store, but with reads inside the object's already-read tail served from it (parquet-wasm reads
- * the footer again by itself).
+ * The store, but with reads of the file served by its ranged reader, whose cache holds the footer
+ * and the column chunks the CRC check has just read (parquet-wasm reads them again by itself).
  */
-function _withTail(store: Store, key: string, tail: StoreTail): Store {
-  const end = tail.start + tail.bytes.length;
+function _throughReader(store: Store, key: string, reader: RangedReader): Store {
   return {
     location: store.location,
     size: (k) => store.size(k),
-    read: (k, start, stop) => {
-      if (
-        k === key && start !== undefined && stop !== undefined && start >= tail.start && stop <= end
-      ) {
-        return Promise.resolve(tail.bytes.slice(start - tail.start, stop - tail.start));
-      }
-      return store.read(k, start, stop);
+    read: async (k, start, stop) => {
+      if (k !== key) return await store.read(k, start, stop);
+      return new Uint8Array(await reader.slice(start ?? 0, stop ?? reader.byteLength));
     },
     exists: (k) => store.exists(k),
     list: (prefix) => store.list(prefix),

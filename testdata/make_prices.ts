@@ -4,7 +4,8 @@
  * Run `deno run -A testdata/make_prices.ts` from the repository root. The output is deterministic:
  * the same events give the same files.
  *
- * - Data files are written with hyparquet-writer from a hand-written event history: 8 tickers with
+ * - Data files are written with lib/testing/parquet_file.ts (azof's encoder; the committed ones came
+ *   from hyparquet-writer) from a hand-written event history: 8 tickers with
  *   `name: String`, `price: Float`, `volume: Int`, `listed: Boolean?`, `updated: DateTime?`.
  * - Layout: a closed segment for 2023 (base = state at the end of 2022) with quarterly children
  *   (each with a delta for its quarter; Q2–Q4 with a base holding the keys changed since
