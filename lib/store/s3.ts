@@ -282,9 +282,14 @@ export class S3Store implements Store {
       retryOn: [409],
     });
     if (_REFUSALS.includes(response.status)) {
-      throw new WriteRefused(
-        await this.#httpError({ method: "PUT", key, verb: "write" }, response, 0),
+      const error = await this.#httpError(
+        { method: "PUT", key, verb: "write" },
+        response,
+        0,
+        ambiguous,
       );
+      // Refused outright: nothing was stored. After an unanswered attempt it may have been.
+      throw ambiguous ? error : new WriteRefused(error);
     }
     if (response.status !== 412) return true;
     // An earlier attempt that failed in transit may have written our object; then it is ours.
