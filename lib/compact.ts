@@ -19,6 +19,7 @@ import { rowsBetween, stateAt } from "./compact_read.ts";
 import { gatherRows, mergeNewer, newestPerKey, type RowSet } from "./compact_rows.ts";
 import { CompactFileWriter, writePeriod } from "./compact_write.ts";
 import { AzofError } from "./errors.ts";
+import { storedOrInferredPolicy } from "./layout_policy.ts";
 import { parsePolicy } from "./policy.ts";
 import type { Segment, Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -106,11 +107,12 @@ export async function compactTable(
   const maxAttempts = options.maxAttempts ?? 3;
   for (let attempt = 1;; attempt++) {
     const snapshot = await table.snapshot();
-    const policy = readCompactionPolicy(snapshot.extra.policy, options.policy ?? {});
+    const stored = storedOrInferredPolicy(snapshot);
+    const policy = readCompactionPolicy(stored, options.policy ?? {});
     const plan = planCompaction(snapshot, policy, options);
     const result = { plan, version: snapshot.version, committed: false, attempts: attempt };
     const work = plan.periods.some((p) => p.action === "rewrite");
-    const policyChanged = !_sameSegments(snapshot.extra.policy, policy) ||
+    const policyChanged = !_sameSegments(stored, policy) ||
       (options.savePolicy === true &&
         JSON.stringify(snapshot.extra.policy) !== JSON.stringify(policyJson(policy)));
     if (options.dryRun || (!work && !policyChanged)) {
@@ -160,9 +162,11 @@ async function _execute(
       state = undefined;
       continue;
     }
-    state ??= await stateAt(table, snapshot, period.start - 1);
-    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15);
     const first = plan.before.length === 0 && out.length === 0;
+    state ??= await stateAt(table, snapshot, period.start - 1, {
+      planAt: first ? period.start : undefined,
+    });
+    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15);
     out.push(await writePeriod(writer, levels, period, state, rows, first));
     state = mergeNewer(state, gatherRows(rows, newestPerKey(rows)));
     options.onProgress?.({ done: ++done, periods: total, rows: writer.rows });
@@ -208,7 +212,9 @@ function _policyField(
 ): Record<string, unknown> {
   if (options.savePolicy) return { policy: policyJson(policy) };
   const stored = snapshot.extra.policy;
-  if (_sameSegments(stored, policy)) return stored === undefined ? {} : { policy: stored };
+  if (_sameSegments(storedOrInferredPolicy(snapshot), policy)) {
+    return stored === undefined ? {} : { policy: stored };
+  }
   const fields = typeof stored === "object" && stored !== null ? stored : {};
   return { policy: { ...fields, segment: [...policy.segment] } };
 }

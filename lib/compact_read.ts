@@ -29,10 +29,19 @@ import type { Table } from "./table.ts";
  * @param table The table.
  * @param snapshot The snapshot to read.
  * @param asOf The instant.
+ * @param options `planAt`: read the files a read as of this later instant opens (rows after `asOf`
+ *   left out); for the table's first period, whose first segment's base holds older rows that no
+ *   read before the segment's start plans.
  * @returns One row per key, sorted by key.
  */
-export async function stateAt(table: Table, snapshot: Snapshot, asOf: number): Promise<RowSet> {
-  const { set, rank } = await _collect(table, snapshot, [{ a: -Infinity, b: asOf, plan: asOf }]);
+export async function stateAt(
+  table: Table,
+  snapshot: Snapshot,
+  asOf: number,
+  options: { readonly planAt?: number | undefined } = {},
+): Promise<RowSet> {
+  const plan = options.planAt ?? asOf;
+  const { set, rank } = await _collect(table, snapshot, [{ a: -Infinity, b: asOf, plan }]);
   return gatherRows(set, firstOfRuns(set, sortRows(set, rank, true), false));
 }
 
