@@ -15,6 +15,7 @@ import {
 import { AzofError } from "../lib/errors.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
+import { jsonAnswer } from "./json_output.ts";
 import { byteSize, count, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
@@ -72,12 +73,11 @@ export async function run(args: string[], context: Context): Promise<void> {
     : undefined;
   if (format === "json") {
     const json = {
-      formatVersion: 1,
       ..._planJson(result.plan),
       ...(preview ? { preview: _previewJson(preview) } : {}),
       ..._resultJson(result, values["dry-run"] === true),
     };
-    await context.stdout.write(_encoder.encode(JSON.stringify(json, null, 2) + "\n"));
+    await context.stdout.write(_encoder.encode(jsonAnswer(json)));
   } else if (preview) {
     const text = _planText(result.plan, table.name) + _previewText(preview);
     await context.stdout.write(_encoder.encode(text));
