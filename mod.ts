@@ -41,6 +41,8 @@ export type {
   SegmentReport,
   TableReport,
 } from "./lib/inspect.ts";
+export { listTables } from "./lib/list_tables.ts";
+export type { TableListing } from "./lib/list_tables.ts";
 export { layoutStats, readStats } from "./lib/inspect_stats.ts";
 export type {
   DeltaSpread,

@@ -321,6 +321,26 @@ Examples:
     load: () => import("./vacuum.ts"),
   },
   {
+    name: "ls",
+    summary: "List the tables under a root with snapshot, rows, files, bytes and time span",
+    help: `Usage: azof ls [--path ROOT] [--format table|csv|json]
+
+Lists every folder under ROOT (at any depth) that holds a table (a version.txt or sN.json), with
+its current snapshot, rows and files (from the Parquet footers of the files the snapshot names),
+bytes, and the event-time span its segments cover (first start, newest instant named). A table
+that cannot be read is listed with the error, and azof ls then exits 1.
+
+Flags:
+  -p, --path ROOT        Folder or s3://bucket/prefix holding the tables (default: current folder)
+  -f, --format FORMAT    table (default; fitted to a terminal), csv or json
+${_COMMON}
+
+Examples:
+  azof ls --path testdata
+  azof ls -p s3://lake/tables -f json`,
+    load: () => import("./ls.ts"),
+  },
+  {
     name: "gen",
     summary: "Generate data: upstream CSV-to-Parquet, or a synthetic history",
     help: `Usage: azof gen --table NAME --file BASE [--path ROOT]

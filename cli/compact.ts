@@ -7,9 +7,15 @@
 
 import { type CompactResult, compactTable } from "../lib/compact.ts";
 import type { CompactionPlan } from "../lib/compact_plan.ts";
+import {
+  type CompactionPreview,
+  type LayoutCost,
+  previewCompaction,
+} from "../lib/compact_preview.ts";
 import { AzofError } from "../lib/errors.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
+import { jsonAnswer } from "./json_output.ts";
 import { byteSize, count, counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
@@ -62,11 +68,19 @@ export async function run(args: string[], context: Context): Promise<void> {
   } finally {
     progress.done();
   }
+  const preview = values["dry-run"]
+    ? previewCompaction(await table.snapshot(result.plan.snapshot), result.plan)
+    : undefined;
   if (format === "json") {
-    const json = { ..._planJson(result.plan), ..._resultJson(result, values["dry-run"] === true) };
-    await context.stdout.write(_encoder.encode(JSON.stringify(json, null, 2) + "\n"));
-  } else if (values["dry-run"]) {
-    await context.stdout.write(_encoder.encode(_planText(result.plan, table.name)));
+    const json = {
+      ..._planJson(result.plan),
+      ...(preview ? { preview: _previewJson(preview) } : {}),
+      ..._resultJson(result, values["dry-run"] === true),
+    };
+    await context.stdout.write(_encoder.encode(jsonAnswer(json)));
+  } else if (preview) {
+    const text = _planText(result.plan, table.name) + _previewText(preview);
+    await context.stdout.write(_encoder.encode(text));
   }
   if (!context.quiet && !values["dry-run"]) context.message(_summary(result, table.name));
 }
@@ -121,12 +135,12 @@ function _planJson(plan: CompactionPlan): Record<string, unknown> {
     snapshot: plan.snapshot,
     policy: {
       segment: plan.policy.segment,
-      max_deltas: plan.policy.maxDeltas,
-      file_rows: plan.policy.fileRows,
-      row_group_rows: plan.policy.rowGroupRows,
+      maxDeltas: plan.policy.maxDeltas,
+      fileRows: plan.policy.fileRows,
+      rowGroupRows: plan.policy.rowGroupRows,
       horizon: plan.policy.horizon ?? null,
     },
-    region_start: plan.regionStart === null ? null : formatInstant(plan.regionStart),
+    regionStart: plan.regionStart === null ? null : formatInstant(plan.regionStart),
     untouched: plan.before.map((s) => s.id),
     periods: plan.periods.map((p) => ({
       id: p.id,
@@ -142,11 +156,34 @@ function _planJson(plan: CompactionPlan): Record<string, unknown> {
 
 function _resultJson(result: CompactResult, dryRun: boolean): Record<string, unknown> {
   return {
-    dry_run: dryRun,
+    dryRun,
     committed: result.committed,
     version: result.version,
     files: result.files,
     rows: result.rows,
     bytes: result.bytes,
   };
+}
+
+function _costJson(cost: LayoutCost): Record<string, unknown> {
+  const worst = cost.worstRead;
+  return {
+    files: cost.files,
+    worstReadFiles: worst?.files ?? 0,
+    worstReadAt: worst === null ? null : formatInstant(worst.at),
+  };
+}
+
+function _previewJson(preview: CompactionPreview): Record<string, unknown> {
+  return { before: _costJson(preview.before), after: _costJson(preview.after) };
+}
+
+function _previewText(preview: CompactionPreview): string {
+  const worst = (cost: LayoutCost) =>
+    cost.worstRead === null
+      ? "0"
+      : `${cost.worstRead.files} (as of ${formatInstant(cost.worstRead.at)})`;
+  const { before, after } = preview;
+  return `data files: ${count(before.files)} now, about ${count(after.files)} after\n` +
+    `files an as-of read opens at worst: ${worst(before)} now, about ${worst(after)} after\n`;
 }

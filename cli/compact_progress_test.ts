@@ -14,6 +14,7 @@ import { writeRows } from "../lib/write.ts";
 import { memoryContext } from "./context_test_util.ts";
 import { runCli } from "./fixture_test_util.ts";
 import { main } from "./main.ts";
+import { HAS_PTY } from "./timed_test_util.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;
 const _ERASE = "\r\x1b[2K";
@@ -38,20 +39,6 @@ async function _table(): Promise<string> {
 function _assertSummaryOnly(stderr: string): void {
   assert.match(stderr, /^compacted t: rewrote 4 of 4 periods, [^\n]*\n$/);
   assert.ok(!stderr.includes("\r") && !stderr.includes("\x1b"), JSON.stringify(stderr));
-}
-
-/** Whether `script` is installed and can open a pseudo-terminal here. */
-function _hasScript(): boolean {
-  try {
-    return new Deno.Command("script", {
-      args: ["-qec", "true", "/dev/null"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("compactTable() reports each rewritten period, in order, with the rows written so far", async () => {
@@ -103,12 +90,10 @@ Deno.test("azof compact draws no progress when stderr is not a terminal, and pri
   await Deno.remove(root, { recursive: true });
 });
 
-const _PTY = _hasScript();
-
 Deno.test({
   name: "azof compact under a pseudo-terminal shows progress on stderr, and none with --quiet" +
-    (_PTY ? "" : " (skipped: script from util-linux cannot open a pseudo-terminal here)"),
-  ignore: !_PTY,
+    (HAS_PTY ? "" : " (skipped: script from util-linux cannot open a pseudo-terminal here)"),
+  ignore: !HAS_PTY,
   fn: async () => {
     const root = await _table();
     const under = async (...flags: string[]) => {

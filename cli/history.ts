@@ -6,6 +6,7 @@
 
 import { tableHistory } from "../lib/history.ts";
 import type { Context } from "./context.ts";
+import { camelKeys, jsonAnswer } from "./json_output.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, parseFlags } from "./usage.ts";
 
@@ -29,7 +30,9 @@ export async function run(args: string[], context: Context): Promise<void> {
   const format = choiceFlag(values.format, "--format", ["text", "json"] as const) ?? "text";
   const entries = await tableHistory(table);
   if (format === "json") {
-    await context.stdout.write(_encoder.encode(JSON.stringify(entries, null, 2) + "\n"));
+    const snapshots = entries.map((e) => ({ ...e, summary: camelKeys(e.summary ?? {}) }));
+    const answer = jsonAnswer({ table: table.name, location: table.location, snapshots });
+    await context.stdout.write(_encoder.encode(answer));
     return;
   }
   const lines = ["version  committed_at              operation  summary"];

@@ -11,6 +11,7 @@ import { renderSvg } from "../lib/inspect_svg.ts";
 import { TextBuffer } from "../lib/output/sink.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
+import { jsonAnswer } from "./json_output.ts";
 import { openOutput } from "./output_target.ts";
 import { byteSize, count } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
@@ -77,7 +78,7 @@ function _json(report: TableReport): string {
     asOf: report.plan.asOf === null ? "current" : instant(report.plan.asOf),
     files: report.plan.files,
   };
-  return JSON.stringify(
+  return jsonAnswer(
     {
       table: report.table,
       location: report.location,
@@ -89,9 +90,7 @@ function _json(report: TableReport): string {
       segments: report.segments.map(segment),
       ...(plan ? { plan } : {}),
     },
-    null,
-    2,
-  ) + "\n";
+  );
 }
 
 function _statsJson(stats: LayoutStats): unknown {

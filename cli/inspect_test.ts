@@ -46,3 +46,24 @@ Deno.test("azof inspect --output FILE.svg writes a picture; --format svg writes 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("azof inspect --format svg --as-of marks the instant and the files that read opens", async () => {
+  const run = await runCli([
+    "inspect",
+    "-p",
+    _DATA,
+    "-t",
+    "prices",
+    "--as-of",
+    "2023-09-15",
+    "-f",
+    "svg",
+  ]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /<line class="as-of" /);
+  const snapshot = await openTable(_DATA, "prices").snapshot();
+  const files = planScan(snapshot, { asOf: Date.UTC(2023, 8, 15) }).files.map((f) => f.file);
+  const marked = [...run.stdout.matchAll(/class="(?:base|delta) read" data-file="([^"]*)"/g)]
+    .map((m) => m[1]!);
+  assert.deepEqual(marked.sort(), [...new Set(files)].sort());
+});

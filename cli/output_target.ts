@@ -120,7 +120,8 @@ export async function openOutput(
 }
 
 /**
- * Writes rows to `--output` (or stdout) in a format. The first batch is pulled before anything is
+ * Writes rows to `--output` (or stdout) in a format; a table on a terminal fits its width and shows
+ * the first and last {@linkcode TERMINAL_ROWS} rows. The first batch is pulled before anything is
  * written, so an answer that fails while being computed writes nothing; a file is renamed into
  * place only when complete and removed after a failure.
  *
@@ -141,12 +142,34 @@ export async function writeOutput(
   const primed = await _primed(batches);
   const target = await openOutput(path, context);
   try {
-    const rows = await writeRows(format, columns, primed, target.sink);
+    const onTerminal = format === "table" && (path === undefined || path === "-") &&
+      context.stdoutIsTerminal;
+    const rows = onTerminal
+      ? await (await import("../lib/output/text_table.ts")).writeTextTable(
+        columns.map((c) => c.name),
+        primed,
+        target.sink,
+        { width: _terminalWidth(context), maxRows: TERMINAL_ROWS },
+      )
+      : await writeRows(format, columns, primed, target.sink);
     await target.commit();
     return rows;
   } catch (error) {
     await target.abandon();
     throw error;
+  }
+}
+
+/** Rows a table on a terminal shows: the first 20 and the last 20, as DuckDB's CLI does. */
+export const TERMINAL_ROWS = 40;
+
+/** The terminal's width: from the terminal, else `COLUMNS`, else 80. */
+function _terminalWidth(context: Context): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch {
+    const columns = Number(context.env("COLUMNS"));
+    return Number.isSafeInteger(columns) && columns > 0 ? columns : 80;
   }
 }
 

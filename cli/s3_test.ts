@@ -51,11 +51,14 @@ Deno.test({
         answers.set(args.join(" "), a.stdout);
       }
       const history = await runCli(["history", "-t", "rates", "-p", s3, "-f", "json"], { env });
-      assert.deepEqual(JSON.parse(history.stdout).map((s: { operation: string }) => s.operation), [
-        "create",
-        "write",
-        "write",
-      ]);
+      assert.deepEqual(
+        JSON.parse(history.stdout).snapshots.map((s: { operation: string }) => s.operation),
+        [
+          "create",
+          "write",
+          "write",
+        ],
+      );
       const inspect = await runCli(["inspect", "-t", "rates", "-p", s3, "-f", "json"], { env });
       assert.equal(JSON.parse(inspect.stdout).totals.rows, 8);
       for (const path of [s3, local]) {

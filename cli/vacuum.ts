@@ -9,6 +9,7 @@ import { vacuumTable } from "../lib/vacuum.ts";
 import type { VacuumPlan, VacuumRemoval } from "../lib/vacuum_plan.ts";
 import { formatInstant } from "../lib/time.ts";
 import type { Context } from "./context.ts";
+import { jsonAnswer } from "./json_output.ts";
 import { byteSize, count, counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
@@ -52,7 +53,7 @@ export async function run(args: string[], context: Context): Promise<void> {
   });
   progress.done();
   const text = format === "json"
-    ? JSON.stringify(_json(plan, removed, dryRun, table.location), null, 2) + "\n"
+    ? jsonAnswer(_json(plan, removed, dryRun, table.location))
     : _text(plan, removed, dryRun, table.location, context.verbose);
   await context.stdout.write(_encoder.encode(text));
 }
@@ -92,13 +93,17 @@ function _json(
   removed: { files: number; bytes: number },
   dryRun: boolean,
   location: string,
-): unknown {
+): Record<string, unknown> {
   const instant = (ms: number | null) => ms === null ? null : formatInstant(ms);
   return {
     location,
     dryRun,
     now: formatInstant(plan.now),
-    rule: plan.rule,
+    rule: {
+      retainSeconds: plan.rule.retain === null ? null : plan.rule.retain / 1000,
+      keep: plan.rule.keep,
+      graceSeconds: plan.rule.grace / 1000,
+    },
     newest: plan.newest,
     snapshots: plan.snapshots.map((s) => ({
       ...s,

@@ -200,12 +200,12 @@ Deno.test("azof create, write, history and scan --version work together", async 
   const v2 = await azof(["scan", ...a, "-f", "csv", "--version", "2"]);
   assert.equal(v2.stdout, "key,event_time,price\nx,2024-01-01T00:00:00.000Z,1\n");
   const history = JSON.parse((await azof(["history", ...a, "-f", "json"])).stdout);
-  assert.deepEqual(history.map((h: { operation: string }) => h.operation), [
+  assert.deepEqual(history.snapshots.map((h: { operation: string }) => h.operation), [
     "create",
     "write",
     "write",
   ]);
-  assert.equal(history[2].summary.rows, 1);
+  assert.equal(history.snapshots[2].summary.rows, 1);
   await Deno.remove(root, { recursive: true });
 });
 

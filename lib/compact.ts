@@ -20,6 +20,7 @@ import { OpenedFiles, rowsBetween, stateAt } from "./compact_read.ts";
 import { gatherRows, mergeNewer, newestPerKey, type RowSet } from "./compact_rows.ts";
 import { CompactFileWriter, writePeriod } from "./compact_write.ts";
 import { AzofError } from "./errors.ts";
+import { storedOrInferredPolicy } from "./layout_policy.ts";
 import { parsePolicy } from "./policy.ts";
 import type { Segment, Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -108,11 +109,12 @@ export async function compactTable(
   const maxAttempts = options.maxAttempts ?? 3;
   for (let attempt = 1;; attempt++) {
     const snapshot = await table.snapshot();
-    const policy = readCompactionPolicy(snapshot.extra.policy, options.policy ?? {});
+    const stored = storedOrInferredPolicy(snapshot);
+    const policy = readCompactionPolicy(stored, options.policy ?? {});
     const plan = planCompaction(snapshot, policy, options);
     const result = { plan, version: snapshot.version, committed: false, attempts: attempt };
     const work = plan.periods.some((p) => p.action === "rewrite");
-    const policyChanged = !_sameSegments(snapshot.extra.policy, policy) ||
+    const policyChanged = !_sameSegments(stored, policy) ||
       (options.savePolicy === true &&
         JSON.stringify(snapshot.extra.policy) !== JSON.stringify(policyJson(policy)));
     if (options.dryRun || (!work && !policyChanged)) {
@@ -167,9 +169,11 @@ async function _execute(
       state = undefined;
       continue;
     }
-    state ??= await stateAt(table, snapshot, period.start - 1, files);
-    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15, files);
     const first = plan.before.length === 0 && out.length === 0;
+    state ??= await stateAt(table, snapshot, period.start - 1, files, {
+      planAt: first ? period.start : undefined,
+    });
+    const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15, files);
     out.push(await writePeriod(writer, levels, period, state, rows, first));
     state = mergeNewer(state, gatherRows(rows, newestPerKey(rows)));
     if (period.end !== undefined) files.releaseBefore(period.end + 1);
@@ -216,7 +220,9 @@ function _policyField(
 ): Record<string, unknown> {
   if (options.savePolicy) return { policy: policyJson(policy) };
   const stored = snapshot.extra.policy;
-  if (_sameSegments(stored, policy)) return stored === undefined ? {} : { policy: stored };
+  if (_sameSegments(storedOrInferredPolicy(snapshot), policy)) {
+    return stored === undefined ? {} : { policy: stored };
+  }
   const fields = typeof stored === "object" && stored !== null ? stored : {};
   return { policy: { ...fields, segment: [...policy.segment] } };
 }

@@ -43,7 +43,10 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
   const columns: ParquetColumn[] = [
     { name: KEY, type: "String", nullable: false },
     { name: EVENT_TIME, type: "DateTime", nullable: false },
-    ...schema.columns,
+    ...schema.columns.map((c, i) => ({
+      ...c,
+      nullable: c.nullable || (set.columns[i]?.nulls?.includes(1) ?? false),
+    })),
     ...(hasDeleted ? [{ name: DELETED, type: "Boolean" as const, nullable: false }] : []),
   ];
   const data: ColumnData[] = [

@@ -250,11 +250,12 @@ function _regionStart(
   policy: CompactionPolicy,
   since: number | undefined,
 ): number {
-  let start = since ??
+  const first = Math.min(...segments.map((s) => s.start));
+  const wanted = since ??
     (policy.horizon === undefined
-      ? Math.min(...segments.map((s) => s.start))
+      ? first
       : minusPeriod(periodOf(top, maxT).start, parsePeriod(policy.horizon)));
-  start = periodOf(top, start).start;
+  let start = periodOf(top, Math.max(wanted, first)).start;
   for (let moved = true; moved;) {
     moved = false;
     for (const s of segments) {

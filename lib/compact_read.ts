@@ -87,6 +87,9 @@ function _lastEventTime(data: DataFile): number {
  * @param snapshot The snapshot to read.
  * @param asOf The instant.
  * @param files Files already opened by this compaction.
+ * @param options `planAt`: read the files a read as of this later instant opens (rows after `asOf`
+ *   left out); for the table's first period, whose first segment's base holds older rows that no
+ *   read before the segment's start plans.
  * @returns One row per key, sorted by key.
  */
 export async function stateAt(
@@ -94,9 +97,10 @@ export async function stateAt(
   snapshot: Snapshot,
   asOf: number,
   files: OpenedFiles = new OpenedFiles(),
+  options: { readonly planAt?: number | undefined } = {},
 ): Promise<RowSet> {
-  const runs = [{ a: -Infinity, b: asOf, plan: asOf }];
-  const { set, rank } = await _collect(table, snapshot, runs, files);
+  const plan = options.planAt ?? asOf;
+  const { set, rank } = await _collect(table, snapshot, [{ a: -Infinity, b: asOf, plan }], files);
   return gatherRows(set, firstOfRuns(set, sortRows(set, rank, true), false));
 }
 

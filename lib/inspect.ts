@@ -101,7 +101,7 @@ export async function inspectTable(
 ): Promise<TableReport> {
   const latestSnapshot = await table.currentVersion();
   const snapshot = await table.snapshot(options.version ?? latestSnapshot);
-  const files = await _readFooters(table, snapshot);
+  const files = await readFileReports(table, snapshot);
   const segments = snapshot.segments.map((s) => _segment(s, files));
   let rows = 0;
   let bytes = 0;
@@ -142,7 +142,18 @@ export function snapshotFiles(snapshot: Snapshot): string[] {
   return [...out];
 }
 
-async function _readFooters(table: Table, snapshot: Snapshot): Promise<Map<string, FileReport>> {
+/**
+ * Reads the Parquet footer of every data file a snapshot names (eight at a time): rows, bytes, row
+ * groups.
+ *
+ * @param table The table.
+ * @param snapshot The snapshot.
+ * @returns The files by name.
+ */
+export async function readFileReports(
+  table: Table,
+  snapshot: Snapshot,
+): Promise<Map<string, FileReport>> {
   const names = snapshotFiles(snapshot);
   const out = new Map<string, FileReport>();
   let next = 0;

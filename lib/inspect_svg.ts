@@ -7,6 +7,7 @@
  */
 
 import type { DeltaReport, SegmentReport, TableReport } from "./inspect.ts";
+import { timeAxis } from "./svg_axis.ts";
 import { formatInstant } from "./time.ts";
 
 /** Options of {@linkcode renderSvg}. */
@@ -31,13 +32,27 @@ const _STYLE = `
   .arrow { fill: #2f8132; }
   .base { fill: #2f6fbd; }
   .delta { fill: #e8833a; }
+  .deltas { fill: #e8833a; fill-opacity: 0.55; stroke: #b35c1e; stroke-width: 0.75; }
   .label { font-size: 9px; paint-order: stroke; stroke: #ffffff; stroke-width: 2.5px; }
+  .seg.read { fill: #fde2e2; stroke: #c81e1e; stroke-width: 1.5; }
+  .base.read, .delta.read, .deltas.read { stroke: #c81e1e; stroke-width: 1.5; }
+  .as-of { stroke: #c81e1e; stroke-width: 1.5; stroke-dasharray: 5 3; }
+  .as-of-label { font-size: 11px; fill: #c81e1e; font-weight: 600; }
 `;
+
+/** Deltas of one segment drawn one by one; more are drawn as one grouped bar. */
+const _GROUP_DELTAS = 8;
 
 interface _Placed {
   readonly segment: SegmentReport;
   readonly path: string;
   readonly lane: number;
+}
+
+/** What the plan of the report reads: segment paths and file names. */
+interface _Read {
+  readonly segments: ReadonlySet<string>;
+  readonly files: ReadonlySet<string>;
 }
 
 /**
@@ -61,6 +76,10 @@ export function renderSvg(report: TableReport, options: SvgOptions = {}): string
   const width = options.width ?? 1400;
   const levels = _placeLevels(report.segments);
   const domain = _domain(report);
+  const read: _Read = {
+    segments: new Set(report.plan?.files.map((f) => f.segment)),
+    files: new Set(report.plan?.files.map((f) => f.file)),
+  };
   const x = (t: number) =>
     _LEFT + (t - domain.from) / (domain.to - domain.from) * (width - _LEFT - _RIGHT);
   const body: string[] = [];
@@ -82,7 +101,7 @@ export function renderSvg(report: TableReport, options: SvgOptions = {}): string
       );
     }
     for (const p of placed) {
-      body.push(_segmentSvg(p, y + 4 + p.lane * laneHeight, laneHeight - 2, x, domain.to));
+      body.push(_segmentSvg(p, y + 4 + p.lane * laneHeight, laneHeight - 2, x, domain.to, read));
     }
     y += height + 6;
   }
@@ -90,7 +109,17 @@ export function renderSvg(report: TableReport, options: SvgOptions = {}): string
     body.push(`<text class="note" x="${_LEFT}" y="${y + 20}">(no segments)</text>`);
     y += 32;
   }
-  const axis = _axis(domain.from, domain.to, x, bandsTop, y);
+  const axis = timeAxis(domain.from, domain.to, x, bandsTop, y);
+  const asOf = report.plan?.asOf ?? null;
+  if (asOf !== null && asOf >= domain.from && asOf <= domain.to) {
+    const ax = _n(x(asOf));
+    const files = report.plan!.files.length;
+    axis.labels.push(
+      `<line class="as-of" x1="${ax}" y1="${bandsTop - 6}" x2="${ax}" y2="${y}"><title>${
+        _esc(`as of ${formatInstant(asOf)}: a read opens ${files} files`)
+      }</title></line>`,
+    );
+  }
   const height = y + 34;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
@@ -116,15 +145,31 @@ function _header(report: TableReport, width: number): string[] {
     [`<rect class="seg open" x="0" y="-9" width="22" height="11"/>`, "open segment (to now)"],
     [`<rect class="base" x="0" y="-7" width="22" height="6"/>`, "base file"],
     [`<rect class="delta" x="0" y="-5" width="22" height="3"/>`, "delta file (its time range)"],
+    [
+      `<rect class="deltas" x="0" y="-6" width="22" height="5"/>`,
+      `more than ${_GROUP_DELTAS} deltas (one bar)`,
+    ],
+    ..._planLegend(report),
   ];
-  let lx = Math.max(8, width - 640);
+  let lx = 8;
   const items = legend.map(([shape, label]) => {
     const item =
       `<g transform="translate(${lx},62)">${shape}<text class="note" x="28" y="0">${label}</text></g>`;
-    lx += 34 + label!.length * 6;
+    lx += 40 + label!.length * 6.2;
     return item;
   });
+  const plan = report.plan;
+  const asOf = plan === undefined ? [] : [
+    `<text class="as-of-label" x="${Math.max(8, width - 520)}" y="22">${
+      _esc(
+        `${
+          plan.asOf === null ? "current read" : `read as of ${formatInstant(plan.asOf)}`
+        }: opens ${plan.files.length} files`,
+      )
+    }</text>`,
+  ];
   return [
+    ...asOf,
     `<text class="title" x="8" y="22">${
       _esc(`${report.table} · snapshot ${report.snapshot}`)
     }</text>`,
@@ -133,6 +178,13 @@ function _header(report: TableReport, width: number): string[] {
     }</text>`,
     ...items,
   ];
+}
+
+function _planLegend(report: TableReport): string[][] {
+  if (report.plan === undefined) return [];
+  const read = [`<rect class="seg read" x="0" y="-9" width="22" height="11"/>`, "read by the plan"];
+  if (report.plan.asOf === null) return [read];
+  return [[`<line class="as-of" x1="11" y1="-12" x2="11" y2="4"/>`, "the as-of instant"], read];
 }
 
 /** Segments per depth, each in the first lane where it overlaps nothing placed before it. */
@@ -171,17 +223,17 @@ function _segmentSvg(
   height: number,
   x: (t: number) => number,
   right: number,
+  read: _Read,
 ): string {
   const s = p.segment;
   const x0 = x(s.start);
   const x1 = s.end === null ? x(right) : Math.max(x(s.end + 1), x0 + 1);
   const w = x1 - x0;
+  const marks = `${s.end === null ? " open" : ""}${read.segments.has(p.path) ? " read" : ""}`;
   const out = [
     `<g class="segment" data-segment="${_esc(p.path)}">`,
     `<title>${_esc(_segmentTitle(p))}</title>`,
-    `<rect class="seg${s.end === null ? " open" : ""}" x="${_n(x0)}" y="${top}" width="${
-      _n(w)
-    }" height="${height}"/>`,
+    `<rect class="seg${marks}" x="${_n(x0)}" y="${top}" width="${_n(w)}" height="${height}"/>`,
   ];
   if (s.end === null) {
     const mid = top + height / 2;
@@ -193,10 +245,10 @@ function _segmentSvg(
   }
   if (s.base) {
     out.push(
-      `<rect class="base" data-file="${_esc(s.base.file)}" x="${_n(x0)}" y="${
-        _n(top + 1)
-      }" width="${_n(w)}" height="${_n(Math.max(1.5, height * 0.25))}"><title>${
-        _esc(`base ${s.base.file}: ${s.base.rows} rows, ${_bytes(s.base.bytes)}`)
+      `<rect class="base${_readMark(read, s.base.file)}" data-file="${_esc(s.base.file)}" x="${
+        _n(x0)
+      }" y="${_n(top + 1)}" width="${_n(w)}" height="${_n(Math.max(1.5, height * 0.25))}"><title>${
+        _esc(`base ${s.base.file}: ${_count(s.base.rows)} rows, ${_bytes(s.base.bytes)}`)
       }</title></rect>`,
     );
   }
@@ -207,6 +259,7 @@ function _segmentSvg(
       height * 0.32,
       x,
       s.end === null ? right : s.end + 1,
+      read,
     ),
   );
   const label = [s.id, s.id.split(/[_\-/]/).at(-1)!].find((l) => l.length * 5.2 + 6 < w);
@@ -225,105 +278,76 @@ function _deltasSvg(
   height: number,
   x: (t: number) => number,
   limit: number,
+  read: _Read,
 ): string[] {
+  if (deltas.length > _GROUP_DELTAS) return [_deltaGroupSvg(deltas, top, height, x, limit, read)];
   const per = Math.max(1.5, Math.min(5, height / Math.max(1, deltas.length)));
   const rows = Math.max(1, Math.floor(height / per));
   return deltas.map((d, i) => {
     const x0 = x(d.start);
     const x1 = Math.max(x(Math.min(d.end + 1, limit)) - 1, x0 + 2);
     const y = top + (i % rows) * per;
-    return `<rect class="delta" data-file="${_esc(d.file)}" x="${_n(x0)}" y="${_n(y)}" width="${
-      _n(x1 - x0)
-    }" height="${_n(per * 0.8)}"><title>${
+    return `<rect class="delta${_readMark(read, d.file)}" data-file="${_esc(d.file)}" x="${
+      _n(x0)
+    }" y="${_n(y)}" width="${_n(x1 - x0)}" height="${_n(per * 0.8)}"><title>${
       _esc(
-        `delta ${d.file}: ${formatInstant(d.start)} .. ${formatInstant(d.end)}, ${d.rows} rows, ${
-          _bytes(d.bytes)
-        }`,
+        `delta ${d.file}: ${formatInstant(d.start)} .. ${formatInstant(d.end)}, ${
+          _count(d.rows)
+        } rows, ${_bytes(d.bytes)}`,
       )
     }</title></rect>`;
   });
 }
 
+/** Many deltas as one bar over their whole time range: count, rows, bytes, and how many are read. */
+function _deltaGroupSvg(
+  deltas: readonly DeltaReport[],
+  top: number,
+  height: number,
+  x: (t: number) => number,
+  limit: number,
+  read: _Read,
+): string {
+  const start = Math.min(...deltas.map((d) => d.start));
+  const end = Math.max(...deltas.map((d) => d.end));
+  const rows = deltas.reduce((n, d) => n + d.rows, 0);
+  const bytes = deltas.reduce((n, d) => n + d.bytes, 0);
+  const opened = deltas.filter((d) => read.files.has(d.file)).length;
+  const x0 = x(start);
+  const x1 = Math.max(x(Math.min(end + 1, limit)) - 1, x0 + 2);
+  const title = `${deltas.length} deltas, ${_count(rows)} rows, ${_bytes(bytes)}: ${
+    formatInstant(start)
+  } .. ${formatInstant(end)}${opened > 0 ? `; the plan reads ${opened} of them` : ""}`;
+  const bar = Math.max(2, height * 0.8);
+  const text = `${deltas.length} deltas, ${_count(rows)} rows, ${_bytes(bytes)}`;
+  const label = x1 - x0 > text.length * 5.2 + 6 && bar >= 4
+    ? `<text class="label" x="${_n(x1 - 3)}" y="${_n(top + bar - 1)}" text-anchor="end">${
+      _esc(text)
+    }</text>`
+    : "";
+  return `<rect class="deltas${opened > 0 ? " read" : ""}" data-deltas="${deltas.length}" x="${
+    _n(x0)
+  }" y="${_n(top)}" width="${_n(x1 - x0)}" height="${_n(bar)}"><title>${
+    _esc(title)
+  }</title></rect>${label}`;
+}
+
+function _readMark(read: _Read, file: string): string {
+  return read.files.has(file) ? " read" : "";
+}
+
 function _segmentTitle(p: _Placed): string {
   const s = p.segment;
   const end = s.end === null ? "open" : formatInstant(s.end);
-  const base = s.base ? `base ${s.base.file}` : "no base";
-  return `${p.path}: ${formatInstant(s.start)} .. ${end}; ${base}; ${s.deltas.length} deltas`;
+  const base = s.base
+    ? `base ${s.base.file} (${_count(s.base.rows)} rows, ${_bytes(s.base.bytes)})`
+    : "no base";
+  const rows = s.deltas.reduce((n, d) => n + d.rows, 0);
+  const bytes = s.deltas.reduce((n, d) => n + d.bytes, 0);
+  return `${p.path}: ${formatInstant(s.start)} .. ${end}; ${base}; ${s.deltas.length} deltas (${
+    _count(rows)
+  } rows, ${_bytes(bytes)})`;
 }
-
-/** Vertical grid lines and date labels at round instants, at least ~90 px apart. */
-function _axis(
-  from: number,
-  to: number,
-  x: (t: number) => number,
-  top: number,
-  bottom: number,
-): { grid: string[]; labels: string[] } {
-  const pxPerMs = (x(to) - x(from)) / (to - from);
-  const step = _STEPS.find((s) => s.approx * pxPerMs >= 90) ?? _STEPS.at(-1)!;
-  const grid: string[] = [];
-  const labels = [
-    `<line class="axis" x1="${_LEFT}" y1="${bottom}" x2="${_n(x(to))}" y2="${bottom}"/>`,
-  ];
-  for (let t = step.floor(from); t <= to; t = step.next(t)) {
-    if (t < from) continue;
-    const tx = _n(x(t));
-    grid.push(`<line class="grid" x1="${tx}" y1="${top}" x2="${tx}" y2="${bottom}"/>`);
-    labels.push(
-      `<line class="axis" x1="${tx}" y1="${bottom}" x2="${tx}" y2="${bottom + 5}"/>`,
-      `<text class="tick" x="${tx}" y="${bottom + 18}" text-anchor="middle">${
-        step.label(t)
-      }</text>`,
-    );
-  }
-  return { grid, labels };
-}
-
-interface _Step {
-  readonly approx: number;
-  floor(t: number): number;
-  next(t: number): number;
-  label(t: number): string;
-}
-
-function _calendar(months: number): _Step {
-  const label = months >= 12
-    ? (t: number) => formatInstant(t).slice(0, 4)
-    : (t: number) => formatInstant(t).slice(0, 7);
-  return {
-    approx: months * 30.44 * 86_400_000,
-    floor: (t) => {
-      const d = new Date(t);
-      const index = d.getUTCFullYear() * 12 + d.getUTCMonth();
-      const start = index - (((index % months) + months) % months);
-      return Date.UTC(Math.floor(start / 12), start % 12, 1);
-    },
-    next: (t) => {
-      const d = new Date(t);
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
-    },
-    label,
-  };
-}
-
-function _fixed(ms: number, label: (t: number) => string): _Step {
-  return {
-    approx: ms,
-    floor: (t) => Math.floor(t / ms) * ms,
-    next: (t) => t + ms,
-    label,
-  };
-}
-
-const _DAY = 86_400_000;
-const _STEPS: readonly _Step[] = [
-  ...[1, 10, 100].map((ms) => _fixed(ms, (t) => formatInstant(t).slice(17, 23))),
-  ...[1000, 10_000, 60_000, 600_000].map((ms) => _fixed(ms, (t) => formatInstant(t).slice(11, 19))),
-  ...[3_600_000, 6 * 3_600_000].map((ms) => _fixed(ms, (t) => formatInstant(t).slice(5, 16))),
-  _fixed(_DAY, (t) => formatInstant(t).slice(0, 10)),
-  _fixed(7 * _DAY, (t) => formatInstant(t).slice(0, 10)),
-  ...[1, 3, 6, 12, 24, 60, 120, 240, 600, 1200].map(_calendar),
-];
 
 function _count(n: number): string {
   return n.toLocaleString("en-US");
