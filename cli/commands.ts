@@ -172,6 +172,7 @@ Examples:
     name: "write",
     summary: "Append rows from CSV or NDJSON in one atomic commit",
     help: `Usage: azof write --table NAME --input FILE|- [--path ROOT] [--input-format csv|ndjson]
+                  [--idempotency-key KEY]
 
 Appends rows: key, event_time, the schema's columns (missing nullable columns are null), and an
 optional _deleted (true deletes the key at that event time). Rows may be late (older than rows
@@ -186,6 +187,10 @@ Flags:
       --input-format FMT   csv (header row, columns in any order; an empty field is null, "" is the
                            empty string) or ndjson (one JSON object per line). Default: ndjson for
                            .ndjson/.jsonl/.json files, csv otherwise
+      --idempotency-key KEY
+                           A token for this batch, recorded in the snapshot: if one of the last
+                           100 snapshots carries it, nothing is written and the command succeeds
+                           ("already committed"). Re-run a write that exited 3 with the same key
 ${_COMMON}
 
 ${_TIME} event_time takes the same forms.

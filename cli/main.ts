@@ -1,6 +1,6 @@
 /**
  * The `azof` command line: dispatches to a subcommand, and is the only place that turns errors into
- * `error: ...` lines and exit codes (0 ok, 1 error, 2 usage).
+ * `error: ...` lines and exit codes (0 ok, 1 error, 2 usage, 3 commit outcome unknown).
  *
  * @module
  */
@@ -31,7 +31,8 @@ Flags:
   -h, --help       Show this help (azof <command> --help for a command's)
   -V, --version    Print the version
 
-Exit codes: 0 success, 1 error, 2 usage error. Data goes to stdout, messages to stderr.
+Exit codes: 0 success, 1 error, 2 usage error, 3 commit outcome unknown (the store gave no clear
+answer; see the README). Data goes to stdout, messages to stderr.
 Docs: README.md and docs/SPEC.md in the azof repository.
 `;
 }
@@ -88,6 +89,7 @@ export async function main(args: string[], context: Context): Promise<number> {
     context.message(`error: ${message.split("\n").join(" ")}`);
     if (context.verbose && error instanceof Error && error.stack) context.message(error.stack);
     if (error instanceof UsageError) return 2;
+    if (error instanceof AzofError && error.code === "CommitUnknown") return 3;
     if (!(error instanceof AzofError) && !context.verbose) {
       context.message("(this looks like a bug in azof; run again with --verbose for details)");
     }

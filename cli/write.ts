@@ -18,6 +18,7 @@ export const OPTIONS = {
   ...TABLE_OPTIONS,
   input: { type: "string", short: "i" },
   "input-format": { type: "string" },
+  "idempotency-key": { type: "string" },
 } as const;
 
 /**
@@ -47,13 +48,18 @@ export async function run(args: string[], context: Context): Promise<void> {
   const progress = startProgress(context);
   try {
     const result = await writeBatches(table, snapshot, rows, {
+      idempotencyKey: values["idempotency-key"],
       onProgress: (n) =>
         progress.update({ label: "writing", done: n, bytes: read, totalBytes: size }),
     });
     progress.done();
     if (!context.quiet) {
       context.message(
-        result.files === 0
+        result.alreadyCommitted
+          ? `already committed: snapshot ${result.version} of ${table.name} carries idempotency key ${
+            values["idempotency-key"]
+          }; nothing written`
+          : result.files === 0
           ? `nothing to write: the input has no rows`
           : `wrote ${count(result.rows)} rows (${count(result.deletes)} deletions, ${
             count(result.carriedRows)

@@ -1,11 +1,13 @@
 /**
  * The optimistic commit loop: build snapshot N+1 from the newest snapshot N, create `s(N+1).json`
  * only if absent, then rewrite the `version.txt` hint. On a lost race, re-read and rebuild, a bounded
- * number of times.
+ * number of times. A create with no clear answer is resolved, never guessed, and an idempotency key
+ * already committed makes the commit a no-op (docs/SPEC.md §9 rules 7–8).
  *
  * @module
  */
 
+import { createSnapshotFile, findIdempotencyKey, IDEMPOTENCY_WINDOW } from "./commit_outcome.ts";
 import { AzofError } from "./errors.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { serializeSnapshot, type SnapshotContent } from "./snapshot_json.ts";
@@ -23,6 +25,12 @@ export interface CommitOptions {
   readonly maxAttempts?: number | undefined;
   /** The table must not exist yet (`create`): a taken `s1.json` is `TableExists`, not a retry. */
   readonly create?: boolean | undefined;
+  /**
+   * The caller's token for this change, recorded as `"idempotency_key"`: when one of the last 100
+   * snapshots (or one committed during the attempts) carries it, nothing is committed and the
+   * result says `alreadyCommitted` (SPEC §9 rule 8).
+   */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** The outcome of a commit. */
@@ -31,6 +39,8 @@ export interface CommitResult {
   readonly version: number;
   /** How many attempts it took (1 without a conflict). */
   readonly attempts: number;
+  /** Whether `version` is an earlier commit carrying the same idempotency key (nothing committed). */
+  readonly alreadyCommitted: boolean;
 }
 
 /**
@@ -43,7 +53,9 @@ export interface CommitResult {
  * @param build Makes the next snapshot from the newest one; may throw to abandon the commit.
  * @param options The operation and summary.
  * @returns The committed snapshot number.
- * @throws {AzofError} `CommitConflict` after `maxAttempts` lost races; `TableExists` for a create.
+ * @throws {AzofError} `CommitConflict` after `maxAttempts` lost races; `TableExists` for a create;
+ *   `CommitUnknown` when the store gave no clear answer whether the snapshot was created (it may
+ *   have been: files it names must be kept). Any other error means nothing was committed.
  *
  * @example Commit a first snapshot to an in-memory table
  * ```ts
@@ -63,23 +75,23 @@ export async function commitSnapshot(
   options: CommitOptions,
 ): Promise<CommitResult> {
   const maxAttempts = options.maxAttempts ?? 10;
+  const commitId = crypto.randomUUID();
+  const key = options.idempotencyKey;
   let version = options.create ? 0 : await table.currentVersion();
+  let seen = Math.max(0, version - IDEMPOTENCY_WINDOW);
   for (let attempt = 1;; attempt++) {
+    if (key !== undefined && version > seen) {
+      const found = await findIdempotencyKey(table, key, seen + 1, version);
+      if (found !== undefined) return { version: found, attempts: attempt, alreadyCommitted: true };
+      seen = version;
+    }
     const current = version === 0 ? undefined : await table.snapshot(version);
-    const content = build(current);
-    const extra: Record<string, unknown> = {
-      ...content.extra,
-      committed_at: new Date().toISOString(),
-      operation: options.operation,
-      parent: version === 0 ? null : version,
-      summary: options.summary ?? {},
-    };
-    const text = serializeSnapshot({ ...content, extra });
     const name = `s${version + 1}.json`;
-    if (await table.store.putIfAbsent(table.key(name), _encoder.encode(text))) {
+    const text = _snapshotText(build(current), version, commitId, options);
+    if (await createSnapshotFile(table, name, _encoder.encode(text), commitId)) {
       await table.store.put(table.key("version.txt"), _encoder.encode(String(version + 1)))
         .catch(() => {}); // only a hint: readers probe forward past it (SPEC §2)
-      return { version: version + 1, attempts: attempt };
+      return { version: version + 1, attempts: attempt, alreadyCommitted: false };
     }
     if (options.create) {
       throw new AzofError("TableExists", `Cannot create table ${table.name}: it already exists`);
@@ -93,4 +105,24 @@ export async function commitSnapshot(
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     version = await table.currentVersion();
   }
+}
+
+/** The snapshot's JSON with this commit's history fields; the parent's own ids are not kept. */
+function _snapshotText(
+  content: SnapshotContent,
+  version: number,
+  commitId: string,
+  options: CommitOptions,
+): string {
+  const extra: Record<string, unknown> = {
+    ...content.extra,
+    committed_at: new Date().toISOString(),
+    operation: options.operation,
+    parent: version === 0 ? null : version,
+    summary: options.summary ?? {},
+    commit_id: commitId,
+  };
+  delete extra.idempotency_key;
+  if (options.idempotencyKey !== undefined) extra.idempotency_key = options.idempotencyKey;
+  return serializeSnapshot({ ...content, extra });
 }

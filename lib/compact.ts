@@ -2,7 +2,8 @@
  * Compaction: carries out a {@linkcode CompactionPlan}, writing each rewritten period's segment from
  * the old layout's rows, then commits a snapshot naming the new files in place of the old ones. A
  * concurrent commit makes it plan again on the newer snapshot; on failure it leaves nothing
- * referenced and deletes what it wrote, best effort.
+ * referenced and deletes what it wrote, best effort (but keeps it when the commit's outcome stayed
+ * unknown, SPEC §9 rule 7).
  *
  * @module
  */
@@ -76,7 +77,8 @@ class _Moved extends Error {}
  * @param table The table.
  * @param options Overrides, `since`, `force`, dry run, progress.
  * @returns What was written and committed.
- * @throws {AzofError} `CommitConflict` when concurrent commits outran every attempt.
+ * @throws {AzofError} `CommitConflict` when concurrent commits outran every attempt;
+ *   `CommitUnknown` when the store left it unknown whether the snapshot was created.
  *
  * @example Compact a small table into yearly segments with bases
  * ```ts
@@ -131,6 +133,8 @@ export async function compactTable(
       };
     } catch (error) {
       await writer.flush().catch(() => {}); // no upload may land after the deletes below
+      // The snapshot may be stored and name the files: keep them (SPEC §9 rule 7).
+      if (error instanceof AzofError && error.code === "CommitUnknown") throw error;
       await Promise.all(writer.files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
       const conflict = error instanceof AzofError && error.code === "CommitConflict";
       if (!(error instanceof _Moved) && !conflict) throw error;

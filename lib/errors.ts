@@ -12,6 +12,7 @@ export type AzofErrorCode =
   | "DataInvalid"
   | "InputInvalid"
   | "CommitConflict"
+  | "CommitUnknown"
   | "StorageError"
   | "Unsupported";
 

@@ -18,6 +18,10 @@ export interface HistoryEntry {
   readonly parent?: number | null;
   /** What it added (rows, deletes, files, ...), if recorded. */
   readonly summary?: Readonly<Record<string, unknown>>;
+  /** The commit's id (SPEC §9.1), if recorded: what `CommitUnknown` tells to look for. */
+  readonly commitId?: string;
+  /** The idempotency key the commit was given, if any. */
+  readonly idempotencyKey?: string;
 }
 
 /**
@@ -53,6 +57,10 @@ export async function tableHistory(table: Table): Promise<HistoryEntry[]> {
         : {}),
       ...(typeof extra.summary === "object" && extra.summary !== null
         ? { summary: extra.summary as Record<string, unknown> }
+        : {}),
+      ...(typeof extra.commit_id === "string" ? { commitId: extra.commit_id } : {}),
+      ...(typeof extra.idempotency_key === "string"
+        ? { idempotencyKey: extra.idempotency_key }
         : {}),
     });
   }

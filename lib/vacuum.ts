@@ -134,9 +134,7 @@ export async function executeVacuum(
   }
   const remove = plan.remove.filter((r) => !(r.kind === "data" && named.has(r.file)));
   if (remove.length === 0) return { files: 0, bytes: 0 };
-  if (plan.writeHint) {
-    await table.store.put(table.key("version.txt"), _encoder.encode(String(plan.newest)));
-  }
+  if (plan.writeHint) await _writeHint(table, plan.newest);
   let done = 0;
   let bytes = 0;
   const step = async (r: VacuumPlan["remove"][number]) => {
@@ -149,6 +147,18 @@ export async function executeVacuum(
   for (const r of snapshots) await step(r); // oldest first, one at a time
   await _mapLimited(remove.filter((r) => r.kind !== "snapshot"), step);
   return { files: done, bytes };
+}
+
+/**
+ * Rewrites `version.txt`; a rewrite with no clear answer counts only if the file is read back
+ * holding the number, else its error stops the vacuum before anything is deleted (SPEC §11 rule 4).
+ */
+async function _writeHint(table: Table, version: number): Promise<void> {
+  try {
+    await table.store.put(table.key("version.txt"), _encoder.encode(String(version)));
+  } catch (error) {
+    if ((await _hint(table).catch(() => null)) !== version) throw error;
+  }
 }
 
 async function _hint(table: Table): Promise<number | null> {

@@ -1,12 +1,13 @@
 /**
  * The write path: route rows to segments, stream them into new data files, then commit a snapshot
  * naming them. A failure before the commit leaves the table as it was (the files become orphans and
- * are deleted, best effort).
+ * are deleted, best effort); after a commit whose outcome stayed unknown they are kept (SPEC §9).
  *
  * @module
  */
 
 import { commitSnapshot } from "./commit.ts";
+import { AzofError } from "./errors.ts";
 import { DEFAULT_POLICY, parsePolicy, type Period } from "./policy.ts";
 import { rowFromObject, type WriteRow } from "./row.ts";
 import { type Part, Router, type Slot } from "./route.ts";
@@ -33,6 +34,12 @@ export interface WriteOptions {
   readonly operation?: string | undefined;
   /** Called every 65,536 rows with the count so far. */
   readonly onProgress?: ((rows: number) => void) | undefined;
+  /**
+   * A token for this batch, recorded in the snapshot: when one of the last 100 snapshots already
+   * carries it, the write commits nothing and reports `alreadyCommitted` (SPEC §9 rule 8). Pass
+   * the same key when running a write again after `CommitUnknown`.
+   */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** What a write did. */
@@ -53,6 +60,11 @@ export interface WriteResult {
   readonly carriedRows: number;
   /** Commit attempts (more than 1 when other writers committed meanwhile). */
   readonly attempts: number;
+  /**
+   * The idempotency key was found in snapshot `version`: this batch was committed before, and
+   * nothing was committed now (`files`, `bytes` and `segmentsCreated` are 0).
+   */
+  readonly alreadyCommitted: boolean;
 }
 
 /** A row object `{ key, event_time, <columns>, _deleted? }`, or an Arrow `RecordBatch` of them. */
@@ -74,7 +86,9 @@ export interface ArrowBatchLike {
  * @param rows Row objects or Arrow batches, sync or async.
  * @param options Row-group size, progress.
  * @returns What was written and the snapshot committed.
- * @throws {AzofError} `InputInvalid` for a bad row (naming it and the column), `CommitConflict`.
+ * @throws {AzofError} `InputInvalid` for a bad row (naming it and the column), `CommitConflict`;
+ *   `CommitUnknown` when the store left it unknown whether the snapshot was created (the files
+ *   are kept; write again with the same `idempotencyKey`).
  *
  * @example Create a table and write two rows
  * ```ts
@@ -211,22 +225,37 @@ export async function writeBatches(
       bytes: stats.bytes,
       segments_created: router.created,
     };
-    const { version, attempts } = await commitSnapshot(table, layoutGuard(table, snapshot, parts), {
+    const commit = await commitSnapshot(table, layoutGuard(table, snapshot, parts), {
       operation: options.operation ?? "write",
       summary,
       maxAttempts: options.maxAttempts,
+      idempotencyKey: options.idempotencyKey,
     });
-    return _result(version, stats, parts.length, router.created, attempts);
+    if (!commit.alreadyCommitted) {
+      return _result(commit.version, stats, parts.length, router.created, commit.attempts);
+    }
+    await _deleteFiles(table, files);
+    return {
+      ..._result(commit.version, stats, 0, 0, commit.attempts),
+      bytes: 0,
+      alreadyCommitted: true,
+    };
   } catch (error) {
     await Promise.all(puts);
+    // The snapshot may be stored and name the files: keep them (SPEC §9 rule 7).
+    if (error instanceof AzofError && error.code === "CommitUnknown") throw error;
     try {
       // The layout changed under the write (a compaction): route its rows again (SPEC §9.5).
       if (!(error instanceof LayoutChanged)) throw error;
       return await rerouteWrite(table, error, { rows, stats, options }, writeBatches);
     } finally {
-      await Promise.all(files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
+      await _deleteFiles(table, files);
     }
   }
+}
+
+function _deleteFiles(table: Table, files: readonly string[]): Promise<unknown> {
+  return Promise.all(files.map((f) => table.store.delete(table.key(f)).catch(() => {})));
 }
 
 async function _route(
@@ -365,5 +394,6 @@ function _result(
     segmentsCreated,
     carriedRows: stats.carried,
     attempts,
+    alreadyCommitted: false,
   };
 }

@@ -6,7 +6,7 @@ import { vacuumTable } from "../vacuum.ts";
 import { writeRows } from "../write.ts";
 import { foldMap } from "../testing/random_history.ts";
 import {
-  batchInput,
+  batchRows,
   nextBatch,
   type RaceTable,
   raceTable,
@@ -58,7 +58,7 @@ const WRITE: Operation = {
   async run(race, table) {
     const batch = nextBatch(race);
     _pending.set(race, batch);
-    await writeRows(table, batchInput(race, batch));
+    await writeRows(table, batchRows(race, batch));
   },
   async check(race, error) {
     const batch = _pending.get(race)!;

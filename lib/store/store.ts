@@ -42,7 +42,13 @@ export interface Store {
   list(prefix?: string): Promise<StoreEntry[]>;
   /** Writes an object, replacing any previous one; readers see the old or the new bytes, never a mix. */
   put(key: string, data: Uint8Array): Promise<void>;
-  /** Writes an object only if none exists under the key; returns `false` (writing nothing) otherwise. */
+  /**
+   * Writes an object only if none exists under the key; returns `false` (writing nothing) otherwise.
+   * `false` only says that an object is there: it may be these very bytes, stored by an earlier
+   * send of this call that got no answer (a client's own retry). A throw means the outcome is
+   * unknown: the object may have been stored. Callers resolve both by reading the object back and
+   * re-sending (lib/commit_outcome.ts, SPEC §9 rule 7); adapters need not.
+   */
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** Removes an object; removing an absent object is not an error. */
   delete(key: string): Promise<void>;
