@@ -112,7 +112,9 @@ class _Table implements Table {
   async #hint(): Promise<number> {
     const key = this.key("version.txt");
     const bytes = await _readIfPresent(this.store, key);
-    if (!bytes) {
+    // An empty hint is as good as none: a store that rewrites objects in place (s3rver) can show
+    // version.txt empty for a moment; readers then probe forward from s1.json (SPEC §2).
+    if (!bytes || bytes.length === 0) {
       if (await this.store.exists(this.key("s1.json"))) return 1;
       throw new AzofError(
         "TableNotFound",
