@@ -1,6 +1,6 @@
 /**
  * `azof write` against an S3 endpoint that stops answering at the commit: exit code 3 and one
- * `error: commit outcome unknown: ...` line, the data files kept; the same write run again with the
+ * `error: Cannot commit to table T: commit outcome unknown: ...` line, the data files kept; the same write run again with the
  * same `--idempotency-key` commits the batch exactly once (docs/SPEC.md §9 rules 7–8).
  */
 
@@ -73,7 +73,11 @@ for (const at of ["after", "before"] as const) {
       const write = ["write", ...table, "--input", input, "--idempotency-key", "load-7"];
       outage.at = at;
       const first = await _azof(write, env);
-      assertError(first, 3, /^error: commit outcome unknown: .*s2\.json.*commit_id/);
+      assertError(
+        first,
+        3,
+        /^error: Cannot commit to table t: commit outcome unknown: .*s2\.json.*commit_id/,
+      );
       const data = [...fake.objects.keys()].filter((k) => k.startsWith("x/t/data/"));
       assert.ok(data.length >= 1, "the data files are kept");
       assert.equal(fake.objects.has("x/t/s2.json"), at === "after");
@@ -82,7 +86,9 @@ for (const at of ["after", "before"] as const) {
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, at === "after" ? /already committed: snapshot 2/ : /wrote 2 rows/);
       const history = await _azof(["history", ...table, "-f", "json"], env);
-      const entries = JSON.parse(history.stdout) as { operation: string; commitId: string }[];
+      const entries = (JSON.parse(history.stdout) as {
+        snapshots: { operation: string; commitId: string }[];
+      }).snapshots;
       assert.deepEqual(entries.map((e) => e.operation), ["create", "write"]);
       const id = /commit_id ([0-9a-f-]{36})/.exec(first.stderr)?.[1];
       assert.equal(entries[1]!.commitId === id, at === "after", "the id named is the stored one");

@@ -163,14 +163,18 @@ export async function writeOutput(
 /** Rows a table on a terminal shows: the first 20 and the last 20, as DuckDB's CLI does. */
 export const TERMINAL_ROWS = 40;
 
-/** The terminal's width: from the terminal, else `COLUMNS`, else 80. */
+/** The terminal's width: from the terminal, else `COLUMNS`, else 80 (a terminal of 0 columns, as a
+ * bare pseudo-terminal reports, has no width). */
 function _terminalWidth(context: Context): number {
+  let columns = 0;
   try {
-    return Deno.consoleSize().columns;
+    columns = Deno.consoleSize().columns;
   } catch {
-    const columns = Number(context.env("COLUMNS"));
-    return Number.isSafeInteger(columns) && columns > 0 ? columns : 80;
+    // not a terminal after all: fall back below
   }
+  if (columns > 0) return columns;
+  const fromEnv = Number(context.env("COLUMNS"));
+  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }
 
 async function _primed<T>(source: AsyncIterable<T>): Promise<AsyncIterable<T>> {

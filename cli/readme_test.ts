@@ -24,7 +24,7 @@ function readmeCommands(): string[][] {
 }
 
 Deno.test("the README's azof commands write nowhere but /tmp", () => {
-  const readOnly = ["scan", "inspect", "history", "sql"];
+  const readOnly = ["scan", "inspect", "history", "sql", "check", "ls"];
   for (const args of readmeCommands()) {
     args.forEach((path, i) => {
       const flag = args[i - 1] ?? "";

@@ -67,8 +67,8 @@ export async function createSnapshotFile(
   const detail = last instanceof Error ? last.message : String(last);
   throw new AzofError(
     "CommitUnknown",
-    `commit outcome unknown: cannot tell whether ${name} of table ${table.name} in ${table.location} ` +
-      `was created by this commit (commit_id ${commitId}): ${detail}. Its data files were kept. ` +
+    `Cannot commit to table ${table.name}: commit outcome unknown: cannot tell whether ${name} ` +
+      `in ${table.location} was created by this commit (commit_id ${commitId}): ${detail}. Its data files were kept. ` +
       `Check with "azof history -f json" whether snapshot ${
         name.slice(1, -5)
       } has that commitId, or ` +

@@ -129,7 +129,7 @@ async function _outcome(run: () => Promise<void>): Promise<FaultOutcome> {
   } catch (error) {
     if (!(error instanceof AzofError)) throw error;
     if (error.code !== "CommitUnknown") return "error";
-    assert.match(error.message, /^commit outcome unknown: /);
+    assert.match(error.message, /^Cannot commit to table [^:]+: commit outcome unknown: /);
     return "unknown";
   }
 }
