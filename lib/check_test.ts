@@ -79,7 +79,7 @@ Deno.test("checkTable() and azof check", async (t) => {
           const lines = run.stdout.trimEnd().split("\n");
           assert.equal(lines.length, 2);
           assert.ok(lines[0]!.includes(damaged) && lines[1]!.includes(gone), run.stdout);
-          assert.match(run.stderr, /^error: table t has 2 problems in 2 of /);
+          assert.match(run.stderr, /^error: Table t has 2 problems in 2 of /);
         } finally {
           await Deno.writeFile(path, bytes);
           await Deno.writeFile(`${root}/t/${gone}`, saved);
