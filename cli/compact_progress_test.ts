@@ -11,6 +11,7 @@ import { type CompactProgress, compactTable } from "../lib/compact.ts";
 import { createTable } from "../lib/create.ts";
 import { openTable } from "../lib/table.ts";
 import { writeRows } from "../lib/write.ts";
+import { commandOutput } from "../lib/testing/deadline.ts";
 import { memoryContext } from "./context_test_util.ts";
 import { runCli } from "./fixture_test_util.ts";
 import { main } from "./main.ts";
@@ -41,14 +42,9 @@ function _assertSummaryOnly(stderr: string): void {
 }
 
 /** Whether `script` is installed and can open a pseudo-terminal here. */
-function _hasScript(): boolean {
+async function _hasScript(): Promise<boolean> {
   try {
-    return new Deno.Command("script", {
-      args: ["-qec", "true", "/dev/null"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
+    return (await commandOutput("script", { args: ["-qec", "true", "/dev/null"] })).success;
   } catch {
     return false;
   }
@@ -103,7 +99,7 @@ Deno.test("azof compact draws no progress when stderr is not a terminal, and pri
   await Deno.remove(root, { recursive: true });
 });
 
-const _PTY = _hasScript();
+const _PTY = await _hasScript();
 
 Deno.test({
   name: "azof compact under a pseudo-terminal shows progress on stderr, and none with --quiet" +
@@ -128,13 +124,10 @@ Deno.test({
         "--force",
         ...flags,
       ].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
-      const out = await new Deno.Command("script", {
+      const out = await commandOutput("script", {
         args: ["-qec", command, "/dev/null"],
         env: { TERM: "xterm", NO_COLOR: "1" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      });
       return { code: out.code, text: new TextDecoder().decode(out.stdout) };
     };
     const shown = await under();

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { ParquetFileWriter } from "../lib/parquet_write.ts";
 import type { Value } from "../lib/data_file.ts";
+import { outputWithin } from "../lib/testing/deadline.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -33,6 +34,10 @@ export interface RunOptions {
   readonly ffi?: boolean;
   /** Extra environment variables. */
   readonly env?: Record<string, string>;
+  /** Milliseconds before the process is killed as hung (lib/testing/deadline.ts, 120 s). */
+  readonly timeout?: number;
+  /** What runs, for the message when it hangs; `azof ARGS` from {@linkcode runCli}. */
+  readonly what?: string;
 }
 
 /**
@@ -43,7 +48,8 @@ export interface RunOptions {
  * @returns What it printed and its exit code.
  */
 export async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
-  return await cliOutput(spawnCli(args, options), options);
+  const what = `azof ${args.join(" ")}`;
+  return await cliOutput(spawnCli(args, options), { what: what.slice(0, 200), ...options });
 }
 
 /**
@@ -77,12 +83,8 @@ export async function cliOutput(
   child: Deno.ChildProcess,
   options: RunOptions = {},
 ): Promise<CliRun> {
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
-  }
-  const out = await child.output();
+  const what = options.what ?? "azof";
+  const out = await outputWithin(child, what, { ms: options.timeout, stdin: options.stdin });
   const decoder = new TextDecoder();
   return {
     code: out.code,

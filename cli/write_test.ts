@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { outputWithin } from "../lib/testing/deadline.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -14,12 +15,7 @@ async function azof(args: string[], stdin?: string) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
+  const out = await outputWithin(child, `azof ${args.join(" ")}`.slice(0, 200), { stdin });
   const d = new TextDecoder();
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
 }
