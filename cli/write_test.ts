@@ -126,6 +126,36 @@ const BAD: [string, "csv" | "ndjson", string, RegExp][] = [
     /line 1, column "key": a key must not be empty/,
   ],
   [
+    "Float beyond range csv",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1,1\nb,2024-01-01,1e400,1\n",
+    /line 3, column "price": 1e400 is out of range of a Float/,
+  ],
+  [
+    "Float of 400 digits csv",
+    "csv",
+    `key,event_time,price,n\na,2024-01-01,-1${"0".repeat(400)},1\n`,
+    /line 2, column "price": -10+ is out of range of a Float/,
+  ],
+  [
+    "Float beyond range ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":-1e400,"n":1}\n',
+    /line 1, column "price": -1e400 is out of range of a Float/,
+  ],
+  [
+    "Int beyond int64 csv",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1,9223372036854775808\n",
+    /line 2, column "n": expected an Int \(64-bit whole number\), found "9223372036854775808"/,
+  ],
+  [
+    "Int beyond int64 ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":-9223372036854775809}\n',
+    /line 1, column "n": expected an Int \(64-bit whole number\), found "-9223372036854775809"/,
+  ],
+  [
     "malformed JSON",
     "ndjson",
     '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":\n',

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { inputError, rowFromObject, type WriteRow } from "./row.ts";
+import { AzofError } from "./errors.ts";
+import { floatOutOfRange, inputError, rowFromObject, type WriteRow } from "./row.ts";
 import type { Schema } from "./schema.ts";
 
 /**
@@ -52,8 +53,14 @@ function _row(text: string, schema: Schema, line: number, exact: boolean): Write
   const where = `line ${line}`;
   let json: unknown;
   try {
-    json = exact ? JSON.parse(text, _exactInts) : JSON.parse(text);
+    json = JSON.parse(text, function (key, value, context?: { source?: string }) {
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        floatOutOfRange(where, key, context?.source ?? String(value));
+      }
+      return exact ? _exactInts(value, context) : value;
+    });
   } catch (error) {
+    if (error instanceof AzofError) throw error;
     inputError(where, `malformed JSON: ${(error as Error).message}`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
@@ -67,7 +74,7 @@ function _row(text: string, schema: Schema, line: number, exact: boolean): Write
   return rowFromObject(json as Record<string, unknown>, schema, where);
 }
 
-function _exactInts(this: unknown, _key: string, value: unknown, context?: { source?: string }) {
+function _exactInts(value: unknown, context?: { source?: string }) {
   if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source) {
     if (/^-?\d+$/.test(context.source)) return BigInt(context.source);
   }
