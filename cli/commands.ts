@@ -186,6 +186,9 @@ Flags:
       --input-format FMT   csv (header row, columns in any order; an empty field is null, "" is the
                            empty string) or ndjson (one JSON object per line). Default: ndjson for
                            .ndjson/.jsonl/.json files, csv otherwise
+      --coerce             NDJSON: convert JSON types (a digit string "1" to an Int, a string to a
+                           Float or Boolean, a millisecond number to a timestamp); without it such
+                           a field is refused
 ${_COMMON}
 
 ${_TIME} event_time takes the same forms.

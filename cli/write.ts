@@ -18,6 +18,7 @@ export const OPTIONS = {
   ...TABLE_OPTIONS,
   input: { type: "string", short: "i" },
   "input-format": { type: "string" },
+  coerce: { type: "boolean" },
 } as const;
 
 /**
@@ -40,6 +41,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     ? ndjsonRows(
       countPieces(input === "-" ? context.stdin : await _file(input), onRead),
       snapshot.schema,
+      { coerce: values.coerce },
     )
     : input === "-"
     ? csvStreamBatches(context.stdin, snapshot.schema, { onRead })

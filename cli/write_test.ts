@@ -156,6 +156,24 @@ const BAD: [string, "csv" | "ndjson", string, RegExp][] = [
     /line 1, column "n": expected an Int \(64-bit whole number\), found "-9223372036854775809"/,
   ],
   [
+    "a JSON string as an Int ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":"1"}\n',
+    /line 1, column "n": expected a JSON number, found "1" \(--coerce converts it\)/,
+  ],
+  [
+    "a number as event_time ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":"a","event_time":1704067200000,"price":1,"n":1}\n',
+    /line 2, column "event_time": expected a timestamp as a JSON string, found 1704067200000/,
+  ],
+  [
+    "a JSON string as a Float ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":"1.5","n":1}\n',
+    /line 1, column "price": expected a JSON number \(or "Infinity", "-Infinity", "NaN"\), found "1.5"/,
+  ],
+  [
     "malformed JSON",
     "ndjson",
     '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":\n',
@@ -195,6 +213,20 @@ Deno.test("azof write rejects bad input with line and column and leaves the tabl
       assert.deepEqual(await hashes(root), before);
     });
   }
+  await t.step("--coerce reads NDJSON strings as numbers and numbers as timestamps", async () => {
+    const input = '{"key":"c1","event_time":1704067200000,"price":"2.5","n":"7"}\n' +
+      '{"key":"c2","event_time":"2024-01-02","price":"NaN","n":8}\n';
+    const args = ["write", "-q", "-p", root, "-t", "p", "-i", "-", "--input-format", "ndjson"];
+    const r = await azof([...args, "--coerce"], input);
+    assert.equal(r.code, 0, r.stderr);
+    const scan = await azof(["scan", "-p", root, "-t", "p", "--format", "ndjson"]);
+    const rows = scan.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const c1 = rows.find((row) => row.key === "c1");
+    assert.equal(c1.event_time, "2024-01-01T00:00:00.000Z");
+    assert.equal(c1.price, 2.5);
+    assert.equal(`${c1.n}`, "7");
+    assert.ok(rows.some((row) => row.key === "c2"));
+  });
   await t.step("a bad row after many good ones commits nothing", async () => {
     const before = await hashes(root);
     let text = "key,event_time,price,n\n";
