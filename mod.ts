@@ -84,6 +84,7 @@ export type { WriteRow } from "./lib/row.ts";
 export { csvRows } from "./lib/input_csv.ts";
 export type { CsvOptions } from "./lib/input_csv.ts";
 export { ndjsonRows } from "./lib/input_ndjson.ts";
+export type { NdjsonOptions } from "./lib/input_ndjson.ts";
 export { commitSnapshot } from "./lib/commit.ts";
 export type { CommitOptions, CommitResult } from "./lib/commit.ts";
 export { serializeSnapshot } from "./lib/snapshot_json.ts";

@@ -220,6 +220,9 @@ Flags:
                            A token for this batch, recorded in the snapshot: if one of the last
                            100 snapshots carries it, nothing is written and the command succeeds
                            ("already committed"). Re-run a write that exited 3 with the same key.
+      --coerce             NDJSON: convert JSON types (a digit string "1" to an Int, a string to a
+                           Float or Boolean, a millisecond number to a timestamp); without it such
+                           a field is refused
 ${_COMMON}
 
 ${_TIME} event_time takes the same forms.

@@ -11,6 +11,7 @@ import { type CompactProgress, compactTable } from "../lib/compact.ts";
 import { createTable } from "../lib/create.ts";
 import { openTable } from "../lib/table.ts";
 import { writeRows } from "../lib/write.ts";
+import { commandOutput } from "../lib/testing/deadline.ts";
 import { memoryContext } from "./context_test_util.ts";
 import { runCli } from "./fixture_test_util.ts";
 import { main } from "./main.ts";
@@ -113,13 +114,10 @@ Deno.test({
         "--force",
         ...flags,
       ].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
-      const out = await new Deno.Command("script", {
+      const out = await commandOutput("script", {
         args: ["-qec", command, "/dev/null"],
         env: { TERM: "xterm", NO_COLOR: "1" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      });
       return { code: out.code, text: new TextDecoder().decode(out.stdout) };
     };
     const shown = await under();

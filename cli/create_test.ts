@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 Deno.test("azof create refuses a table inside another table, or around one, with exit 1", async () => {
   const root = await Deno.makeTempDir({ prefix: "azof-create-" });
   const create = (path: string, table: string) =>
-    runCli(["create", "-p", path, "-t", table, "--schema", "v:Int"], { timeoutMs: 60_000 });
+    runCli(["create", "-p", path, "-t", table, "--schema", "v:Int"], { timeout: 60_000 });
   try {
     assert.equal((await create(root, "outer")).code, 0);
     assertError(await create(root, "outer/data/in"), 1, /Cannot create table .*inside table/);

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { FastParquetWriter } from "../lib/parquet_encode.ts";
 import type { Value } from "../lib/data_file.ts";
+import { outputWithin } from "../lib/testing/deadline.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -33,8 +34,10 @@ export interface RunOptions {
   readonly ffi?: boolean;
   /** Extra environment variables. */
   readonly env?: Record<string, string>;
-  /** Kill the process and fail after this many ms (default 120,000), so a hang fails fast. */
-  readonly timeoutMs?: number;
+  /** Milliseconds before the process is killed as hung (lib/testing/deadline.ts, 120 s). */
+  readonly timeout?: number;
+  /** What runs, for the message when it hangs; `azof ARGS` from {@linkcode runCli}. */
+  readonly what?: string;
 }
 
 /**
@@ -45,7 +48,8 @@ export interface RunOptions {
  * @returns What it printed and its exit code.
  */
 export async function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
-  return await cliOutput(spawnCli(args, options), options);
+  const what = `azof ${args.join(" ")}`;
+  return await cliOutput(spawnCli(args, options), { what: what.slice(0, 200), ...options });
 }
 
 /**
@@ -79,19 +83,8 @@ export async function cliOutput(
   child: Deno.ChildProcess,
   options: RunOptions = {},
 ): Promise<CliRun> {
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
-  }
-  const ms = options.timeoutMs ?? 120_000;
-  let hung = false;
-  const timer = setTimeout(() => {
-    hung = true;
-    child.kill("SIGKILL");
-  }, ms);
-  const out = await child.output().finally(() => clearTimeout(timer));
-  if (hung) throw new Error(`azof hung: killed after ${ms} ms`);
+  const what = options.what ?? "azof";
+  const out = await outputWithin(child, what, { ms: options.timeout, stdin: options.stdin });
   const decoder = new TextDecoder();
   return {
     code: out.code,

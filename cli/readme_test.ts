@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runCli } from "./fixture_test_util.ts";
+import { commandOutput } from "../lib/testing/deadline.ts";
 
 const _ROOT = new URL("../", import.meta.url);
 
@@ -38,8 +39,7 @@ Deno.test("the README's azof commands write nowhere but /tmp", () => {
 Deno.test("every azof command in the README runs and exits 0 on the bundled sample", async (t) => {
   const cwd = await Deno.makeTempDir({ prefix: "azof-readme-" });
   try {
-    await new Deno.Command("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, cwd] })
-      .output();
+    await commandOutput("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, cwd] });
     await Deno.mkdir(`${cwd}/tmp`);
     const commands = readmeCommands();
     assert.ok(commands.length >= 5, `found ${commands.length} README commands`);

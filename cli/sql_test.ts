@@ -142,8 +142,9 @@ Deno.test("azof sql interrupted (SIGINT, SIGTERM) removes its staging folder and
         const tmp = await Deno.makeTempDir({ prefix: "azof-sql-signal-" });
         const slow = "SELECT sum(r.range + length(t.key)) FROM t, range(100000000000) r";
         const child = spawnCli(["sql", "-p", root, slow], { env: { TMPDIR: tmp } });
-        const running = cliOutput(child);
-        while ([...Deno.readDirSync(tmp)].length === 0) {
+        let exited = false;
+        const running = cliOutput(child).finally(() => exited = true);
+        while (!exited && [...Deno.readDirSync(tmp)].length === 0) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
         await new Promise((resolve) => setTimeout(resolve, 300));

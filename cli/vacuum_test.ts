@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { assertError, runCli } from "./fixture_test_util.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
+import { commandOutput } from "../lib/testing/deadline.ts";
 
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
@@ -177,7 +178,7 @@ Deno.test({
   fn: async () => {
     const root = await Deno.makeTempDir({ prefix: "azof-vacuum-up-" });
     try {
-      await new Deno.Command("cp", { args: ["-r", `${UPSTREAM_ROOT}/table1`, root] }).output();
+      await commandOutput("cp", { args: ["-r", `${UPSTREAM_ROOT}/table1`, root] });
       const first = await hashes(root);
       const byAge = await runCli([
         "vacuum",

@@ -19,6 +19,7 @@ export const OPTIONS = {
   input: { type: "string", short: "i" },
   "input-format": { type: "string" },
   "idempotency-key": { type: "string" },
+  coerce: { type: "boolean" },
 } as const;
 
 /**
@@ -45,6 +46,7 @@ export async function run(args: string[], context: Context): Promise<void> {
     ? ndjsonRows(
       countPieces(stdin ? stdin.stream : await _file(input), onRead),
       snapshot.schema,
+      { coerce: values.coerce },
     )
     : stdin
     ? csvStreamBatches(stdin.stream, snapshot.schema, { onRead })

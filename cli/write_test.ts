@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
+import { outputWithin } from "../lib/testing/deadline.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -15,12 +16,7 @@ async function azof(args: string[], stdin?: string) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  if (stdin !== undefined) {
-    const w = child.stdin.getWriter();
-    await w.write(new TextEncoder().encode(stdin));
-    await w.close();
-  }
-  const out = await child.output();
+  const out = await outputWithin(child, `azof ${args.join(" ")}`.slice(0, 200), { stdin });
   const d = new TextDecoder();
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
 }
@@ -131,6 +127,54 @@ const BAD: [string, "csv" | "ndjson", string, RegExp][] = [
     /line 1, column "key": a key must not be empty/,
   ],
   [
+    "Float beyond range csv",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1,1\nb,2024-01-01,1e400,1\n",
+    /line 3, column "price": 1e400 is out of range of a Float/,
+  ],
+  [
+    "Float of 400 digits csv",
+    "csv",
+    `key,event_time,price,n\na,2024-01-01,-1${"0".repeat(400)},1\n`,
+    /line 2, column "price": -10+ is out of range of a Float/,
+  ],
+  [
+    "Float beyond range ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":-1e400,"n":1}\n',
+    /line 1, column "price": -1e400 is out of range of a Float/,
+  ],
+  [
+    "Int beyond int64 csv",
+    "csv",
+    "key,event_time,price,n\na,2024-01-01,1,9223372036854775808\n",
+    /line 2, column "n": expected an Int \(64-bit whole number\), found "9223372036854775808"/,
+  ],
+  [
+    "Int beyond int64 ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":-9223372036854775809}\n',
+    /line 1, column "n": expected an Int \(64-bit whole number\), found "-9223372036854775809"/,
+  ],
+  [
+    "a JSON string as an Int ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":"1"}\n',
+    /line 1, column "n": expected a JSON number, found "1" \(--coerce converts it\)/,
+  ],
+  [
+    "a number as event_time ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":"a","event_time":1704067200000,"price":1,"n":1}\n',
+    /line 2, column "event_time": expected a timestamp as a JSON string, found 1704067200000/,
+  ],
+  [
+    "a JSON string as a Float ndjson",
+    "ndjson",
+    '{"key":"a","event_time":"2024-01-01","price":"1.5","n":1}\n',
+    /line 1, column "price": expected a JSON number \(or "Infinity", "-Infinity", "NaN"\), found "1.5"/,
+  ],
+  [
     "malformed JSON",
     "ndjson",
     '{"key":"a","event_time":"2024-01-01","price":1,"n":1}\n{"key":\n',
@@ -170,6 +214,20 @@ Deno.test("azof write rejects bad input with line and column and leaves the tabl
       assert.deepEqual(await hashes(root), before);
     });
   }
+  await t.step("--coerce reads NDJSON strings as numbers and numbers as timestamps", async () => {
+    const input = '{"key":"c1","event_time":1704067200000,"price":"2.5","n":"7"}\n' +
+      '{"key":"c2","event_time":"2024-01-02","price":"NaN","n":8}\n';
+    const args = ["write", "-q", "-p", root, "-t", "p", "-i", "-", "--input-format", "ndjson"];
+    const r = await azof([...args, "--coerce"], input);
+    assert.equal(r.code, 0, r.stderr);
+    const scan = await azof(["scan", "-p", root, "-t", "p", "--format", "ndjson"]);
+    const rows = scan.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const c1 = rows.find((row) => row.key === "c1");
+    assert.equal(c1.event_time, "2024-01-01T00:00:00.000Z");
+    assert.equal(c1.price, 2.5);
+    assert.equal(`${c1.n}`, "7");
+    assert.ok(rows.some((row) => row.key === "c2"));
+  });
   await t.step("a bad row after many good ones commits nothing", async () => {
     const before = await hashes(root);
     let text = "key,event_time,price,n\n";

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createTable } from "./create.ts";
 import { parseSnapshot } from "./snapshot.ts";
 import { scanMap } from "./testing/scan_map.ts";
+import { outputWithin } from "./testing/deadline.ts";
 import { writeRows } from "./write.ts";
 import { Prng } from "./prng.ts";
 
@@ -56,7 +57,7 @@ Deno.test("azof compact killed with SIGKILL at any moment leaves the table readi
   ];
   const want = await Promise.all(instants.map((asOf) => scanMap(table, asOf)));
   const started = performance.now();
-  await compactor(root).output(); // warm the module cache, and a first full compaction
+  await outputWithin(compactor(root), "azof compact warming the cache"); // warm the module cache, and a first full compaction
   const duration = performance.now() - started;
   const prng = new Prng(7);
   for (let round = 0; round < 5; round++) {
@@ -70,7 +71,7 @@ Deno.test("azof compact killed with SIGKILL at any moment leaves the table readi
         // The run finished before the kill: a whole commit, which the checks below accept too.
         if (!(error instanceof TypeError)) throw error;
       }
-      await child.output();
+      await outputWithin(child, "azof compact, killed");
       const version = await table.currentVersion();
       assert.ok(version === before || version === before + 1, `version ${version} after ${before}`);
       for (let v = 1; v <= version; v++) {

@@ -31,7 +31,7 @@ const _PIECE = 1 << 20;
 const _PIECES_AHEAD = 4;
 
 type _Message =
-  | { ready: true }
+  | { started: true }
   | { batch: BufferMessage; read: number }
   | { done: true; read: number }
   | { error: { code?: AzofErrorCode; message: string } }
@@ -167,8 +167,8 @@ async function _start(options: CsvParallelOptions): Promise<Worker | undefined> 
 type _Post = (piece: Uint8Array | null) => Promise<void>;
 
 /**
- * The batches the worker posts; `false` when it failed before it was ready (parse here instead:
- * nothing was taken from the input yet). `pump`, for a stream, sends it the input once it is ready.
+ * The batches the worker posts; `false` when it failed before it started (parse here instead:
+ * nothing was taken from the input yet). `pump`, for a stream, sends it the input once it started.
  */
 async function* _fromWorker(
   worker: Worker,
@@ -201,17 +201,19 @@ async function* _fromWorker(
     ahead++;
     while (ahead >= _PIECES_AHEAD) await new Promise<void>((resolve) => room = resolve);
   };
-  let ready = false;
+  // Sent at once, not on a first message of the worker: Deno (2.9) sometimes loses a message a
+  // worker posts while its module is being evaluated, and both threads then wait for ever.
+  worker.postMessage({ start });
+  let started = false;
   for (;;) {
     while (queue.length === 0) await new Promise<void>((resolve) => notify = resolve);
     const message = queue.shift()!;
     if ("failed" in message) {
-      if (!ready) return false;
+      if (!started) return false;
       throw new Error(`the CSV reading worker failed: ${message.failed}`);
     }
-    if ("ready" in message) {
-      ready = true;
-      worker.postMessage(start);
+    if ("started" in message) {
+      started = true;
       pump?.(post).catch((error) => receive({ input: error }));
     } else if ("input" in message) throw message.input;
     else if ("error" in message) {

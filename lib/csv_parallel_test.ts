@@ -12,6 +12,7 @@ import { AzofError } from "./errors.ts";
 import { Prng } from "./prng.ts";
 import { rowOfBatch } from "./row_batch.ts";
 import type { Schema } from "./schema.ts";
+import { within } from "./testing/deadline.ts";
 
 const SCHEMA: Schema = {
   columns: [
@@ -48,12 +49,14 @@ function randomCsv(seed: number, rows: number, bad?: number): string {
   return lines.join("\n") + "\n";
 }
 
-async function rowsOf(batches: AsyncIterable<ColumnBuffer>): Promise<unknown[]> {
-  const out: unknown[] = [];
-  for await (const batch of batches) {
-    for (let i = 0; i < batch.length; i++) out.push(rowOfBatch(batch, i, SCHEMA));
-  }
-  return out;
+function rowsOf(batches: AsyncIterable<ColumnBuffer>): Promise<unknown[]> {
+  return within("reading CSV batches (on the worker)", async () => {
+    const out: unknown[] = [];
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.length; i++) out.push(rowOfBatch(batch, i, SCHEMA));
+    }
+    return out;
+  });
 }
 
 async function withCsv(text: string, fn: (path: string) => Promise<void>): Promise<void> {
@@ -124,10 +127,12 @@ Deno.test("csvFileBatches reports a bad field with the same line and column on b
 Deno.test("csvFileBatches stops the worker when the reader stops early", async () => {
   await withCsv(randomCsv(4, 40_000), async (path) => {
     let first: Value | undefined;
-    for await (const batch of csvFileBatches(path, SCHEMA, { minBytes: 0 })) {
-      first = batch.value(0, 0);
-      break;
-    }
+    await within("the first batch from the worker", async () => {
+      for await (const batch of csvFileBatches(path, SCHEMA, { minBytes: 0 })) {
+        first = batch.value(0, 0);
+        break;
+      }
+    });
     assert.equal(typeof first, "string");
   });
 });

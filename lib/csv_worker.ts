@@ -1,7 +1,8 @@
 /**
- * The worker of lib/csv_parallel.ts: posts `{ ready: true }` once loaded, then reads a CSV file
- * (`{ path, schema }`) or pieces posted to it (`{ schema }`, then `{ piece }` messages, `null` at
- * the end; each taken piece is answered `{ taken: true }`), parses them with
+ * The worker of lib/csv_parallel.ts: answers `{ start }` with `{ started: true }`, then reads a CSV
+ * file (`start` is `{ path, schema }`) or pieces posted to it (`start` is `{ schema }`, then
+ * `{ piece }` messages, `null` at the end; each taken piece is answered `{ taken: true }`), parses
+ * them with
  * {@linkcode csvBatches}, and posts each row batch (its arrays transferred) with the bytes read so
  * far, then `{ done: true }`, or an error. It stays at most three batches ahead of what the other
  * side has acknowledged (`{ ack: true }`), so that memory stays bounded when the writer is slower
@@ -25,18 +26,22 @@ const pieces: (Uint8Array | null)[] = [];
 let arrived: (() => void) | undefined;
 
 self.onmessage = (
-  event: MessageEvent<{ ack?: true; piece?: Uint8Array | null; path?: string; schema?: Schema }>,
+  event: MessageEvent<
+    { ack?: true; piece?: Uint8Array | null; start?: { path?: string; schema: Schema } }
+  >,
 ) => {
-  const data = event.data;
-  if (data.ack) {
+  const { ack, piece, start } = event.data;
+  if (ack) {
     credit++;
     wake?.();
-  } else if (data.piece !== undefined) {
-    pieces.push(data.piece);
+  } else if (piece !== undefined) {
+    pieces.push(piece);
     arrived?.();
-  } else {
-    const input = data.path === undefined ? _posted() : _file(data.path);
-    _parse(input, data.schema!).catch((error) => {
+  } else if (start) {
+    // Posted here, in answer: a message posted while the module is evaluated can be lost.
+    self.postMessage({ started: true });
+    const input = start.path === undefined ? _posted() : _file(start.path);
+    _parse(input, start.schema).catch((error) => {
       const code = error instanceof AzofError ? error.code : undefined;
       const message = error instanceof Error ? error.message : `${error}`;
       self.postMessage({ error: { code, message } });
@@ -69,5 +74,3 @@ async function _parse(input: AsyncIterable<Uint8Array>, schema: Schema): Promise
   }
   self.postMessage({ done: true, read });
 }
-
-self.postMessage({ ready: true });

@@ -76,7 +76,9 @@ export function valueFromText(text: string | null, column: Column, where: Where)
     case "Float": {
       const t = text.trim();
       if (!_FLOAT.test(t)) return _wrongType(where, column, "a Float", text);
-      return Number(t);
+      const n = Number(t);
+      if (!Number.isFinite(n) && !/[IN]/.test(t)) return floatOutOfRange(where, column.name, t);
+      return n;
     }
     case "Boolean": {
       const t = text.trim().toLowerCase();
@@ -143,6 +145,21 @@ export function valueFromJson(value: unknown, column: Column, where: Where): Val
     }
   }
   return _wrongType(where, column, `a${column.type === "Int" ? "n" : ""} ${column.type}`, value);
+}
+
+/**
+ * Fails for a number too large for a Float (`1e400`), which would otherwise read as `Infinity`.
+ *
+ * @param where The line, for messages.
+ * @param column The column name.
+ * @param text The number as written.
+ * @throws {AzofError} `InputInvalid`.
+ */
+export function floatOutOfRange(where: Where, column: string, text: string): never {
+  return inputError(
+    where,
+    `column "${column}": ${text} is out of range of a Float (64-bit, at most about 1.8e308)`,
+  );
 }
 
 function _wrongType(where: Where, column: Column, expected: string, found: unknown): never {

@@ -67,6 +67,13 @@ export interface Snapshot {
  */
 export function parseSnapshot(text: string, version: number): Snapshot {
   const where = `s${version}.json`;
+  if (text.startsWith("\uFEFF")) {
+    throw _invalid(
+      where,
+      "it starts with a byte order mark (U+FEFF); a snapshot is UTF-8 without one",
+    );
+  }
+  _checkDepth(text, where);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -95,6 +102,47 @@ export function parseSnapshot(text: string, version: number): Snapshot {
     if (name !== "schema" && name !== "segments") extra[name] = value;
   }
   return { version, schema: { columns }, segments, extra };
+}
+
+/** The most JSON levels (objects and arrays) a snapshot may nest (§3.5). */
+export const SNAPSHOT_MAX_DEPTH = 256;
+
+/**
+ * The text of a snapshot file's bytes: UTF-8, kept exactly (a byte order mark is not skipped, so
+ * that {@linkcode parseSnapshot} can refuse it).
+ *
+ * @param bytes The file's bytes.
+ * @param version The snapshot number, for messages.
+ * @returns The text.
+ * @throws {AzofError} `SnapshotInvalid` when the bytes are not UTF-8.
+ */
+export function snapshotText(bytes: Uint8Array, version: number): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw _invalid(`s${version}.json`, "it is not valid UTF-8");
+  }
+}
+
+/** Refuses nesting deeper than the limit, without recursion, before the document is walked. */
+function _checkDepth(text: string, where: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > SNAPSHOT_MAX_DEPTH) {
+        throw _invalid(
+          where,
+          `it nests deeper than ${SNAPSHOT_MAX_DEPTH} levels of objects and arrays (at character ${i})`,
+        );
+      }
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
 }
 
 function _column(json: unknown, where: string, field: string): Column {

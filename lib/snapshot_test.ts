@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { AzofError } from "./errors.ts";
-import { isSafeFileName, parseSnapshot } from "./snapshot.ts";
+import { isSafeFileName, parseSnapshot, snapshotText } from "./snapshot.ts";
 
 type Json = Record<string, unknown>;
 
@@ -312,5 +312,54 @@ Deno.test("parseSnapshot() treats null optional fields like absent ones", async 
       /"start" of segment 10 must be a string, found null/,
     );
     assertInvalid(withSegment({ ...SEGMENT, id: null }), /id must be a string, found null/);
+  });
+});
+
+Deno.test("parseSnapshot() refuses a byte order mark, trailing text, bad UTF-8 and deep nesting with SnapshotInvalid", async (t) => {
+  const text = JSON.stringify({
+    schema: { columns: [{ name: "v", data_type: "Int", nullable: true }] },
+    segments: [{ id: "2024", start: "2024-01-01T00:00:00.000Z" }],
+  });
+  const refused = (input: string, message: RegExp) =>
+    assert.throws(
+      () => parseSnapshot(input, 3),
+      (e) => e instanceof AzofError && e.code === "SnapshotInvalid" && message.test(e.message),
+    );
+  await t.step("byte order mark", () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    refused(
+      snapshotText(bytes, 3),
+      /^Cannot read snapshot s3\.json: it starts with a byte order mark/,
+    );
+  });
+  await t.step("trailing text", () => {
+    refused(`${text} {}`, /^Cannot read snapshot s3\.json: not valid JSON/);
+    refused(`${text}x`, /^Cannot read snapshot s3\.json: not valid JSON/);
+  });
+  await t.step("bad UTF-8", () => {
+    const bytes = new TextEncoder().encode(text);
+    bytes[bytes.indexOf(0x76)] = 0xff; // the column name "v"
+    assert.throws(
+      () => snapshotText(bytes, 3),
+      (e) => e instanceof AzofError && /s3\.json: it is not valid UTF-8/.test(e.message),
+    );
+  });
+  await t.step("20,000 levels of children, and the limit", () => {
+    const nested = (levels: number) => {
+      let segment = `{"id":"x","start":"2024-01-01T00:00:00Z"}`;
+      for (let i = 1; i < levels; i++) {
+        segment = `{"id":"x${i}","start":"2024-01-01T00:00:00Z","segments":[${segment}]}`;
+      }
+      return `{"schema":{"columns":[]},"segments":[${segment}]}`;
+    };
+    refused(nested(20_000), /nests deeper than 256 levels of objects and arrays/);
+    // Document, "segments" array, then two levels per segment: 127 segments fit.
+    assert.equal(parseSnapshot(nested(127), 3).segments.length, 1);
+    refused(nested(128), /nests deeper than 256 levels/);
+    // Brackets inside strings do not count.
+    assert.equal(
+      parseSnapshot(text.replace('"v"', `"${"[{".repeat(300)}\\""`), 3).schema.columns.length,
+      1,
+    );
   });
 });

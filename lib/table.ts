@@ -5,7 +5,7 @@
  */
 
 import { AzofError } from "./errors.ts";
-import { parseSnapshot, type Snapshot } from "./snapshot.ts";
+import { parseSnapshot, type Snapshot, snapshotText } from "./snapshot.ts";
 import { LocalStore } from "./store/local.ts";
 import { openStore, type OpenStoreOptions } from "./store/open.ts";
 import { joinKey, type Store } from "./store/store.ts";
@@ -149,7 +149,7 @@ class _Table implements Table {
         }`,
       );
     }
-    return parseSnapshot(_decoder.decode(bytes), n);
+    return parseSnapshot(snapshotText(bytes, n), n);
   }
 }
 

@@ -9,6 +9,7 @@ import { createTable } from "./create.ts";
 import { parseSnapshot } from "./snapshot.ts";
 import { openTable } from "./table.ts";
 import { scanMap } from "./testing/scan_map.ts";
+import { outputWithin } from "./testing/deadline.ts";
 
 const LOOP = new URL("./testing/write_loop.ts", import.meta.url).pathname;
 
@@ -36,7 +37,7 @@ Deno.test("a writer killed with SIGKILL at any moment leaves the table before or
     columns: [{ name: "n", type: "Int", nullable: false }],
   });
   // Warm the module cache so that kills land during writes, not during compilation.
-  await writer(root, "warm", 0).output();
+  await outputWithin(writer(root, "warm", 0), "the write loop warming the cache");
   let want = new Map<string, unknown[]>();
   for (let round = 0; round < 6; round++) {
     await t.step(`kill ${round}`, async () => {
@@ -44,7 +45,7 @@ Deno.test("a writer killed with SIGKILL at any moment leaves the table before or
       const child = writer(root, `w${round}_`, 1000);
       await new Promise((r) => setTimeout(r, 300 + Math.random() * 1200));
       child.kill("SIGKILL");
-      await child.output();
+      await outputWithin(child, `writer ${round}, killed`);
       const version = await table.currentVersion();
       assert.ok(version >= before);
       for (let v = 1; v <= version; v++) {
@@ -64,7 +65,10 @@ Deno.test("two concurrent writer processes both commit and lose nothing", async 
     columns: [{ name: "n", type: "Int", nullable: false }],
   });
   const n = 8;
-  const [a, b] = await Promise.all([writer(root, "a", n).output(), writer(root, "b", n).output()]);
+  const [a, b] = await Promise.all([
+    outputWithin(writer(root, "a", n), "racing writer a"),
+    outputWithin(writer(root, "b", n), "racing writer b"),
+  ]);
   assert.equal(a.code, 0, new TextDecoder().decode(a.stderr));
   assert.equal(b.code, 0, new TextDecoder().decode(b.stderr));
   assert.equal(await table.currentVersion(), 1 + 2 * n);

@@ -5,6 +5,7 @@ import { createTable, parseSchemaText } from "../lib/create.ts";
 import { WASM_MIN_BYTES } from "../lib/data_file.ts";
 import { writeRows } from "../lib/write.ts";
 import { Prng } from "../lib/prng.ts";
+import { commandOutput } from "../lib/testing/deadline.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const _ROOT = new URL("../", import.meta.url);
@@ -26,13 +27,7 @@ Deno.test("pinExternals() rewrites imports of external packages to the deno.json
 
 /** Runs a command and returns its exit code and output. */
 async function _run(command: string, args: string[], cwd: string) {
-  const out = await new Deno.Command(command, {
-    args,
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await commandOutput(command, { args, cwd, env: { NO_COLOR: "1" } });
   const decoder = new TextDecoder();
   return { code: out.code, stdout: out.stdout, stderr: decoder.decode(out.stderr) };
 }
@@ -55,8 +50,7 @@ Deno.test("the single-file bundle runs with deno run outside the checkout, as th
   try {
     const file = `${dir}/azof.js`;
     await bundle(file);
-    await new Deno.Command("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, dir] })
-      .output();
+    await commandOutput("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, dir] });
     await _largeTable(`${dir}/testdata`);
     let largest = 0;
     for await (const entry of Deno.readDir(`${dir}/testdata/large/data`)) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { commandOutput } from "../lib/testing/deadline.ts";
 import {
   binaryName,
   compileArgs,
@@ -47,11 +48,10 @@ Deno.test("compile bakes in read, write, env and net only, and leaves DuckDB and
 });
 
 Deno.test("the CLI's module graph imports only static specifiers and reads no source files", async () => {
-  const info = await new Deno.Command(Deno.execPath(), {
+  const info = await commandOutput(Deno.execPath(), {
     args: ["info", "--json", "cli/main.ts"],
     cwd: _ROOT,
-    stdout: "piped",
-  }).output();
+  });
   const graph = JSON.parse(new TextDecoder().decode(info.stdout)) as {
     modules: { specifier: string }[];
   };
@@ -83,12 +83,9 @@ async function _compileHost(): Promise<{ file: string } | { skip: string }> {
   const dir = await Deno.makeTempDir({ prefix: "azof-compile-" });
   const file = `${dir}/${binaryName(Deno.build.target)}`;
   const args = compileArgs(Deno.build.target, file, leftOutFolders(_LOCK), { check: false });
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: _ROOT,
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
+  const out = await commandOutput(Deno.execPath(), { args, cwd: _ROOT, env: { NO_COLOR: "1" } }, {
+    ms: 600_000,
+  });
   const stderr = new TextDecoder().decode(out.stderr);
   if (out.code === 0) return { file };
   await Deno.remove(dir, { recursive: true });
@@ -107,8 +104,7 @@ const _build = await _compileHost();
 if ("skip" in _build) console.warn(`compile_test: skipping the compiled binary: ${_build.skip}`);
 
 async function _runBinary(file: string, args: string[], cwd: string) {
-  const out = await new Deno.Command(file, { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
+  const out = await commandOutput(file, { args, cwd });
   const decoder = new TextDecoder();
   return {
     code: out.code,
@@ -140,10 +136,10 @@ Deno.test({
           ]
         ) {
           const binary = await _runBinary(file, args, cwd);
-          const script = await new Deno.Command(Deno.execPath(), {
+          const script = await commandOutput(Deno.execPath(), {
             args: ["run", "-A", new URL("cli/main.ts", _ROOT).pathname, ...args],
             cwd,
-          }).output();
+          });
           assert.equal(binary.code, 0, binary.stderr);
           assert.equal(binary.stdout, new TextDecoder().decode(script.stdout));
         }

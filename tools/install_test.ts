@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { commandOutput } from "../lib/testing/deadline.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const _ROOT = new URL("../", import.meta.url);
@@ -22,12 +23,11 @@ const INSTALL_ARGS: readonly string[] = [
 /** Installs azof into a temporary root; `skip` says why not when npm cannot be reached. */
 async function _install(): Promise<{ root: string } | { skip: string }> {
   const root = await Deno.makeTempDir({ prefix: "azof-install-" });
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await commandOutput(Deno.execPath(), {
     args: [...INSTALL_ARGS.slice(0, 2), "--root", root, ...INSTALL_ARGS.slice(2)],
     cwd: _ROOT,
     env: { NO_COLOR: "1" },
-    stderr: "piped",
-  }).output();
+  }, { ms: 600_000 });
   if (out.code === 0) return { root };
   await Deno.remove(root, { recursive: true });
   const stderr = new TextDecoder().decode(out.stderr);
@@ -47,13 +47,11 @@ Deno.test({
     const cwd = await Deno.makeTempDir({ prefix: "azof-installed-" });
     const bin = Deno.execPath().slice(0, Deno.execPath().lastIndexOf("/"));
     const azof = async (...args: string[]) => {
-      const out = await new Deno.Command(`${root}/bin/azof`, {
+      const out = await commandOutput(`${root}/bin/azof`, {
         args,
         cwd,
         env: { PATH: `${bin}:${Deno.env.get("PATH") ?? ""}`, NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      });
       const decoder = new TextDecoder();
       return {
         code: out.code,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { commandOutput } from "../testing/deadline.ts";
 import { AzofError } from "../errors.ts";
 import { LocalStore } from "./local.ts";
 import { openStore } from "./open.ts";
@@ -55,8 +56,7 @@ console.log((await openStore(Deno.args[0], { s3: { config } })).location);`,
   const run = async (path: string) => {
     const config = new URL("../../deno.json", import.meta.url).pathname;
     const args = ["run", "--no-npm", "--config", config, "--allow-read", script, path];
-    const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" })
-      .output();
+    const out = await commandOutput(Deno.execPath(), { args });
     return { code: out.code, stdout: new TextDecoder().decode(out.stdout).trim() };
   };
   try {
