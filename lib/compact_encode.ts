@@ -13,19 +13,22 @@ import { ByteWriter } from "hyparquet-writer";
 import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
-import type { ColumnData, F64Data } from "./column_data.ts";
+import type { ColumnData, F64Data, Utf8Data } from "./column_data.ts";
 import type { RowSet } from "./compact_rows.ts";
 import { type ParquetColumn, parquetElement } from "./parquet_write.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { snappyCompress } from "./snappy.ts";
+import { isKeyOrdered, KEY_ORDER_ENTRY, KEY_SORTING_COLUMNS, keyStatistics } from "./key_order.ts";
 
 const _MAGIC = 0x31524150;
 const _TWO32 = 4294967296;
 const _ONE = new Uint8Array([1]);
 
 /**
- * Encodes rows as a Parquet file, in row groups of `rowGroupRows` rows, in set order.
+ * Encodes rows as a Parquet file, in row groups of `rowGroupRows` rows, in set order. Rows in key
+ * order (as compaction writes them) make a file that declares it (docs/SPEC.md §5.5), with `key`
+ * min/max statistics.
  *
  * @example Encode two rows and read them back
  * ```ts
@@ -67,12 +70,14 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
   out.appendUint32(_MAGIC);
   const page = new ByteBuffer(1 << 16);
   const groups: RowGroup[] = [];
+  const ordered = isKeyOrdered(set.key, set.t, set.rows);
   for (let from = 0; from < set.rows; from += rowGroupRows) {
     const to = Math.min(set.rows, from + rowGroupRows);
     const start = out.offset;
     let uncompressed = 0;
     const chunks: ColumnChunk[] = columns.map((column, i) => {
       const chunk = _chunk(out, page, column, data[i]!, from, to);
+      if (ordered && i === 0) chunk.meta_data!.statistics = _keyRange(set.key, from, to);
       uncompressed += Number(chunk.meta_data!.total_uncompressed_size);
       return chunk;
     });
@@ -81,6 +86,7 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
       num_rows: BigInt(to - from),
       total_byte_size: BigInt(uncompressed),
       total_compressed_size: BigInt(out.offset - start),
+      ...(ordered ? { sorting_columns: [...KEY_SORTING_COLUMNS] } : {}),
     });
   }
   writeMetadata(out, {
@@ -89,6 +95,7 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
     schema: [{ name: "root", num_children: columns.length }, ...columns.map(parquetElement)],
     num_rows: BigInt(set.rows),
     row_groups: groups,
+    ...(ordered ? { key_value_metadata: [{ ...KEY_ORDER_ENTRY }] } : {}),
   } as never);
   out.appendUint32(_MAGIC);
   return new Uint8Array(out.buffer, 0, out.index);
@@ -228,6 +235,14 @@ function _plain(
       if (k > 0) page.data[page.length++] = byte;
     }
   }
+}
+
+function _keyRange(key: ColumnData, from: number, to: number) {
+  const { offsets, bytes } = key as Utf8Data;
+  return keyStatistics(bytes, [offsets[from]!, offsets[from + 1]!], [
+    offsets[to - 1]!,
+    offsets[to]!,
+  ]);
 }
 
 function _minMax(values: Float64Array, from: number, to: number) {

@@ -24,6 +24,7 @@ import {
 } from "./column_data.ts";
 import { parquetPlan } from "hyparquet/src/plan.js";
 import { FOOTER_BYTES, rangedReader } from "./store/ranged.ts";
+import { KEY_ORDER_ENTRY } from "./key_order.ts";
 import { readTail, type Store, type StoreTail } from "./store/store.ts";
 
 /** A decoded value: strings, exact int64 as `bigint`, floats, booleans, DateTime as ms numbers. */
@@ -65,6 +66,8 @@ export interface DataFile {
   readonly rowGroups: readonly RowGroupInfo[];
   /** Whether the file has the `_deleted` column. */
   readonly hasDeleted: boolean;
+  /** Whether the file declares key order (docs/SPEC.md §5.5): rows sorted by key, then time. */
+  readonly keyOrdered: boolean;
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
   readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
   /**
@@ -215,6 +218,10 @@ export async function openDataFile(
     rows: total,
     rowGroups,
     hasDeleted,
+    keyOrdered:
+      metadata.key_value_metadata?.some((e) =>
+        e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
+      ) ?? false,
     readRowGroup: async (index, columns) => {
       try {
         const decoded = await decode(index, kindsOf(columns));

@@ -4,7 +4,8 @@
  * compressed (lib/snappy.ts) unless a sample shows it does not shrink, encoded straight from typed columns into one growing buffer. The footer
  * (thrift) and page headers come from hyparquet-writer, which is 5–10x slower at encoding values: it
  * converts every value (a `Uint8Array` per string, a `bigint` per timestamp) and tries a dictionary
- * per chunk. Only `event_time` gets min/max statistics (the read path prunes files by them).
+ * per chunk. Only `event_time` gets min/max statistics (the read path prunes files by them), and `key` in
+ * key-ordered files.
  *
  * @module
  */
@@ -17,7 +18,8 @@ import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { ColumnBuffer, type TypedColumn } from "./column_buffer.ts";
 import type { Value } from "./data_file.ts";
 import { type ByteSink, type ParquetColumn, parquetElement } from "./parquet_write.ts";
-import { EVENT_TIME } from "./schema.ts";
+import { EVENT_TIME, KEY } from "./schema.ts";
+import { KEY_ORDER_ENTRY, KEY_SORTING_COLUMNS, keyStatistics } from "./key_order.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { snappyCompress } from "./snappy.ts";
 
@@ -51,6 +53,7 @@ export class FastParquetWriter {
   readonly #sink: ByteSink;
   readonly #groups: RowGroup[] = [];
   readonly #page = new _Buffer(1 << 16);
+  readonly #keyOrdered: boolean;
   #out = new ByteWriter(1 << 16);
   #offset = 0;
   #rows = 0;
@@ -60,10 +63,17 @@ export class FastParquetWriter {
    *
    * @param columns The file's columns, in file order.
    * @param sink Receives the bytes.
+   * @param options `keyOrdered`: the rows come in key order (docs/SPEC.md §5.5), across row groups;
+   *   the file then declares it and `key` gets min/max statistics.
    */
-  constructor(columns: readonly ParquetColumn[], sink: ByteSink) {
+  constructor(
+    columns: readonly ParquetColumn[],
+    sink: ByteSink,
+    options: { readonly keyOrdered?: boolean } = {},
+  ) {
     this.#columns = columns;
     this.#sink = sink;
+    this.#keyOrdered = options.keyOrdered ?? false;
     this.#schema = [{ name: "root", num_children: columns.length }, ...columns.map(parquetElement)];
     this.#out.appendUint32(_MAGIC);
   }
@@ -114,6 +124,7 @@ export class FastParquetWriter {
       num_rows: BigInt(rows),
       total_byte_size: BigInt(uncompressed),
       total_compressed_size: BigInt(this.bytes - start),
+      ...(this.#keyOrdered ? { sorting_columns: [...KEY_SORTING_COLUMNS] } : {}),
     });
     this.#rows += rows;
     await this.#drain();
@@ -127,6 +138,7 @@ export class FastParquetWriter {
       schema: this.#schema,
       num_rows: BigInt(this.#rows),
       row_groups: this.#groups,
+      ...(this.#keyOrdered ? { key_value_metadata: [{ ...KEY_ORDER_ENTRY }] } : {}),
     } as never);
     this.#out.appendUint32(_MAGIC);
     await this.#drain();
@@ -154,6 +166,8 @@ export class FastParquetWriter {
     const nulls = column.nullable ? _levels(page, values.nulls, rows) : 0;
     const stats = column.name === EVENT_TIME
       ? _minMax(values.data as Float64Array, rows)
+      : column.name === KEY && this.#keyOrdered
+      ? _keyRange(values, rows)
       : undefined;
     _plain(page, values, rows, nulls);
     const raw = page.bytes();
@@ -189,6 +203,18 @@ export class FastParquetWriter {
       },
     };
   }
+}
+
+/** The first and last key of a key-ordered row group as its statistics. */
+function _keyRange(values: TypedColumn, rows: number) {
+  const starts = values.starts!;
+  const lengths = values.lengths!;
+  const last = rows - 1;
+  return keyStatistics(
+    values.data as Uint8Array,
+    [starts[0]!, starts[0]! + lengths[0]!],
+    [starts[last]!, starts[last]! + lengths[last]!],
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { kindOf } from "./column_data.ts";
 import type { Value } from "./data_file.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
+import { mergeResolve } from "./scan_merge.ts";
 import { type ColumnType, EVENT_TIME, KEY } from "./schema.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -108,9 +109,9 @@ export async function scan(table: Table, options: ScanOptions = {}): Promise<Sca
  * garbage once this returns, so only the sorted answer stays in memory while batches are written.
  */
 async function _resolve(
-  table: Table,
   snapshot: Snapshot,
   plan: ScanPlan,
+  files: _Files,
   options: ScanOptions,
 ): Promise<Resolved> {
   const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
@@ -121,7 +122,7 @@ async function _resolve(
     asOf,
   );
   let rowsRead = 0;
-  const reads = _readOrder(table, snapshot, plan, asOf);
+  const reads = _readOrder(plan, files, asOf);
   for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
     const group = await read.file.readRowGroup(read.group, valueColumns);
     resolver.add(read.index, group);
@@ -134,6 +135,31 @@ async function _resolve(
 
 /** Data files opened ahead of the one being read (their footers fetched in parallel). */
 const _FILES_AHEAD = 4;
+
+/** The plan's files, opened on demand (`open`) and kept until released from `opening`. */
+interface _Files {
+  readonly open: (index: number) => Promise<DataFile> | undefined;
+  readonly opening: Promise<DataFile>[];
+}
+
+/**
+ * Opens the plan's files in order, {@linkcode _FILES_AHEAD} ahead, while each declares key order.
+ *
+ * @returns All files when every one is key-ordered; `undefined` at the first that is not.
+ */
+async function _keyOrdered(
+  plan: ScanPlan,
+  open: _Files["open"],
+): Promise<DataFile[] | undefined> {
+  const files: DataFile[] = [];
+  for (let i = 0; i < plan.files.length; i++) {
+    for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
+    const file = (await open(i))!;
+    if (!file.keyOrdered) return undefined;
+    files.push(file);
+  }
+  return files;
+}
 
 interface _GroupRead {
   /** The file's position in the plan. */
@@ -148,19 +174,9 @@ interface _GroupRead {
  * footers of the next {@linkcode _FILES_AHEAD} files and the bytes of the next row group are
  * fetched; the order, and so the answer, is the same as reading one after another.
  */
-function _readOrder(table: Table, snapshot: Snapshot, plan: ScanPlan, asOf: number | undefined) {
+function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
   const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
-  const opening: Promise<DataFile>[] = [];
-  const open = (index: number): Promise<DataFile> | undefined => {
-    const planned = plan.files[index];
-    if (planned === undefined) return undefined;
-    if (opening[index] === undefined) {
-      opening[index] = openDataFile(table, planned.file, snapshot.schema);
-      // Failures surface when the scan reaches the file; until then nobody awaits it.
-      opening[index].catch(() => {});
-    }
-    return opening[index];
-  };
+  const { open, opening } = files;
   const groupsOf = (file: DataFile): number[] =>
     file.rowGroups.flatMap((info, g) =>
       asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf ? [] : [g]
@@ -196,7 +212,30 @@ async function* _execute(
   columns: readonly Omit<BatchColumn, "values">[],
   options: ScanOptions,
 ): AsyncGenerator<RowBatch> {
-  const resolved = await _resolve(table, snapshot, plan, options);
+  const opening: Promise<DataFile>[] = [];
+  const open = (index: number): Promise<DataFile> | undefined => {
+    const planned = plan.files[index];
+    if (planned === undefined) return undefined;
+    if (opening[index] === undefined) {
+      opening[index] = openDataFile(table, planned.file, snapshot.schema);
+      // Failures surface when the scan reaches the file; until then nobody awaits it.
+      opening[index].catch(() => {});
+    }
+    return opening[index];
+  };
+  const files = await _keyOrdered(plan, open);
+  if (files) {
+    const total = plan.files.length;
+    yield* mergeResolve(files, columns, {
+      asOf: plan.asOf ?? undefined,
+      limit: options.limit,
+      batchSize: options.batchSize ?? 65_536,
+      onProgress: (filesDone, rowsRead) =>
+        options.onProgress?.({ filesDone: Math.min(filesDone, total), files: total, rowsRead }),
+    });
+    return;
+  }
+  const resolved = await _resolve(snapshot, plan, { open, opening }, options);
   const total = Math.min(resolved.rows, options.limit ?? Infinity);
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < total; start += size) {

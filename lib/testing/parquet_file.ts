@@ -9,6 +9,7 @@
 import type { SchemaElement } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import type { Column, ColumnType } from "../schema.ts";
+import { utf8Compare } from "./random_table.ts";
 
 /** One row of a data file. Values use azof's decoded forms (bigint for Int, ms for DateTime). */
 export interface DataRow {
@@ -28,6 +29,12 @@ export interface DataFileOptions {
   readonly withDeleted?: boolean;
   /** Rows per row group; small values make several row groups. */
   readonly rowGroupSize?: number;
+  /**
+   * Write the rows in key order and declare it (docs/SPEC.md §5.5): sorted by key (UTF-8 bytes),
+   * then `event_time`, keeping only the last of rows with the same key and time (the one a read
+   * picks), with the `azof.sorting_columns` metadata entry.
+   */
+  readonly keyOrdered?: boolean;
 }
 
 function _timestamp(name: string, required: boolean): SchemaElement {
@@ -69,6 +76,7 @@ export function dataFileBytes(
   rows: readonly DataRow[],
   options: DataFileOptions = {},
 ): Uint8Array {
+  if (options.keyOrdered) rows = _keyOrdered(rows);
   const withDeleted = options.withDeleted ?? rows.some((r) => r.deleted === true);
   const schema: SchemaElement[] = [
     { name: "root", num_children: 2 + (withDeleted ? 1 : 0) + columns.length },
@@ -95,6 +103,16 @@ export function dataFileBytes(
     columnData,
     schema,
     rowGroupSize: options.rowGroupSize ?? 100_000,
+    ...(options.keyOrdered
+      ? { kvMetadata: [{ key: "azof.sorting_columns", value: "key,event_time" }] }
+      : {}),
   });
   return new Uint8Array(buffer);
+}
+
+/** The last row of each key and time, sorted by key bytes, then time (a plain sort, not azof's). */
+function _keyOrdered(rows: readonly DataRow[]): DataRow[] {
+  const last = new Map<string, DataRow>();
+  for (const row of rows) last.set(`${row.eventTime}\0${row.key}`, row);
+  return [...last.values()].sort((a, b) => utf8Compare(a.key, b.key) || a.eventTime - b.eventTime);
 }

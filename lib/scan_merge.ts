@@ -1,0 +1,243 @@
+/**
+ * Resolution by merging (docs/SPEC.md §5.5, §7): the planned files, all in key order, are read as
+ * sorted streams, one row group at a time each, and each key's winner is emitted as soon as every
+ * stream has passed the key. Memory holds a row group per file and one output batch, whatever the
+ * number of keys; the answer comes out in key order without a sort.
+ *
+ * @module
+ */
+
+import { type ColumnData, utf8Strings } from "./column_data.ts";
+import type { DataFile, DecodedRowGroup, Value } from "./data_file.ts";
+import { compareBytes, keyPrefixes } from "./key_order.ts";
+import { EVENT_TIME, KEY } from "./schema.ts";
+import type { BatchColumn, RowBatch } from "./scan.ts";
+
+/** Options of {@linkcode mergeResolve}. */
+export interface MergeOptions {
+  /** The instant; rows with a later `event_time` are ignored. Omitted for the current state. */
+  readonly asOf?: number | undefined;
+  /** Stop after this many rows. */
+  readonly limit?: number | undefined;
+  /** Rows per batch. */
+  readonly batchSize: number;
+  /** Called after each row group is read, with the files passed so far and the rows read. */
+  readonly onProgress?: ((filesDone: number, rowsRead: number) => void) | undefined;
+}
+
+/**
+ * Merges key-ordered files (in read order: an earlier file wins a tie of `event_time`) into the
+ * as-of answer, in key order.
+ *
+ * @param files The opened files in read order; each must declare key order.
+ * @param columns The output columns (`key`, `event_time` and schema columns), in output order.
+ * @param options Instant, limit, batch size and progress.
+ * @returns The winners, batch by batch.
+ */
+export async function* mergeResolve(
+  files: readonly DataFile[],
+  columns: readonly Omit<BatchColumn, "values">[],
+  options: MergeOptions,
+): AsyncGenerator<RowBatch> {
+  const asOf = options.asOf ?? Infinity;
+  const read = columns.map((c) => c.name).filter((c) => c !== KEY && c !== EVENT_TIME);
+  let rowsRead = 0;
+  let filesDone = 0;
+  const loaded = (group: DecodedRowGroup | undefined) => {
+    if (group) rowsRead += group.rows;
+    else filesDone++;
+    options.onProgress?.(filesDone, rowsRead);
+  };
+  const streams = files.map((file, rank) => new _Stream(file, rank, read, asOf, loaded));
+  let active = (await Promise.all(streams.map((s) => s.next()))).flatMap((ok, i) =>
+    ok ? [streams[i]!] : []
+  );
+  const limit = options.limit ?? Infinity;
+  const out = new _Batch(columns);
+  let emitted = 0;
+  while (active.length > 0 && emitted < limit) {
+    let min = active[0]!;
+    for (let i = 1; i < active.length; i++) if (active[i]!.compare(min) < 0) min = active[i]!;
+    const ref = min.at();
+    let winner: _Stream | undefined;
+    let winGroup: _Group | undefined;
+    let winRow = -1;
+    let winTime = -Infinity;
+    let ended = false;
+    for (const stream of active) {
+      if (!stream.equals(ref)) continue;
+      do {
+        const group = stream.group!;
+        const t = group.data.eventTime[stream.row]!;
+        // Files come in read order, rows of a key in time order: a later row of the same file
+        // at the same time, or a row of a later file at a later time, takes over.
+        if (t <= asOf && (t > winTime || (t === winTime && stream === winner))) {
+          winner = stream;
+          winGroup = group;
+          winRow = stream.row;
+          winTime = t;
+        }
+      } while (stream.step() ? stream.equals(ref) : await stream.next() && stream.equals(ref));
+      if (stream.group === undefined) ended = true;
+    }
+    if (ended) active = active.filter((s) => s.group !== undefined);
+    if (winGroup === undefined || winGroup.data.deleted?.[winRow] === 1) continue;
+    out.push(winGroup, winRow);
+    emitted++;
+    if (out.rows === options.batchSize) yield out.take();
+  }
+  if (out.rows > 0) yield out.take();
+}
+
+/** A decoded row group with its keys' 6-byte prefixes (to compare keys without a byte loop). */
+interface _Group {
+  readonly data: DecodedRowGroup;
+  readonly prefix: Float64Array;
+  /** Strings of utf8 columns, decoded on first output. */
+  readonly strings: Map<string, Value[]>;
+}
+
+/** A key of a stream's current row. */
+interface _Key {
+  readonly group: _Group;
+  readonly row: number;
+}
+
+/** One file read row group by row group, skipping those whose rows are all after the instant. */
+class _Stream {
+  readonly rank: number;
+  group: _Group | undefined;
+  row = 0;
+  readonly #file: DataFile;
+  readonly #columns: readonly string[];
+  readonly #groups: number[];
+  readonly #loaded: (group: DecodedRowGroup | undefined) => void;
+  #next = 0;
+
+  constructor(
+    file: DataFile,
+    rank: number,
+    columns: readonly string[],
+    asOf: number,
+    loaded: (group: DecodedRowGroup | undefined) => void,
+  ) {
+    this.#file = file;
+    this.rank = rank;
+    this.#columns = columns;
+    this.#loaded = loaded;
+    this.#groups = file.rowGroups.flatMap((g, i) =>
+      g.minEventTime !== undefined && g.minEventTime > asOf ? [] : [i]
+    );
+  }
+
+  /** Loads the next non-empty row group; `false` (and no group) at the end of the file. */
+  async next(): Promise<boolean> {
+    this.group = undefined;
+    while (this.#next < this.#groups.length) {
+      const index = this.#groups[this.#next++]!;
+      const ahead = this.#groups[this.#next];
+      if (ahead !== undefined) this.#file.prefetch(ahead, this.#columns);
+      const data = await this.#file.readRowGroup(index, this.#columns);
+      this.#loaded(data);
+      if (data.rows === 0) continue;
+      const { offsets, bytes } = data.key;
+      const [prefix] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, data.rows);
+      this.group = { data, prefix, strings: new Map() };
+      this.row = 0;
+      return true;
+    }
+    this.#loaded(undefined);
+    return false;
+  }
+
+  /** Moves to the next row of the group; `false` when the group is used up. */
+  step(): boolean {
+    return ++this.row < this.group!.data.rows;
+  }
+
+  /** The current row's key. */
+  at(): _Key {
+    return { group: this.group!, row: this.row };
+  }
+
+  /** Compares the current keys of two streams. */
+  compare(other: _Stream): number {
+    return _compare(this.group!, this.row, other.group!, other.row);
+  }
+
+  /** Whether the current row has the key. */
+  equals(key: _Key): boolean {
+    return _compare(this.group!, this.row, key.group, key.row) === 0;
+  }
+}
+
+function _compare(a: _Group, i: number, b: _Group, j: number): number {
+  const pa = a.prefix[i]!;
+  const pb = b.prefix[j]!;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  const x = a.data.key;
+  const y = b.data.key;
+  return compareBytes(
+    x.bytes,
+    x.offsets[i]!,
+    x.offsets[i + 1]!,
+    y.bytes,
+    y.offsets[j]!,
+    y.offsets[j + 1]!,
+  );
+}
+
+/** The winners of one output batch, as references to their row groups until taken. */
+class _Batch {
+  rows = 0;
+  readonly #columns: readonly Omit<BatchColumn, "values">[];
+  #groups: _Group[] = [];
+  #at: number[] = [];
+
+  constructor(columns: readonly Omit<BatchColumn, "values">[]) {
+    this.#columns = columns;
+  }
+
+  push(group: _Group, row: number): void {
+    this.#groups.push(group);
+    this.#at.push(row);
+    this.rows++;
+  }
+
+  /** The batch's values, column by column; the batch starts again empty. */
+  take(): RowBatch {
+    const groups = this.#groups;
+    const at = this.#at;
+    const columns = this.#columns.map((column) => {
+      const values = new Array<Value>(this.rows);
+      for (let i = 0; i < this.rows; i++) values[i] = _value(groups[i]!, column.name, at[i]!);
+      return { ...column, values };
+    });
+    const batch = { rows: this.rows, columns };
+    this.#groups = [];
+    this.#at = [];
+    this.rows = 0;
+    return batch;
+  }
+}
+
+function _value(group: _Group, name: string, row: number): Value {
+  if (name === EVENT_TIME) return group.data.eventTime[row]!;
+  const column: ColumnData = name === KEY ? group.data.key : group.data.columns.get(name)!;
+  if (column.nulls?.[row] === 1) return null;
+  switch (column.kind) {
+    case "utf8": {
+      let strings = group.strings.get(name);
+      if (strings === undefined) {
+        strings = new Array<Value>(column.offsets.length - 1);
+        utf8Strings(column.bytes, column.offsets, 0, strings.length, strings, 0);
+        group.strings.set(name, strings);
+      }
+      return strings[row]!;
+    }
+    case "bool":
+      return column.values[row] === 1;
+    default:
+      return column.values[row]!;
+  }
+}
