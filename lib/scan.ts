@@ -76,7 +76,9 @@ export interface ScanResult {
 /**
  * Reads a table as of an event-time instant. Row groups are decoded one at a time, with only the
  * requested columns (plus `key`, `event_time` and `_deleted`), and skipped when their `event_time`
- * statistics lie after the instant; memory holds the winning row of each key, not the input.
+ * statistics lie after the instant. Batches come in key order. When every planned file declares key
+ * order (docs/SPEC.md §5.5), the files are merged as sorted streams and memory holds a row group per
+ * file (lib/scan_merge.ts); otherwise it holds the winning row of each key, not the input.
  *
  * @param table The table.
  * @param options The instant, columns, snapshot, limit.

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type ColumnData, utf8Strings } from "./column_data.ts";
+import { type ColumnData, type Utf8Data, utf8Strings } from "./column_data.ts";
 import type { DataFile, DecodedRowGroup, Value } from "./data_file.ts";
 import { compareBytes, keyPrefixes } from "./key_order.ts";
 import { EVENT_TIME, KEY } from "./schema.ts";
@@ -48,7 +48,8 @@ export async function* mergeResolve(
     else filesDone++;
     options.onProgress?.(filesDone, rowsRead);
   };
-  const streams = files.map((file, rank) => new _Stream(file, rank, read, asOf, loaded));
+  const names = columns.map((c) => c.name);
+  const streams = files.map((file, rank) => new _Stream(file, rank, read, names, asOf, loaded));
   let active = (await Promise.all(streams.map((s) => s.next()))).flatMap((ok, i) =>
     ok ? [streams[i]!] : []
   );
@@ -58,14 +59,15 @@ export async function* mergeResolve(
   while (active.length > 0 && emitted < limit) {
     let min = active[0]!;
     for (let i = 1; i < active.length; i++) if (active[i]!.compare(min) < 0) min = active[i]!;
-    const ref = min.at();
+    const ref = min.group!;
+    const refRow = min.row;
     let winner: _Stream | undefined;
     let winGroup: _Group | undefined;
     let winRow = -1;
     let winTime = -Infinity;
     let ended = false;
     for (const stream of active) {
-      if (!stream.equals(ref)) continue;
+      if (!stream.equals(ref, refRow)) continue;
       do {
         const group = stream.group!;
         const t = group.data.eventTime[stream.row]!;
@@ -77,7 +79,11 @@ export async function* mergeResolve(
           winRow = stream.row;
           winTime = t;
         }
-      } while (stream.step() ? stream.equals(ref) : await stream.next() && stream.equals(ref));
+      } while (
+        stream.step()
+          ? stream.equals(ref, refRow)
+          : await stream.next() && stream.equals(ref, refRow)
+      );
       if (stream.group === undefined) ended = true;
     }
     if (ended) active = active.filter((s) => s.group !== undefined);
@@ -93,14 +99,10 @@ export async function* mergeResolve(
 interface _Group {
   readonly data: DecodedRowGroup;
   readonly prefix: Float64Array;
-  /** Strings of utf8 columns, decoded on first output. */
-  readonly strings: Map<string, Value[]>;
-}
-
-/** A key of a stream's current row. */
-interface _Key {
-  readonly group: _Group;
-  readonly row: number;
+  /** The output columns' data, in output order (`event_time` as Float64 data). */
+  readonly columns: readonly ColumnData[];
+  /** Strings of the utf8 output columns, decoded on first output. */
+  readonly strings: (Value[] | undefined)[];
 }
 
 /** One file read row group by row group, skipping those whose rows are all after the instant. */
@@ -110,6 +112,7 @@ class _Stream {
   row = 0;
   readonly #file: DataFile;
   readonly #columns: readonly string[];
+  readonly #outputs: readonly string[];
   readonly #groups: number[];
   readonly #loaded: (group: DecodedRowGroup | undefined) => void;
   #next = 0;
@@ -118,12 +121,14 @@ class _Stream {
     file: DataFile,
     rank: number,
     columns: readonly string[],
+    outputs: readonly string[],
     asOf: number,
     loaded: (group: DecodedRowGroup | undefined) => void,
   ) {
     this.#file = file;
     this.rank = rank;
     this.#columns = columns;
+    this.#outputs = outputs;
     this.#loaded = loaded;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       g.minEventTime !== undefined && g.minEventTime > asOf ? [] : [i]
@@ -142,7 +147,14 @@ class _Stream {
       if (data.rows === 0) continue;
       const { offsets, bytes } = data.key;
       const [prefix] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, data.rows);
-      this.group = { data, prefix, strings: new Map() };
+      const columns = this.#outputs.map((name): ColumnData =>
+        name === KEY
+          ? data.key
+          : name === EVENT_TIME
+          ? { kind: "f64", values: data.eventTime }
+          : data.columns.get(name)!
+      );
+      this.group = { data, prefix, columns, strings: [] };
       this.row = 0;
       return true;
     }
@@ -155,19 +167,14 @@ class _Stream {
     return ++this.row < this.group!.data.rows;
   }
 
-  /** The current row's key. */
-  at(): _Key {
-    return { group: this.group!, row: this.row };
-  }
-
   /** Compares the current keys of two streams. */
   compare(other: _Stream): number {
     return _compare(this.group!, this.row, other.group!, other.row);
   }
 
-  /** Whether the current row has the key. */
-  equals(key: _Key): boolean {
-    return _compare(this.group!, this.row, key.group, key.row) === 0;
+  /** Whether the current row has the key of row `row` of `group`. */
+  equals(group: _Group, row: number): boolean {
+    return _compare(this.group!, this.row, group, row) === 0;
   }
 }
 
@@ -206,13 +213,10 @@ class _Batch {
 
   /** The batch's values, column by column; the batch starts again empty. */
   take(): RowBatch {
-    const groups = this.#groups;
-    const at = this.#at;
-    const columns = this.#columns.map((column) => {
-      const values = new Array<Value>(this.rows);
-      for (let i = 0; i < this.rows; i++) values[i] = _value(groups[i]!, column.name, at[i]!);
-      return { ...column, values };
-    });
+    const columns = this.#columns.map((column, c) => ({
+      ...column,
+      values: _values(this.#groups, this.#at, c, this.rows),
+    }));
     const batch = { rows: this.rows, columns };
     this.#groups = [];
     this.#at = [];
@@ -221,23 +225,23 @@ class _Batch {
   }
 }
 
-function _value(group: _Group, name: string, row: number): Value {
-  if (name === EVENT_TIME) return group.data.eventTime[row]!;
-  const column: ColumnData = name === KEY ? group.data.key : group.data.columns.get(name)!;
-  if (column.nulls?.[row] === 1) return null;
-  switch (column.kind) {
-    case "utf8": {
-      let strings = group.strings.get(name);
-      if (strings === undefined) {
-        strings = new Array<Value>(column.offsets.length - 1);
-        utf8Strings(column.bytes, column.offsets, 0, strings.length, strings, 0);
-        group.strings.set(name, strings);
-      }
-      return strings[row]!;
-    }
-    case "bool":
-      return column.values[row] === 1;
-    default:
-      return column.values[row]!;
+/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values. */
+function _values(groups: readonly _Group[], at: readonly number[], c: number, rows: number) {
+  const out = new Array<Value>(rows);
+  for (let i = 0; i < rows; i++) {
+    const group = groups[i]!;
+    const column = group.columns[c]!;
+    const row = at[i]!;
+    if (column.nulls !== undefined && column.nulls[row] === 1) out[i] = null;
+    else if (column.kind === "utf8") out[i] = (group.strings[c] ??= _strings(column))[row]!;
+    else if (column.kind === "bool") out[i] = column.values[row] === 1;
+    else out[i] = column.values[row]!;
   }
+  return out;
+}
+
+function _strings(column: Utf8Data): Value[] {
+  const strings = new Array<Value>(column.offsets.length - 1);
+  utf8Strings(column.bytes, column.offsets, 0, strings.length, strings, 0);
+  return strings;
 }
