@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ColumnBuffer } from "./column_buffer.ts";
+import { ColumnBuffer, type TypedColumn } from "./column_buffer.ts";
 import { FastParquetWriter } from "./parquet_encode.ts";
 import type { ParquetColumn } from "./parquet_write.ts";
 import type { Part, Slot } from "./route.ts";
@@ -132,12 +132,9 @@ export class SlotWriter {
         time!.data as Float64Array,
         rows,
       );
-      const group = new ColumnBuffer(this.#columns, Math.min(rows, this.#groupRows));
       for (let from = 0; from < rows; from += this.#groupRows) {
-        const to = Math.min(rows, from + this.#groupRows);
-        group.clear();
-        for (let i = from; i < to; i++) group.copyRow(buffer, order[i]!, i - from);
-        await writer.writeColumns(group.columns, to - from);
+        const index = order.subarray(from, Math.min(rows, from + this.#groupRows));
+        await writer.writeColumns(buffer.columns.map((c) => _gather(c, index)), index.length);
       }
       await writer.finish();
       const file = await this.#save(this.slot, _concat(chunks));
@@ -146,6 +143,34 @@ export class SlotWriter {
     // A finished slot may get no more rows: give back the buffer grown to the file's size.
     this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, this.#groupRows));
   }
+}
+
+/** The rows `index` of a column, in that order (strings keep their bytes, indexed anew). */
+function _gather(column: TypedColumn, index: Int32Array): TypedColumn {
+  const n = index.length;
+  const pick = <T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T): T => {
+    for (let i = 0; i < n; i++) to[i] = from[index[i]!]!;
+    return to;
+  };
+  const nulls = column.nulls && pick(column.nulls, new Uint8Array(n));
+  if (column.starts) {
+    const starts = pick(column.starts, new Int32Array(n));
+    const lengths = pick(column.lengths!, new Int32Array(n));
+    return { type: column.type, data: column.data, starts, lengths, nulls };
+  }
+  const { data } = column;
+  let out: BigInt64Array | Float64Array | Uint8Array;
+  if (data instanceof BigInt64Array) {
+    const words = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+    const picked = new Int32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      picked[2 * i] = words[2 * index[i]!]!;
+      picked[2 * i + 1] = words[2 * index[i]! + 1]!;
+    }
+    out = new BigInt64Array(picked.buffer);
+  } else if (data instanceof Float64Array) out = pick(data, new Float64Array(n));
+  else out = pick(data, new Uint8Array(n));
+  return { type: column.type, data: out, starts: undefined, lengths: undefined, nulls };
 }
 
 function _concat(chunks: readonly Uint8Array[]): Uint8Array {
