@@ -50,9 +50,9 @@ export async function* mergeResolve(
   };
   const names = columns.map((c) => c.name);
   const streams = files.map((file, rank) => new _Stream(file, rank, read, names, asOf, loaded));
-  let active = (await Promise.all(streams.map((s) => s.next()))).flatMap((ok, i) =>
-    ok ? [streams[i]!] : []
-  );
+  // One file after another: decoding them all at once would grow the decoder's memory for good.
+  let active: _Stream[] = [];
+  for (const stream of streams) if (await stream.next()) active.push(stream);
   const limit = options.limit ?? Infinity;
   const out = new _Batch(columns);
   let emitted = 0;
@@ -101,8 +101,6 @@ interface _Group {
   readonly prefix: Float64Array;
   /** The output columns' data, in output order (`event_time` as Float64 data). */
   readonly columns: readonly ColumnData[];
-  /** Strings of the utf8 output columns, decoded on first output. */
-  readonly strings: (Value[] | undefined)[];
 }
 
 /** One file read row group by row group, skipping those whose rows are all after the instant. */
@@ -154,7 +152,7 @@ class _Stream {
           ? { kind: "f64", values: data.eventTime }
           : data.columns.get(name)!
       );
-      this.group = { data, prefix, columns, strings: [] };
+      this.group = { data, prefix, columns };
       this.row = 0;
       return true;
     }
@@ -228,20 +226,37 @@ class _Batch {
 /** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values. */
 function _values(groups: readonly _Group[], at: readonly number[], c: number, rows: number) {
   const out = new Array<Value>(rows);
+  if (groups[0]?.columns[c]?.kind === "utf8") return _strings(groups, at, c, out);
   for (let i = 0; i < rows; i++) {
-    const group = groups[i]!;
-    const column = group.columns[c]!;
+    const column = groups[i]!.columns[c]!;
     const row = at[i]!;
     if (column.nulls !== undefined && column.nulls[row] === 1) out[i] = null;
-    else if (column.kind === "utf8") out[i] = (group.strings[c] ??= _strings(column))[row]!;
     else if (column.kind === "bool") out[i] = column.values[row] === 1;
-    else out[i] = column.values[row]!;
+    else out[i] = (column as Exclude<ColumnData, Utf8Data>).values[row]!;
   }
   return out;
 }
 
-function _strings(column: Utf8Data): Value[] {
-  const strings = new Array<Value>(column.offsets.length - 1);
-  utf8Strings(column.bytes, column.offsets, 0, strings.length, strings, 0);
-  return strings;
+/**
+ * Strings of a utf8 output column: the winners' bytes are copied together and decoded at once, so
+ * the strings die with the batch rather than living as long as their row groups.
+ */
+function _strings(groups: readonly _Group[], at: readonly number[], c: number, out: Value[]) {
+  const rows = out.length;
+  const offsets = new Int32Array(rows + 1);
+  for (let i = 0; i < rows; i++) {
+    const { offsets: o } = groups[i]!.columns[c] as Utf8Data;
+    offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
+  }
+  const bytes = new Uint8Array(offsets[rows]!);
+  for (let i = 0; i < rows; i++) {
+    const column = groups[i]!.columns[c] as Utf8Data;
+    const from = column.offsets[at[i]!]!;
+    const to = column.offsets[at[i]! + 1]!;
+    if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);
+    else for (let k = from, p = offsets[i]!; k < to; k++, p++) bytes[p] = column.bytes[k]!;
+  }
+  utf8Strings(bytes, offsets, 0, rows, out, 0);
+  for (let i = 0; i < rows; i++) if (groups[i]!.columns[c]!.nulls?.[at[i]!] === 1) out[i] = null;
+  return out;
 }
