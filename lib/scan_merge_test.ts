@@ -231,3 +231,24 @@ Deno.test("writeRows() writes every file in key order and declares it; scans equ
   }
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("scan() with a limit stops reading key-ordered files once the rows are out", async () => {
+  const root = await Deno.makeTempDir({ prefix: "azof_merge_limit_" });
+  const schema = { columns: [{ name: "n", type: "Int" as const, nullable: false }] };
+  const table = await createTable(root, "t", schema);
+  const rows = Array.from({ length: 5000 }, (_, i) => ({
+    key: `k${String(i).padStart(5, "0")}`,
+    event_time: formatInstant(Date.UTC(2024, 0, 1) + i),
+    n: BigInt(i),
+  }));
+  await writeRows(table, rows, { rowGroupRows: 100 });
+  let rowsRead = 0;
+  const result = await scan(table, { limit: 3, onProgress: (p) => (rowsRead = p.rowsRead) });
+  assertSameRows(
+    await scanRows(result),
+    rows.slice(0, 3).map((r) => [r.key, Date.parse(r.event_time), String(r.n)]),
+    "limit 3",
+  );
+  assert.equal(rowsRead, 100, "one row group of 100 rows read out of 5,000 rows");
+  await Deno.remove(root, { recursive: true });
+});
