@@ -9,7 +9,8 @@
 
 import { type ColumnData, type Utf8Data, utf8Strings } from "./column_data.ts";
 import type { DataFile, DecodedRowGroup, Value } from "./data_file.ts";
-import { compareBytes, keyPrefixes } from "./key_order.ts";
+import { compareKeyRows } from "./compact_rows.ts";
+import { keyPrefixes } from "./key_order.ts";
 import { EVENT_TIME, KEY } from "./schema.ts";
 import type { BatchColumn, RowBatch } from "./scan.ts";
 
@@ -180,16 +181,7 @@ function _compare(a: _Group, i: number, b: _Group, j: number): number {
   const pa = a.prefix[i]!;
   const pb = b.prefix[j]!;
   if (pa !== pb) return pa < pb ? -1 : 1;
-  const x = a.data.key;
-  const y = b.data.key;
-  return compareBytes(
-    x.bytes,
-    x.offsets[i]!,
-    x.offsets[i + 1]!,
-    y.bytes,
-    y.offsets[j]!,
-    y.offsets[j + 1]!,
-  );
+  return compareKeyRows(a.data.key, i, b.data.key, j);
 }
 
 /** The winners of one output batch, as references to their row groups until taken. */
