@@ -38,6 +38,10 @@ export interface RowGroupInfo {
   readonly minEventTime?: number;
   /** Greatest `event_time` (ms) when the footer carries statistics. */
   readonly maxEventTime?: number;
+  /** Smallest `key` (or a prefix of it) when the footer carries statistics. */
+  readonly minKey?: string;
+  /** An upper bound of the keys when the footer carries statistics. */
+  readonly maxKey?: string;
 }
 
 /** The columns of one decoded row group. `key` and `event_time` are always present. */
@@ -166,14 +170,20 @@ export async function openDataFile(
   if (hasDeleted) _check(elements, file, DELETED, (e) => e.type === "BOOLEAN", "BOOLEAN");
   for (const column of schema.columns) _checkColumn(elements, file, column);
   const etIndex = [...elements.keys()].indexOf(EVENT_TIME);
+  const keyIndex = [...elements.keys()].indexOf(KEY);
   const rowGroups = metadata.row_groups.map((rg): RowGroupInfo => {
     const stats = rg.columns[etIndex]?.meta_data?.statistics;
     const min = stats?.min_value ?? stats?.min;
     const max = stats?.max_value ?? stats?.max;
+    const keys = rg.columns[keyIndex]?.meta_data?.statistics;
+    // Not the deprecated min/max: old writers ordered them by signed bytes.
+    const minKey = keys?.min_value;
+    const maxKey = keys?.max_value;
     return {
       rows: Number(rg.num_rows),
       ...(typeof min === "number" ? { minEventTime: min } : {}),
       ...(typeof max === "number" ? { maxEventTime: max } : {}),
+      ...(typeof minKey === "string" && typeof maxKey === "string" ? { minKey, maxKey } : {}),
     };
   });
   const starts: number[] = [];

@@ -11,6 +11,7 @@ import type { Value } from "./data_file.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
 import { mergeResolve } from "./scan_merge.ts";
+import { KeyFilter } from "./key_filter.ts";
 import { type ColumnType, EVENT_TIME, KEY } from "./schema.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -25,6 +26,10 @@ export interface ScanOptions {
   readonly version?: number | undefined;
   /** Stop after this many rows (in key order). */
   readonly limit?: number | undefined;
+  /** Output only these keys (and those of `keyPrefixes`); row groups that cannot hold one are skipped. */
+  readonly keys?: readonly string[] | undefined;
+  /** Output only keys starting with one of these (and those of `keys`). */
+  readonly keyPrefixes?: readonly string[] | undefined;
   /** Rows per yielded batch; 65,536 by default. */
   readonly batchSize?: number | undefined;
   /** Called after each row group is read, for progress reports. */
@@ -135,13 +140,27 @@ async function _resolve(
   return resolver.finish();
 }
 
+/** The positions of the resolved rows whose keys the filter selects. */
+function _picked(resolved: Resolved, filter: KeyFilter): number[] {
+  const keys = resolved.slice(KEY, 0, resolved.rows) as string[];
+  const encoder = new TextEncoder();
+  return keys.flatMap((key, row) => {
+    const bytes = encoder.encode(key);
+    return filter.matches(bytes, 0, bytes.length) ? [row] : [];
+  });
+}
+
 /** Data files opened ahead of the one being read (their footers fetched in parallel). */
 const _FILES_AHEAD = 4;
 
-/** The plan's files, opened on demand (`open`) and kept until released from `opening`. */
+/**
+ * The plan's files, opened on demand (`open`) and kept until released from `opening`, and the key
+ * selection whose statistics skip row groups.
+ */
 interface _Files {
   readonly open: (index: number) => Promise<DataFile> | undefined;
   readonly opening: Promise<DataFile>[];
+  readonly filter: KeyFilter | undefined;
 }
 
 /**
@@ -178,10 +197,13 @@ interface _GroupRead {
  */
 function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
   const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
-  const { open, opening } = files;
+  const { open, opening, filter } = files;
   const groupsOf = (file: DataFile): number[] =>
     file.rowGroups.flatMap((info, g) =>
-      asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf ? [] : [g]
+      (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) ||
+        (filter && !filter.mayHold(info.minKey, info.maxKey))
+        ? []
+        : [g]
     );
   /** The first row group read at or after (index, group), opening files as needed. */
   const find = async (index: number, group: number): Promise<_GroupRead | undefined> => {
@@ -225,11 +247,15 @@ async function* _execute(
     }
     return opening[index];
   };
+  const filter = options.keys?.length || options.keyPrefixes?.length
+    ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
+    : undefined;
   const files = await _keyOrdered(plan, open);
   if (files) {
     const total = plan.files.length;
     yield* mergeResolve(files, columns, {
       asOf: plan.asOf ?? undefined,
+      filter,
       limit: options.limit,
       batchSize: options.batchSize ?? 65_536,
       onProgress: (filesDone, rowsRead) =>
@@ -237,14 +263,16 @@ async function* _execute(
     });
     return;
   }
-  const resolved = await _resolve(snapshot, plan, { open, opening }, options);
-  const total = Math.min(resolved.rows, options.limit ?? Infinity);
+  const resolved = await _resolve(snapshot, plan, { open, opening, filter }, options);
+  const picked = filter ? _picked(resolved, filter) : undefined;
+  const total = Math.min(picked?.length ?? resolved.rows, options.limit ?? Infinity);
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < total; start += size) {
     const end = Math.min(total, start + size);
-    yield {
-      rows: end - start,
-      columns: columns.map((c) => ({ ...c, values: resolved.slice(c.name, start, end) })),
-    };
+    const values = (name: string) =>
+      picked
+        ? picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!)
+        : resolved.slice(name, start, end);
+    yield { rows: end - start, columns: columns.map((c) => ({ ...c, values: values(c.name) })) };
   }
 }

@@ -11,6 +11,7 @@ import { type ColumnData, type Utf8Data, utf8Strings } from "./column_data.ts";
 import type { DataFile, DecodedRowGroup, Value } from "./data_file.ts";
 import { compareKeyRows } from "./compact_rows.ts";
 import { keyPrefixes } from "./key_order.ts";
+import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "./schema.ts";
 import type { BatchColumn, RowBatch } from "./scan.ts";
 
@@ -20,6 +21,8 @@ export interface MergeOptions {
   readonly asOf?: number | undefined;
   /** Stop after this many rows. */
   readonly limit?: number | undefined;
+  /** Output only the keys it selects, and skip row groups that cannot hold one. */
+  readonly filter?: KeyFilter | undefined;
   /** Rows per batch. */
   readonly batchSize: number;
   /** Called after each row group is read, with the files passed so far and the rows read. */
@@ -50,7 +53,10 @@ export async function* mergeResolve(
     options.onProgress?.(filesDone, rowsRead);
   };
   const names = columns.map((c) => c.name);
-  const streams = files.map((file, rank) => new _Stream(file, rank, read, names, asOf, loaded));
+  const filter = options.filter;
+  const streams = files.map((file, rank) =>
+    new _Stream(file, rank, read, names, { asOf, filter }, loaded)
+  );
   // One file after another: decoding them all at once would grow the decoder's memory for good.
   let active: _Stream[] = [];
   for (const stream of streams) if (await stream.next()) active.push(stream);
@@ -89,6 +95,8 @@ export async function* mergeResolve(
     }
     if (ended) active = active.filter((s) => s.group !== undefined);
     if (winGroup === undefined || winGroup.data.deleted?.[winRow] === 1) continue;
+    const { offsets, bytes } = winGroup.data.key;
+    if (filter && !filter.matches(bytes, offsets[winRow]!, offsets[winRow + 1]!)) continue;
     out.push(winGroup, winRow);
     emitted++;
     if (out.rows === options.batchSize) yield out.take();
@@ -121,7 +129,7 @@ class _Stream {
     rank: number,
     columns: readonly string[],
     outputs: readonly string[],
-    asOf: number,
+    skip: { readonly asOf: number; readonly filter: KeyFilter | undefined },
     loaded: (group: DecodedRowGroup | undefined) => void,
   ) {
     this.#file = file;
@@ -130,7 +138,10 @@ class _Stream {
     this.#outputs = outputs;
     this.#loaded = loaded;
     this.#groups = file.rowGroups.flatMap((g, i) =>
-      g.minEventTime !== undefined && g.minEventTime > asOf ? [] : [i]
+      (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
+        (skip.filter && !skip.filter.mayHold(g.minKey, g.maxKey))
+        ? []
+        : [i]
     );
   }
 

@@ -2,7 +2,7 @@
  * The two resolution paths against the fold: random tables (lib/testing/random_table.ts) written
  * three times, with every file key-ordered (the merge path, lib/scan_merge.ts), with none (the hash
  * path, lib/resolve.ts), and with some (the hash path), read at every boundary and event time ±1 ms
- * and now; and tables written by `writeTable`, whose files must all declare and keep key order.
+ * and now, in full and for random keys and key prefixes (row groups skipped by key statistics); and tables written by `writeTable`, whose files must all declare and keep key order.
  */
 
 import assert from "node:assert/strict";
@@ -88,6 +88,7 @@ Deno.test("scan() by merge and by hash both equal the fold on random tables, at 
   let reads = 0;
   let mergedRows = 0;
   let limited = 0;
+  let selections = 0;
   try {
     for (let seed = 1; seed <= CASES; seed++) {
       const random = new Prng(seed * 104729);
@@ -106,6 +107,24 @@ Deno.test("scan() by merge and by hash both equal the fold on random tables, at 
           assertSameRows(await scanRows(result), want, label);
           reads++;
           if (layout === "ordered") mergedRows += want.length;
+          if (want.length > 0 && random.chance(0.3)) {
+            // Keys of the history (present or not at T) and prefixes of them select the answer.
+            const keys = table.history.map((e) => e.key);
+            const picked = Array.from({ length: random.int(1, 3) }, () => random.pick(keys));
+            const prefixes = random.chance(0.5)
+              ? [[...random.pick(keys)].slice(0, random.int(0, 2)).join("")]
+              : [];
+            const selected = (key: string) =>
+              picked.includes(key) || prefixes.some((p) => key.startsWith(p));
+            const got = await scanRows(
+              await scan(opened, { asOf: asOf ?? undefined, keys: picked, keyPrefixes: prefixes }),
+            );
+            const label2 = `${label} keys ${JSON.stringify(picked)} prefixes ${
+              JSON.stringify(prefixes)
+            }`;
+            assertSameRows(got, want.filter((row) => selected(row[0] as string)), label2);
+            selections++;
+          }
           if (layout === "ordered" && random.chance(0.2)) {
             const limit = random.int(0, want.length + 1);
             const columns = random.shuffle([
@@ -132,10 +151,11 @@ Deno.test("scan() by merge and by hash both equal the fold on random tables, at 
       }
     }
     await t.step(
-      `${CASES} tables x 3 layouts, ${reads} reads, ${mergedRows} merged rows, ${limited} limits`,
+      `${CASES} tables x 3 layouts, ${reads} reads, ${mergedRows} merged rows, ${limited} limits, ${selections} key selections`,
       () => {
         assert.ok(mergedRows > 1000, "the merge path returned rows");
         assert.ok(limited > 50, "limits and projections on the merge path");
+        assert.ok(selections > 300, "key selections on both paths");
       },
     );
     await t.step("the layouts declare what the paths branch on", async () => {
