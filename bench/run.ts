@@ -4,6 +4,8 @@
  * runs per command after one warm-up; default 5 for start-up, 3 for the scans). `--only write` (or
  * `ingest`, `append`, `stream`) runs the write-path benchmarks of issue 3 (not in the default set:
  * they take minutes; default 1 run).
+ * `--only keys` runs the key-scaling scan of issue 15 (bench/scan_keys.ts; not in the default set:
+ * it writes tables of 1M and 10M keys first).
  * `--only s3` runs the object-storage benchmark of issue 5 (bench/s3.ts; not in the default set).
  * `--only compact` runs the compaction benchmark of issue 4 (bench/compact.ts; not in the default
  * set: generating and compacting 40 years takes minutes).
@@ -17,6 +19,7 @@ import { rssMethod } from "./measure.ts";
 import { machine, markdown, type Row } from "./report.ts";
 import { bench5m } from "./scan_5m.ts";
 import { benchFinancials } from "./scan_financials.ts";
+import { benchKeys } from "./scan_keys.ts";
 import { benchSql } from "./sql.ts";
 import { benchS3 } from "./s3.ts";
 import { benchCompact, compactMarkdown } from "./compact.ts";
@@ -35,6 +38,7 @@ if (only.has("startup")) rows.push(...await benchStartup(runs ?? 5));
 if (only.has("financials")) rows.push(...await benchFinancials(runs ?? 3));
 if (only.has("scan5m")) rows.push(...await bench5m(runs ?? 3));
 if (only.has("sql")) rows.push(...await benchSql(runs ?? 3));
+if (only.has("keys")) rows.push(...await benchKeys(runs ?? 3));
 const s3Report = only.has("s3") ? await benchS3(runs ?? 5) : undefined;
 const writeCases = new Set(WRITE_CASES.filter((c) => only.has("write") || only.has(c)));
 if (writeCases.size > 0) rows.push(...await benchWrite(writeCases, runs ?? 1));

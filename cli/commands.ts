@@ -60,6 +60,8 @@ Flags:
                          alias --version N)
   -c, --columns a,b      Output only these columns, in this order (key, event_time, schema columns)
       --limit N          Output at most N rows (the first N keys)
+      --key K            Output only key K (repeatable); row groups that cannot hold it are skipped
+      --key-prefix P     Output only keys starting with P (repeatable; with --key: either matches)
   -f, --format FORMAT    table, csv, ndjson, json, parquet or arrow (Arrow IPC stream).
                          Default: from --output's extension; else table on a terminal, csv otherwise
   -o, --output FILE      Write to FILE (complete or not at all) instead of stdout

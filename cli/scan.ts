@@ -27,6 +27,8 @@ export const OPTIONS = {
   ...SNAPSHOT_OPTIONS,
   columns: { type: "string", short: "c" },
   limit: { type: "string" },
+  key: { type: "string", multiple: true },
+  "key-prefix": { type: "string", multiple: true },
   format: { type: "string", short: "f" },
   output: { type: "string", short: "o" },
 } as const;
@@ -53,6 +55,8 @@ export async function run(args: string[], context: Context): Promise<void> {
       columns,
       version,
       limit,
+      keys: values.key,
+      keyPrefixes: values["key-prefix"],
       onProgress: (p) =>
         progress.update({
           label: `reading file ${Math.min(p.filesDone + 1, p.files)}/${p.files}`,

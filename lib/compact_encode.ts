@@ -9,12 +9,15 @@
 import type { TypedColumn } from "./column_buffer.ts";
 import type { ColumnData } from "./column_data.ts";
 import type { RowSet } from "./compact_rows.ts";
+import { isKeyOrdered } from "./key_order.ts";
 import { ParquetEncoder } from "./parquet_encode.ts";
 import type { ParquetColumn } from "./parquet_write.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "./schema.ts";
 
 /**
- * Encodes rows as a Parquet file, in row groups of `rowGroupRows` rows, in set order.
+ * Encodes rows as a Parquet file, in row groups of `rowGroupRows` rows, in set order. Rows in key
+ * order (as compaction writes them) make a file that declares it (docs/SPEC.md §5.6), with `key`
+ * min/max statistics.
  *
  * @example Encode two rows and read them back
  * ```ts
@@ -56,7 +59,9 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
     ...(hasDeleted ? [{ kind: "bool" as const, values: set.deleted }] : []),
   ];
   const typed = columns.map((column, i) => _typed(column, data[i]!));
-  const encoder = new ParquetEncoder(columns);
+  const encoder = new ParquetEncoder(columns, {
+    keyOrdered: isKeyOrdered(set.key, set.t, set.rows),
+  });
   for (let from = 0; from < set.rows; from += rowGroupRows) {
     encoder.addColumns(typed, from, Math.min(set.rows, from + rowGroupRows));
   }

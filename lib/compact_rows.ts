@@ -9,6 +9,7 @@
 
 import { concatColumns } from "./arrow_columns.ts";
 import type { ColumnData, ColumnKind, Utf8Data } from "./column_data.ts";
+import { compareBytes, keyPrefixes } from "./key_order.ts";
 
 /** Rows of a table's history: key, `event_time`, deletion flag and the schema columns. */
 export interface RowSet {
@@ -121,7 +122,7 @@ export function concatRows(parts: readonly RowSet[]): RowSet {
  */
 export function sortRows(set: RowSet, rank?: Int32Array, newestFirst = false): Int32Array {
   const { offsets, bytes } = set.key;
-  const [high, low] = _prefixes(set.key, set.rows);
+  const [high, low] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, set.rows);
   const t = set.t;
   const sign = newestFirst ? -1 : 1;
   const order = new Int32Array(set.rows);
@@ -129,7 +130,7 @@ export function sortRows(set: RowSet, rank?: Int32Array, newestFirst = false): I
   return order.sort((a, b) => {
     if (high[a] !== high[b]) return high[a]! < high[b]! ? -1 : 1;
     if (low[a] !== low[b]) return low[a]! < low[b]! ? -1 : 1;
-    const c = _compareBytes(
+    const c = compareBytes(
       bytes,
       offsets[a]!,
       offsets[a + 1]!,
@@ -248,7 +249,7 @@ export function mergeNewer(older: RowSet, newer: RowSet): RowSet {
  * @returns Negative, zero or positive.
  */
 export function compareKeyRows(a: Utf8Data, i: number, b: Utf8Data, j: number): number {
-  return _compareBytes(
+  return compareBytes(
     a.bytes,
     a.offsets[i]!,
     a.offsets[i + 1]!,
@@ -256,40 +257,6 @@ export function compareKeyRows(a: Utf8Data, i: number, b: Utf8Data, j: number): 
     b.offsets[j]!,
     b.offsets[j + 1]!,
   );
-}
-
-function _compareBytes(
-  x: Uint8Array,
-  xs: number,
-  xe: number,
-  y: Uint8Array,
-  ys: number,
-  ye: number,
-): number {
-  const n = Math.min(xe - xs, ye - ys);
-  for (let k = 0; k < n; k++) {
-    const d = x[xs + k]! - y[ys + k]!;
-    if (d !== 0) return d;
-  }
-  return (xe - xs) - (ye - ys);
-}
-
-/** The first 12 bytes of each key as two 48-bit numbers (0-padded), which order like the bytes. */
-function _prefixes(key: Utf8Data, rows: number): [Float64Array, Float64Array] {
-  const high = new Float64Array(rows);
-  const low = new Float64Array(rows);
-  const { offsets, bytes } = key;
-  for (let r = 0; r < rows; r++) {
-    const start = offsets[r]!;
-    const end = offsets[r + 1]!;
-    let h = 0;
-    let l = 0;
-    for (let k = 0; k < 6; k++) h = h * 256 + (start + k < end ? bytes[start + k]! : 0);
-    for (let k = 6; k < 12; k++) l = l * 256 + (start + k < end ? bytes[start + k]! : 0);
-    high[r] = h;
-    low[r] = l;
-  }
-  return [high, low];
 }
 
 function _emptyColumn(kind: ColumnKind): ColumnData {

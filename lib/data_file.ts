@@ -22,6 +22,7 @@ import {
   type Utf8Data,
 } from "./column_data.ts";
 import { FOOTER_BYTES, type RangedReader, rangedReader } from "./store/ranged.ts";
+import { KEY_ORDER_ENTRY } from "./key_order.ts";
 import { readTail, type Store, type StoreTail } from "./store/store.ts";
 import { checkDecoded, checkFooter, checkPages } from "./data_integrity.ts";
 import { chunkRanges, corrupt } from "./page_crc.ts";
@@ -38,9 +39,9 @@ export interface RowGroupInfo {
   readonly minEventTime?: number;
   /** Greatest `event_time` (ms) when the footer carries statistics. */
   readonly maxEventTime?: number;
-  /** Smallest `key` when the footer carries statistics. */
+  /** Smallest `key` (or a prefix of it) when the footer carries statistics. */
   readonly minKey?: string;
-  /** Greatest `key` when the footer carries statistics. */
+  /** An upper bound of the keys when the footer carries statistics. */
   readonly maxKey?: string;
 }
 
@@ -70,6 +71,8 @@ export interface DataFile {
   readonly rowGroups: readonly RowGroupInfo[];
   /** Whether the file has the `_deleted` column. */
   readonly hasDeleted: boolean;
+  /** Whether the file declares key order (docs/SPEC.md §5.6): rows sorted by key, then time. */
+  readonly keyOrdered: boolean;
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
   readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
   /**
@@ -176,14 +179,14 @@ export async function openDataFile(
     const min = stats?.min_value ?? stats?.min;
     const max = stats?.max_value ?? stats?.max;
     const keys = rg.columns[keyIndex]?.meta_data?.statistics;
-    const minKey = keys?.min_value ?? keys?.min;
-    const maxKey = keys?.max_value ?? keys?.max;
+    // Not the deprecated min/max: old writers ordered them by signed bytes.
+    const minKey = keys?.min_value;
+    const maxKey = keys?.max_value;
     return {
       rows: Number(rg.num_rows),
       ...(typeof min === "number" ? { minEventTime: min } : {}),
       ...(typeof max === "number" ? { maxEventTime: max } : {}),
-      ...(typeof minKey === "string" ? { minKey } : {}),
-      ...(typeof maxKey === "string" ? { maxKey } : {}),
+      ...(typeof minKey === "string" && typeof maxKey === "string" ? { minKey, maxKey } : {}),
     };
   });
   const starts: number[] = [];
@@ -228,6 +231,10 @@ export async function openDataFile(
     rows: total,
     rowGroups,
     hasDeleted,
+    keyOrdered:
+      metadata.key_value_metadata?.some((e) =>
+        e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
+      ) ?? false,
     readRowGroup: async (index, columns) => {
       try {
         const kinds = kindsOf(columns);

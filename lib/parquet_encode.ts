@@ -3,7 +3,8 @@
  * column chunk is one `PLAIN` data page (v1; definition levels as one RLE run when a chunk has no
  * null, RLE/bit-packed otherwise) with its CRC-32, snappy compressed (lib/snappy.ts) unless a
  * sample shows it does not shrink, encoded straight from typed columns into one growing buffer.
- * Only `event_time` gets min/max statistics (the read path prunes files by them). The footer and
+ * Only `event_time` gets min/max statistics (the read path prunes files by them), and `key` in
+ * key-ordered files (docs/SPEC.md §5.6), which also declare their order. The footer and
  * page headers are Thrift-encoded by lib/parquet_thrift.ts; the footer carries its own checksum
  * (lib/footer_crc.ts).
  *
@@ -16,7 +17,8 @@ import { ColumnBuffer, type TypedColumn } from "./column_buffer.ts";
 import type { Value } from "./data_file.ts";
 import { type ParquetColumn, parquetElement } from "./parquet_write.ts";
 import { writeFileMetaData, writePageHeader } from "./parquet_thrift.ts";
-import { EVENT_TIME } from "./schema.ts";
+import { EVENT_TIME, KEY } from "./schema.ts";
+import { KEY_ORDER_ENTRY, KEY_SORTING_COLUMNS, keyStatistics } from "./key_order.ts";
 import { FOOTER_CRC_KEY, FOOTER_CRC_PLACEHOLDER, sealFooter } from "./footer_crc.ts";
 import { ByteBuffer } from "./byte_buffer.ts";
 import { PageBuffer } from "./parquet_page.ts";
@@ -24,6 +26,15 @@ import { snappyCompress } from "./snappy.ts";
 import { CREATED_BY } from "./version.ts";
 
 const _MAGIC = 0x31524150;
+
+/** Options of {@linkcode ParquetEncoder} and {@linkcode FastParquetWriter}. */
+export interface EncoderOptions {
+  /**
+   * The rows come in key order (docs/SPEC.md §5.6), across row groups: the file declares it and
+   * `key` gets min/max statistics.
+   */
+  readonly keyOrdered?: boolean;
+}
 
 /** Receives the bytes of a file in order. */
 export type ByteSink = (bytes: Uint8Array) => Promise<void>;
@@ -53,6 +64,7 @@ export class ParquetEncoder {
   readonly #groups: RowGroup[] = [];
   readonly #page = new PageBuffer(1 << 16);
   readonly #out = new ByteBuffer(1 << 16);
+  readonly #keyOrdered: boolean;
   #offset = 0;
   #rows = 0;
 
@@ -60,9 +72,11 @@ export class ParquetEncoder {
    * Starts a file with its magic number.
    *
    * @param columns The file's columns, in file order.
+   * @param options Whether the rows come in key order.
    */
-  constructor(columns: readonly ParquetColumn[]) {
+  constructor(columns: readonly ParquetColumn[], options: EncoderOptions = {}) {
     this.#columns = columns;
+    this.#keyOrdered = options.keyOrdered ?? false;
     this.#schema = [{ name: "root", num_children: columns.length }, ...columns.map(parquetElement)];
     this.#out.view.setUint32(this.#out.reserve(4), _MAGIC, true);
   }
@@ -110,6 +124,7 @@ export class ParquetEncoder {
       num_rows: BigInt(to - from),
       total_byte_size: BigInt(uncompressed),
       total_compressed_size: BigInt(this.bytes - start),
+      ...(this.#keyOrdered ? { sorting_columns: [...KEY_SORTING_COLUMNS] } : {}),
     });
     this.#rows += to - from;
   }
@@ -123,7 +138,10 @@ export class ParquetEncoder {
       schema: this.#schema,
       num_rows: BigInt(this.#rows),
       row_groups: this.#groups,
-      key_value_metadata: [{ key: FOOTER_CRC_KEY, value: FOOTER_CRC_PLACEHOLDER }],
+      key_value_metadata: [
+        ...(this.#keyOrdered ? [{ ...KEY_ORDER_ENTRY }] : []),
+        { key: FOOTER_CRC_KEY, value: FOOTER_CRC_PLACEHOLDER },
+      ],
       metadata_length: 0,
     });
     sealFooter(out.data.subarray(start, out.length - 4));
@@ -150,6 +168,8 @@ export class ParquetEncoder {
     const nulls = column.nullable ? page.levels(values.nulls, from, to) : 0;
     const stats = column.name === EVENT_TIME
       ? _minMax(values.data as Float64Array, from, to)
+      : column.name === KEY && this.#keyOrdered
+      ? _keyRange(values, from, to)
       : undefined;
     page.plain(values, from, to, nulls === 0 ? undefined : values.nulls);
     const raw = page.bytes();
@@ -211,9 +231,10 @@ export class FastParquetWriter {
    *
    * @param columns The file's columns, in file order.
    * @param sink Receives the bytes.
+   * @param options Whether the rows come in key order.
    */
-  constructor(columns: readonly ParquetColumn[], sink: ByteSink) {
-    this.#encoder = new ParquetEncoder(columns);
+  constructor(columns: readonly ParquetColumn[], sink: ByteSink, options: EncoderOptions = {}) {
+    this.#encoder = new ParquetEncoder(columns, options);
     this.#sink = sink;
   }
 
@@ -255,6 +276,18 @@ export class FastParquetWriter {
     this.#encoder.finish();
     await this.#sink(this.#encoder.take());
   }
+}
+
+/** The first and last key of rows `[from, to)` of a key-ordered row group, as its statistics. */
+function _keyRange(values: TypedColumn, from: number, to: number) {
+  const starts = values.starts!;
+  const lengths = values.lengths!;
+  const last = to - 1;
+  return keyStatistics(
+    values.data as Uint8Array,
+    [starts[from]!, starts[from]! + lengths[from]!],
+    [starts[last]!, starts[last]! + lengths[last]!],
+  );
 }
 
 /**

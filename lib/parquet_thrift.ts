@@ -148,6 +148,13 @@ export function writeFileMetaData(out: ByteBuffer, meta: FileMetaData): number {
       w.list(1, _STRUCT, rg.columns, (c) => _chunk(w, c));
       w.i64(2, rg.total_byte_size);
       w.i64(3, rg.num_rows);
+      if (rg.sorting_columns?.length) {
+        w.list(4, _STRUCT, rg.sorting_columns, (sc) => {
+          w.i32(1, sc.column_idx);
+          w.field(2, sc.descending ? 1 : 2);
+          w.field(3, sc.nulls_first ? 1 : 2);
+        });
+      }
       w.i64(6, rg.total_compressed_size);
     });
     const pairs = meta.key_value_metadata ?? [];
@@ -203,13 +210,18 @@ function _chunk(w: _Writer, c: ColumnChunk): void {
     if (s) {
       w.structField(12, () => {
         w.i64(3, s.null_count);
-        w.binary(5, _int64(s.max_value as bigint));
-        w.binary(6, _int64(s.min_value as bigint));
+        w.binary(5, _statistic(s.max_value));
+        w.binary(6, _statistic(s.min_value));
         w.field(7, 1);
         w.field(8, 1);
       });
     }
   });
+}
+
+/** A statistic as Parquet stores it: bytes as they are (strings), an INT64 in 8 bytes. */
+function _statistic(v: unknown): Uint8Array {
+  return v instanceof Uint8Array ? v : _int64(v as bigint);
 }
 
 function _int64(v: bigint): Uint8Array {

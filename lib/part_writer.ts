@@ -1,34 +1,32 @@
 /**
- * Buffers the rows routed to one slot (as columns) and streams them into Parquet data files, one row
- * group at a time, never putting two rows of one key with the same `event_time` into one file.
+ * Buffers the rows routed to one slot (as columns) and writes them as Parquet data files in key
+ * order, never putting two rows of one key with the same `event_time` into one file.
  *
  * @module
  */
 
-import { ColumnBuffer } from "./column_buffer.ts";
+import { ColumnBuffer, type TypedColumn } from "./column_buffer.ts";
 import { FastParquetWriter } from "./parquet_encode.ts";
 import type { ParquetColumn } from "./parquet_write.ts";
 import type { Part, Slot } from "./route.ts";
 import { batchColumns } from "./row_batch.ts";
 import type { Schema } from "./schema.ts";
-import { hashPairs, type TieBuffer, TieIndex } from "./tie_index.ts";
+import { keyTimeOrder } from "./key_order.ts";
+import { type TieBuffer, TieIndex } from "./tie_index.ts";
 
 /** Stores a finished data file under a unique name; returns the name. */
 export type FileSaver = (slot: Slot, bytes: Uint8Array) => Promise<string>;
 
 interface _Open {
-  writer: FastParquetWriter | undefined;
-  chunks: Uint8Array[];
   seen: TieIndex;
-  rows: number;
   hasDeleted: boolean;
   maxEventTime: number;
 }
 
 /**
- * The open file of one slot. Rows are copied into column buffers; a full buffer becomes a row group.
- * A row that ties (same key and `event_time`) with a buffered row replaces it; one that ties with an
- * already written row group starts a new file, which is listed first and so wins.
+ * The open file of one slot. Rows are copied into a column buffer until the file is finished; then
+ * they are sorted into key order (docs/SPEC.md §5.6) and written as row groups. A row that ties
+ * (same key and `event_time`) with a buffered row replaces it, so no file holds a tie.
  */
 export class SlotWriter {
   readonly slot: Slot;
@@ -68,14 +66,9 @@ export class SlotWriter {
     this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, groupRows));
   }
 
-  /** Rows held by the open file (buffered or written), which bounds its memory. */
+  /** Rows held by the open file, which bounds its memory. */
   get openRows(): number {
-    return this.#open.rows + this.#buffer.length;
-  }
-
-  /** Whether the buffer holds a full row group ({@linkcode SlotWriter.flush} it). */
-  get full(): boolean {
-    return this.#buffer.length >= this.#groupRows;
+    return this.#buffer.length;
   }
 
   /**
@@ -89,99 +82,107 @@ export class SlotWriter {
   }
 
   /**
-   * Adds a row of a batch, or refuses it when it ties (same key and `event_time`) with a row
-   * already written to the open file: then {@linkcode SlotWriter.finish} the file and add it again.
+   * Adds a row of a batch; a buffered row with the same key and `event_time` is replaced.
    *
    * @param batch A row batch (lib/row_batch.ts) of the table's schema.
    * @param row The row's index in the batch.
    * @param hashes The batch's pair hashes (lib/tie_index.ts `hashPairs`).
-   * @returns Whether the row was added.
    */
-  add(batch: ColumnBuffer, row: number, hashes: Int32Array): boolean {
+  add(batch: ColumnBuffer, row: number, hashes: Int32Array): void {
     const buffer = this.#buffer;
-    const seen = this.#open.seen;
+    const open = this.#open;
     this.#probe = batch;
     this.#probeRow = row;
-    let at = seen.find(hashes[2 * row]!, hashes[2 * row + 1]!, this.#ties);
+    let at = open.seen.find(hashes[2 * row]!, hashes[2 * row + 1]!, this.#ties);
     this.#probe = undefined;
-    if (at === TieIndex.WRITTEN) return false;
     if (at === TieIndex.NONE) {
       at = buffer.length++;
       buffer.reserve(at + 1);
-      seen.add(at);
+      open.seen.add(at);
     }
     buffer.copyRow(batch, row, at);
-    return true;
+    const time = (batch.columns[1]!.data as Float64Array)[row]!;
+    if (time > open.maxEventTime) open.maxEventTime = time;
+    const deleted = batch.columns[this.#columns.length - 1]!.data as Uint8Array;
+    if (deleted[row] === 1) open.hasDeleted = true;
   }
 
-  /** Writes the buffered rows as a row group of the open file. */
-  async flush(): Promise<void> {
-    const buffer = this.#buffer;
-    const rows = buffer.length;
-    if (rows === 0) return;
-    const deleted = buffer.columns[this.#columns.length - 1]!.data as Uint8Array;
-    let hasDeleted = false;
-    for (let i = 0; i < rows && !hasDeleted; i++) hasDeleted = deleted[i] === 1;
-    if (this.#open.writer && hasDeleted && !this.#open.hasDeleted) {
-      await this.#close();
-      // The buffered rows are distinct pairs: index them in the new file.
-      const hashes = new Int32Array(2 * rows);
-      hashPairs(buffer.columns[0]!, buffer.columns[1]!.data as Float64Array, rows, hashes);
-      for (let i = 0; i < rows; i++) {
-        this.#open.seen.find(hashes[2 * i]!, hashes[2 * i + 1]!, this.#ties);
-        this.#open.seen.add(i);
-      }
-    }
-    const open = this.#open;
-    if (!open.writer) {
-      open.hasDeleted = hasDeleted;
-      const columns = hasDeleted ? this.#columns : this.#columns.slice(0, -1);
-      open.writer = new FastParquetWriter(
-        columns,
-        (bytes) => Promise.resolve(void open.chunks.push(bytes)),
-      );
-    }
-    await open.writer.writeColumns(buffer.columns, rows);
-    open.seen.written(rows);
-    const times = buffer.columns[1]!.data as Float64Array;
-    for (let i = 0; i < rows; i++) if (times[i]! > open.maxEventTime) open.maxEventTime = times[i]!;
-    open.rows += rows;
-    buffer.clear();
-  }
-
-  async #close(): Promise<void> {
-    const open = this.#open;
-    this.#open = _fresh();
-    if (!open.writer) return;
-    await open.writer.finish();
-    const size = open.chunks.reduce((n, c) => n + c.length, 0);
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of open.chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    open.chunks.length = 0;
-    const file = await this.#save(this.slot, bytes);
-    this.parts.push({ slot: this.slot, file, maxEventTime: open.maxEventTime });
-  }
-
-  /** Writes the buffered rows and finishes the open file (a later row starts a new one). */
+  /**
+   * Writes the buffered rows in key order as one file and starts a new one (a later row of the slot
+   * goes to the new file).
+   */
   async finish(): Promise<void> {
-    await this.flush();
-    await this.#close();
-    // A finished slot may get no more rows: give back the buffer grown to a row group.
+    const buffer = this.#buffer;
+    const open = this.#open;
+    const rows = buffer.length;
+    this.#open = _fresh();
+    if (rows > 0) {
+      const chunks: Uint8Array[] = [];
+      const columns = open.hasDeleted ? this.#columns : this.#columns.slice(0, -1);
+      const writer = new FastParquetWriter(
+        columns,
+        (bytes) => Promise.resolve(void chunks.push(bytes)),
+        { keyOrdered: true },
+      );
+      const [key, time] = buffer.columns;
+      const order = keyTimeOrder(
+        key!.data as Uint8Array,
+        key!.starts!,
+        key!.lengths!,
+        time!.data as Float64Array,
+        rows,
+      );
+      for (let from = 0; from < rows; from += this.#groupRows) {
+        const index = order.subarray(from, Math.min(rows, from + this.#groupRows));
+        await writer.writeColumns(buffer.columns.map((c) => _gather(c, index)), index.length);
+      }
+      await writer.finish();
+      const file = await this.#save(this.slot, _concat(chunks));
+      this.parts.push({ slot: this.slot, file, maxEventTime: open.maxEventTime });
+    }
+    // A finished slot may get no more rows: give back the buffer grown to the file's size.
     this.#buffer = new ColumnBuffer(this.#columns, Math.min(1024, this.#groupRows));
   }
 }
 
-function _fresh(): _Open {
-  return {
-    writer: undefined,
-    chunks: [],
-    seen: new TieIndex(),
-    rows: 0,
-    hasDeleted: false,
-    maxEventTime: -Infinity,
+/** The rows `index` of a column, in that order (strings keep their bytes, indexed anew). */
+function _gather(column: TypedColumn, index: Int32Array): TypedColumn {
+  const n = index.length;
+  const pick = <T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T): T => {
+    for (let i = 0; i < n; i++) to[i] = from[index[i]!]!;
+    return to;
   };
+  const nulls = column.nulls && pick(column.nulls, new Uint8Array(n));
+  if (column.starts) {
+    const starts = pick(column.starts, new Int32Array(n));
+    const lengths = pick(column.lengths!, new Int32Array(n));
+    return { type: column.type, data: column.data, starts, lengths, nulls };
+  }
+  const { data } = column;
+  let out: BigInt64Array | Float64Array | Uint8Array;
+  if (data instanceof BigInt64Array) {
+    const words = new Int32Array(data.buffer, data.byteOffset, 2 * data.length);
+    const picked = new Int32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      picked[2 * i] = words[2 * index[i]!]!;
+      picked[2 * i + 1] = words[2 * index[i]! + 1]!;
+    }
+    out = new BigInt64Array(picked.buffer);
+  } else if (data instanceof Float64Array) out = pick(data, new Float64Array(n));
+  else out = pick(data, new Uint8Array(n));
+  return { type: column.type, data: out, starts: undefined, lengths: undefined, nulls };
+}
+
+function _concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+function _fresh(): _Open {
+  return { seen: new TieIndex(), hasDeleted: false, maxEventTime: -Infinity };
 }

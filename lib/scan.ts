@@ -10,6 +10,8 @@ import { kindOf } from "./column_data.ts";
 import type { Value } from "./data_file.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
+import { mergeResolve } from "./scan_merge.ts";
+import { KeyFilter } from "./key_filter.ts";
 import { type ColumnType, EVENT_TIME, KEY } from "./schema.ts";
 import type { Snapshot } from "./snapshot.ts";
 import type { Table } from "./table.ts";
@@ -24,6 +26,10 @@ export interface ScanOptions {
   readonly version?: number | undefined;
   /** Stop after this many rows (in key order). */
   readonly limit?: number | undefined;
+  /** Output only these keys (and those of `keyPrefixes`); row groups that cannot hold one are skipped. */
+  readonly keys?: readonly string[] | undefined;
+  /** Output only keys starting with one of these (and those of `keys`). */
+  readonly keyPrefixes?: readonly string[] | undefined;
   /** Rows per yielded batch; 65,536 by default. */
   readonly batchSize?: number | undefined;
   /** Called after each row group is read, for progress reports. */
@@ -75,7 +81,9 @@ export interface ScanResult {
 /**
  * Reads a table as of an event-time instant. Row groups are decoded one at a time, with only the
  * requested columns (plus `key`, `event_time` and `_deleted`), and skipped when their `event_time`
- * statistics lie after the instant; memory holds the winning row of each key, not the input.
+ * statistics lie after the instant. Batches come in key order. When every planned file declares key
+ * order (docs/SPEC.md §5.6), the files are merged as sorted streams and memory holds a row group per
+ * file (lib/scan_merge.ts); otherwise it holds the winning row of each key, not the input.
  *
  * @param table The table.
  * @param options The instant, columns, snapshot, limit.
@@ -108,9 +116,9 @@ export async function scan(table: Table, options: ScanOptions = {}): Promise<Sca
  * garbage once this returns, so only the sorted answer stays in memory while batches are written.
  */
 async function _resolve(
-  table: Table,
   snapshot: Snapshot,
   plan: ScanPlan,
+  files: _Files,
   options: ScanOptions,
 ): Promise<Resolved> {
   const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
@@ -121,7 +129,7 @@ async function _resolve(
     asOf,
   );
   let rowsRead = 0;
-  const reads = _readOrder(table, snapshot, plan, asOf);
+  const reads = _readOrder(plan, files, asOf);
   for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
     const group = await read.file.readRowGroup(read.group, valueColumns);
     resolver.add(read.index, group);
@@ -132,8 +140,47 @@ async function _resolve(
   return resolver.finish();
 }
 
+/** The positions of the resolved rows whose keys the filter selects. */
+function _picked(resolved: Resolved, filter: KeyFilter): number[] {
+  const keys = resolved.slice(KEY, 0, resolved.rows) as string[];
+  const encoder = new TextEncoder();
+  return keys.flatMap((key, row) => {
+    const bytes = encoder.encode(key);
+    return filter.matches(bytes, 0, bytes.length) ? [row] : [];
+  });
+}
+
 /** Data files opened ahead of the one being read (their footers fetched in parallel). */
 const _FILES_AHEAD = 4;
+
+/**
+ * The plan's files, opened on demand (`open`) and kept until released from `opening`, and the key
+ * selection whose statistics skip row groups.
+ */
+interface _Files {
+  readonly open: (index: number) => Promise<DataFile> | undefined;
+  readonly opening: Promise<DataFile>[];
+  readonly filter: KeyFilter | undefined;
+}
+
+/**
+ * Opens the plan's files in order, {@linkcode _FILES_AHEAD} ahead, while each declares key order.
+ *
+ * @returns All files when every one is key-ordered; `undefined` at the first that is not.
+ */
+async function _keyOrdered(
+  plan: ScanPlan,
+  open: _Files["open"],
+): Promise<DataFile[] | undefined> {
+  const files: DataFile[] = [];
+  for (let i = 0; i < plan.files.length; i++) {
+    for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
+    const file = (await open(i))!;
+    if (!file.keyOrdered) return undefined;
+    files.push(file);
+  }
+  return files;
+}
 
 interface _GroupRead {
   /** The file's position in the plan. */
@@ -148,22 +195,15 @@ interface _GroupRead {
  * footers of the next {@linkcode _FILES_AHEAD} files and the bytes of the next row group are
  * fetched; the order, and so the answer, is the same as reading one after another.
  */
-function _readOrder(table: Table, snapshot: Snapshot, plan: ScanPlan, asOf: number | undefined) {
+function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
   const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
-  const opening: Promise<DataFile>[] = [];
-  const open = (index: number): Promise<DataFile> | undefined => {
-    const planned = plan.files[index];
-    if (planned === undefined) return undefined;
-    if (opening[index] === undefined) {
-      opening[index] = openDataFile(table, planned.file, snapshot.schema);
-      // Failures surface when the scan reaches the file; until then nobody awaits it.
-      opening[index].catch(() => {});
-    }
-    return opening[index];
-  };
+  const { open, opening, filter } = files;
   const groupsOf = (file: DataFile): number[] =>
     file.rowGroups.flatMap((info, g) =>
-      asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf ? [] : [g]
+      (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) ||
+        (filter && !filter.mayHold(info.minKey, info.maxKey))
+        ? []
+        : [g]
     );
   /** The first row group read at or after (index, group), opening files as needed. */
   const find = async (index: number, group: number): Promise<_GroupRead | undefined> => {
@@ -196,14 +236,43 @@ async function* _execute(
   columns: readonly Omit<BatchColumn, "values">[],
   options: ScanOptions,
 ): AsyncGenerator<RowBatch> {
-  const resolved = await _resolve(table, snapshot, plan, options);
-  const total = Math.min(resolved.rows, options.limit ?? Infinity);
+  const opening: Promise<DataFile>[] = [];
+  const open = (index: number): Promise<DataFile> | undefined => {
+    const planned = plan.files[index];
+    if (planned === undefined) return undefined;
+    if (opening[index] === undefined) {
+      opening[index] = openDataFile(table, planned.file, snapshot.schema);
+      // Failures surface when the scan reaches the file; until then nobody awaits it.
+      opening[index].catch(() => {});
+    }
+    return opening[index];
+  };
+  const filter = options.keys?.length || options.keyPrefixes?.length
+    ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
+    : undefined;
+  const files = await _keyOrdered(plan, open);
+  if (files) {
+    const total = plan.files.length;
+    yield* mergeResolve(files, columns, {
+      asOf: plan.asOf ?? undefined,
+      filter,
+      limit: options.limit,
+      batchSize: options.batchSize ?? 65_536,
+      onProgress: (filesDone, rowsRead) =>
+        options.onProgress?.({ filesDone: Math.min(filesDone, total), files: total, rowsRead }),
+    });
+    return;
+  }
+  const resolved = await _resolve(snapshot, plan, { open, opening, filter }, options);
+  const picked = filter ? _picked(resolved, filter) : undefined;
+  const total = Math.min(picked?.length ?? resolved.rows, options.limit ?? Infinity);
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < total; start += size) {
     const end = Math.min(total, start + size);
-    yield {
-      rows: end - start,
-      columns: columns.map((c) => ({ ...c, values: resolved.slice(c.name, start, end) })),
-    };
+    const values = (name: string) =>
+      picked
+        ? picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!)
+        : resolved.slice(name, start, end);
+    yield { rows: end - start, columns: columns.map((c) => ({ ...c, values: values(c.name) })) };
   }
 }

@@ -17,6 +17,7 @@ import { DuckOracle, sqlString } from "./testing/duckdb_oracle.ts";
 import { dataFileBytes, type DataRow } from "./testing/parquet_file.ts";
 import { Prng } from "./prng.ts";
 import {
+  boundaryInstants,
   foldAsOf,
   type RandomSegment,
   type RandomTable,
@@ -110,21 +111,6 @@ function expectedRows(table: RandomTable, asOf: number | null): Cell[][] {
   ]);
 }
 
-function instantsOf(table: RandomTable, random: Prng): (number | null)[] {
-  const set = new Set<number>();
-  const visit = (s: RandomSegment) => {
-    for (const x of [s.start, s.end, ...s.deltas.flatMap((d) => [d.start, d.end])]) {
-      if (x !== undefined) { for (const d of [-1, 0, 1]) set.add(x + d); }
-    }
-    s.children.forEach(visit);
-  };
-  table.segments.forEach(visit);
-  for (const e of table.history) for (const d of [-1, 0, 1]) set.add(e.eventTime + d);
-  const first = table.segments[0]!.start;
-  for (let i = 0; i < 5; i++) set.add(first - 30 + random.int(0, 200));
-  return [...[...set].sort((a, b) => a - b), null];
-}
-
 /** Counts layout features, to check that the generator exercises them. */
 class ShapeCount {
   nested = 0;
@@ -189,7 +175,7 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
         if (e.deleted) deletions++;
       }
       const opened = openTable(root, `t${seed}`);
-      for (const asOf of instantsOf(table, random)) {
+      for (const asOf of boundaryInstants(table, random)) {
         const expected = expectedRows(table, asOf);
         const actual = await scanRows(await scan(opened, { asOf: asOf ?? undefined }));
         assertSameRows(

@@ -285,29 +285,16 @@ async function _route(
     return writer;
   };
   let hashes = new Int32Array(2048);
-  // Synchronous unless a writer must flush or finish, so most rows cost no promise.
+  // Synchronous unless writers must finish files, so most rows cost no promise.
   const step = (batch: ColumnBuffer, row: number, times: Float64Array, deleted: Uint8Array) => {
     stats.rows++;
     if (deleted[row]) stats.deletes++;
     const slots = router.route(times[row]!);
     stats.carried += slots.length - 1;
     open += slots.length;
-    let pending: Promise<void> | undefined;
-    for (const slot of slots) {
-      const writer = writerOf(slot);
-      if (!writer.add(batch, row, hashes)) {
-        pending = _then(pending, async () => {
-          await writer.finish();
-          writer.add(batch, row, hashes);
-        });
-      } else if (writer.full) pending = _then(pending, () => writer.flush());
-    }
-    if (open > maxOpen) {
-      pending = _then(pending, async () => {
-        open = await _finishLargest(writers);
-      });
-    }
-    return pending;
+    for (const slot of slots) writerOf(slot).add(batch, row, hashes);
+    if (open <= maxOpen) return undefined;
+    return _finishLargest(writers).then((rows) => void (open = rows));
   };
   for await (const batch of _batches(rows, snapshot)) {
     const times = batch.columns[1]!.data as Float64Array;
@@ -357,13 +344,6 @@ async function* _batches(
 
 function _isRowBatch(item: ValidatedRows): item is ColumnBuffer {
   return !Array.isArray(item) && typeof (item as ColumnBuffer).copyRow === "function";
-}
-
-function _then(
-  pending: Promise<void> | undefined,
-  next: () => Promise<void>,
-): Promise<void> {
-  return pending ? pending.then(next) : next();
 }
 
 async function _finishLargest(writers: Map<string, SlotWriter>): Promise<number> {

@@ -8,6 +8,7 @@
 
 import { ParquetEncoder } from "../parquet_encode.ts";
 import { type Column, DELETED, EVENT_TIME, KEY } from "../schema.ts";
+import { utf8Compare } from "./random_table.ts";
 
 /** One row of a data file. Values use azof's decoded forms (bigint for Int, ms for DateTime). */
 export interface DataRow {
@@ -27,6 +28,12 @@ export interface DataFileOptions {
   readonly withDeleted?: boolean;
   /** Rows per row group; small values make several row groups. */
   readonly rowGroupSize?: number;
+  /**
+   * Write the rows in key order and declare it (docs/SPEC.md §5.6): sorted by key (UTF-8 bytes),
+   * then `event_time`, keeping only the last of rows with the same key and time (the one a read
+   * picks), with the `azof.sorting_columns` metadata entry.
+   */
+  readonly keyOrdered?: boolean;
 }
 
 /**
@@ -42,13 +49,14 @@ export function dataFileBytes(
   rows: readonly DataRow[],
   options: DataFileOptions = {},
 ): Uint8Array {
+  if (options.keyOrdered) rows = _keyOrdered(rows);
   const withDeleted = options.withDeleted ?? rows.some((r) => r.deleted === true);
   const encoder = new ParquetEncoder([
     { name: KEY, type: "String", nullable: false },
     { name: EVENT_TIME, type: "DateTime", nullable: false },
     ...(withDeleted ? [{ name: DELETED, type: "Boolean" as const, nullable: false }] : []),
     ...columns,
-  ]);
+  ], { keyOrdered: options.keyOrdered ?? false });
   const size = options.rowGroupSize ?? 100_000;
   for (let from = 0; from < rows.length; from += size) {
     const group = rows.slice(from, from + size);
@@ -61,4 +69,11 @@ export function dataFileBytes(
   }
   encoder.finish();
   return encoder.take();
+}
+
+/** The last row of each key and time, sorted by key bytes, then time (a plain sort, not azof's). */
+function _keyOrdered(rows: readonly DataRow[]): DataRow[] {
+  const last = new Map<string, DataRow>();
+  for (const row of rows) last.set(`${row.eventTime}\0${row.key}`, row);
+  return [...last.values()].sort((a, b) => utf8Compare(a.key, b.key) || a.eventTime - b.eventTime);
 }

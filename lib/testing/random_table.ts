@@ -239,3 +239,27 @@ export function foldAsOf(table: RandomTable, asOf: number | null): DataRow[] {
     .filter((r) => !r.deleted)
     .sort((a, b) => utf8Compare(a.key, b.key));
 }
+
+/**
+ * Instants worth reading a random table at: every segment and delta boundary and every event time,
+ * each -1, +0 and +1 ms, a few random instants around the first segment's start, and `null` (the
+ * current state).
+ *
+ * @param table The table.
+ * @param random Picks the random instants.
+ * @returns The instants in ascending order, then `null`.
+ */
+export function boundaryInstants(table: RandomTable, random: Prng): (number | null)[] {
+  const set = new Set<number>();
+  const visit = (s: RandomSegment) => {
+    for (const x of [s.start, s.end, ...s.deltas.flatMap((d) => [d.start, d.end])]) {
+      if (x !== undefined) { for (const d of [-1, 0, 1]) set.add(x + d); }
+    }
+    s.children.forEach(visit);
+  };
+  table.segments.forEach(visit);
+  for (const e of table.history) for (const d of [-1, 0, 1]) set.add(e.eventTime + d);
+  const first = table.segments[0]!.start;
+  for (let i = 0; i < 5; i++) set.add(first - 30 + random.int(0, 200));
+  return [...[...set].sort((a, b) => a - b), null];
+}
