@@ -19,31 +19,37 @@
 
 export { AzofError } from "./lib/errors.ts";
 export type { AzofErrorCode } from "./lib/errors.ts";
-export { formatInstant, parseInstant } from "./lib/time.ts";
-export type { Column, ColumnType, Schema as TableSchema } from "./lib/schema.ts";
-export { parseSnapshot } from "./lib/snapshot.ts";
-export type { Delta, Segment, Snapshot } from "./lib/snapshot.ts";
-export { openTable, resolveTable } from "./lib/table.ts";
-export type { Table } from "./lib/table.ts";
-export { isInRange, planScan } from "./lib/plan.ts";
-export type { PlannedFile, PlanOptions, ScanPlan } from "./lib/plan.ts";
-export { scan } from "./lib/scan.ts";
-export type { BatchColumn, RowBatch, ScanOptions, ScanProgress, ScanResult } from "./lib/scan.ts";
-export type { Value } from "./lib/data_file.ts";
-export { scanArrowBatches, scanToArrow } from "./lib/arrow.ts";
-export { checkTable } from "./lib/check.ts";
-export type { CheckOptions, CheckProblem, CheckResult } from "./lib/check.ts";
-export { inspectTable } from "./lib/inspect.ts";
+export { formatInstant, parseInstant } from "./lib/format/time.ts";
+export type { Column, ColumnType, Schema as TableSchema } from "./lib/format/schema.ts";
+export { parseSnapshot } from "./lib/format/snapshot.ts";
+export type { Delta, Segment, Snapshot } from "./lib/format/snapshot.ts";
+export { openTable, resolveTable } from "./lib/format/table.ts";
+export type { Table } from "./lib/format/table.ts";
+export { isInRange, planScan } from "./lib/read/plan.ts";
+export type { PlannedFile, PlanOptions, ScanPlan } from "./lib/read/plan.ts";
+export { scan } from "./lib/read/scan.ts";
+export type {
+  BatchColumn,
+  RowBatch,
+  ScanOptions,
+  ScanProgress,
+  ScanResult,
+} from "./lib/read/scan.ts";
+export type { Value } from "./lib/format/schema.ts";
+export { scanArrowBatches, scanToArrow } from "./lib/read/arrow.ts";
+export { checkTable } from "./lib/inspect/check.ts";
+export type { CheckOptions, CheckProblem, CheckResult } from "./lib/inspect/check.ts";
+export { inspectTable } from "./lib/inspect/inspect.ts";
 export type {
   DeltaReport,
   FileReport,
   InspectOptions,
   SegmentReport,
   TableReport,
-} from "./lib/inspect.ts";
-export { listTables } from "./lib/list_tables.ts";
-export type { TableListing } from "./lib/list_tables.ts";
-export { layoutStats, readStats } from "./lib/inspect_stats.ts";
+} from "./lib/inspect/inspect.ts";
+export { listTables } from "./lib/inspect/list_tables.ts";
+export type { TableListing } from "./lib/inspect/list_tables.ts";
+export { layoutStats, readStats } from "./lib/inspect/stats.ts";
 export type {
   DeltaSpread,
   FileTotals,
@@ -51,19 +57,19 @@ export type {
   LevelStats,
   ReadPiece,
   ReadStats,
-} from "./lib/inspect_stats.ts";
-export { renderSvg } from "./lib/inspect_svg.ts";
-export type { SvgOptions } from "./lib/inspect_svg.ts";
-export { executeVacuum, readVacuumInput, vacuumTable } from "./lib/vacuum.ts";
-export type { VacuumOptions, VacuumResult } from "./lib/vacuum.ts";
-export { DEFAULT_GRACE_MS, DEFAULT_RETAIN_MS, planVacuum } from "./lib/vacuum_plan.ts";
+} from "./lib/inspect/stats.ts";
+export { renderSvg } from "./lib/inspect/svg.ts";
+export type { SvgOptions } from "./lib/inspect/svg.ts";
+export { executeVacuum, readVacuumInput, vacuumTable } from "./lib/vacuum/vacuum.ts";
+export type { VacuumOptions, VacuumResult } from "./lib/vacuum/vacuum.ts";
+export { DEFAULT_GRACE_MS, DEFAULT_RETAIN_MS, planVacuum } from "./lib/vacuum/plan.ts";
 export type {
   SnapshotDecision,
   VacuumInput,
   VacuumPlan,
   VacuumRemoval,
   VacuumRule,
-} from "./lib/vacuum_plan.ts";
+} from "./lib/vacuum/plan.ts";
 export { LocalStore } from "./lib/store/local.ts";
 export { MemoryStore } from "./lib/store/memory.ts";
 export type { Store, StoreEntry } from "./lib/store/store.ts";
@@ -76,28 +82,28 @@ export type { EnvRecord, S3Config, S3Credentials, TextFileReader } from "./lib/s
 export { OUTPUT_FORMATS, writeRows } from "./lib/output/format.ts";
 export type { OutputFormat } from "./lib/output/format.ts";
 export type { Sink } from "./lib/output/sink.ts";
-export { createTable, parseSchemaText } from "./lib/create.ts";
-export type { CreateOptions } from "./lib/create.ts";
-export { tablePolicy, writeRows as appendRows, writeValidated } from "./lib/write.ts";
-export type { ArrowBatchLike, WriteInput, WriteOptions, WriteResult } from "./lib/write.ts";
-export type { WriteRow } from "./lib/row.ts";
-export { csvRows } from "./lib/input_csv.ts";
-export type { CsvOptions } from "./lib/input_csv.ts";
-export { ndjsonRows } from "./lib/input_ndjson.ts";
-export type { NdjsonOptions } from "./lib/input_ndjson.ts";
-export { commitSnapshot } from "./lib/commit.ts";
-export type { CommitOptions, CommitResult } from "./lib/commit.ts";
-export { serializeSnapshot } from "./lib/snapshot_json.ts";
-export type { SnapshotContent } from "./lib/snapshot_json.ts";
-export { tableHistory } from "./lib/history.ts";
-export type { HistoryEntry } from "./lib/history.ts";
-export { genUpstream, syntheticRows } from "./lib/gen.ts";
-export type { SyntheticOptions } from "./lib/gen.ts";
-export { compactTable } from "./lib/compact.ts";
-export type { CompactOptions, CompactProgress, CompactResult } from "./lib/compact.ts";
-export { planCompaction } from "./lib/compact_plan.ts";
-export type { CompactionPlan, CompactPlanOptions, PlannedPeriod } from "./lib/compact_plan.ts";
-export { policyJson, readCompactionPolicy } from "./lib/compact_policy.ts";
-export type { CompactionPolicy, PolicyOverrides } from "./lib/compact_policy.ts";
-export { parsePeriod, parsePolicy, periodOf } from "./lib/policy.ts";
-export type { Period } from "./lib/policy.ts";
+export { createTable, parseSchemaText } from "./lib/write/create.ts";
+export type { CreateOptions } from "./lib/write/create.ts";
+export { tablePolicy, writeRows as appendRows, writeValidated } from "./lib/write/write.ts";
+export type { ArrowBatchLike, WriteInput, WriteOptions, WriteResult } from "./lib/write/write.ts";
+export type { WriteRow } from "./lib/input/row.ts";
+export { csvRows } from "./lib/input/csv.ts";
+export type { CsvOptions } from "./lib/input/csv.ts";
+export { ndjsonRows } from "./lib/input/ndjson.ts";
+export type { NdjsonOptions } from "./lib/input/ndjson.ts";
+export { commitSnapshot } from "./lib/write/commit.ts";
+export type { CommitOptions, CommitResult } from "./lib/write/commit.ts";
+export { serializeSnapshot } from "./lib/format/snapshot_json.ts";
+export type { SnapshotContent } from "./lib/format/snapshot_json.ts";
+export { tableHistory } from "./lib/inspect/history.ts";
+export type { HistoryEntry } from "./lib/inspect/history.ts";
+export { genUpstream, syntheticRows } from "./lib/write/gen.ts";
+export type { SyntheticOptions } from "./lib/write/gen.ts";
+export { compactTable } from "./lib/compact/compact.ts";
+export type { CompactOptions, CompactProgress, CompactResult } from "./lib/compact/compact.ts";
+export { planCompaction } from "./lib/compact/plan.ts";
+export type { CompactionPlan, CompactPlanOptions, PlannedPeriod } from "./lib/compact/plan.ts";
+export { policyJson, readCompactionPolicy } from "./lib/format/compact_policy.ts";
+export type { CompactionPolicy, PolicyOverrides } from "./lib/format/compact_policy.ts";
+export { parsePeriod, parsePolicy, periodOf } from "./lib/format/policy.ts";
+export type { Period } from "./lib/format/policy.ts";

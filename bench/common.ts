@@ -5,8 +5,8 @@
  * @module
  */
 
-import { planScan } from "../lib/plan.ts";
-import { openTable } from "../lib/table.ts";
+import { planScan } from "../lib/read/plan.ts";
+import { openTable } from "../lib/format/table.ts";
 import type { DuckJob } from "./duckdb_asof.ts";
 
 /** The folder for generated tables and outputs (git-ignored). */

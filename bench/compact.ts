@@ -11,10 +11,10 @@
  */
 
 import { DuckDBInstance } from "@duckdb/node-api";
-import { planScan } from "../lib/plan.ts";
-import { Prng } from "../lib/prng.ts";
-import { openTable } from "../lib/table.ts";
-import { formatInstant } from "../lib/time.ts";
+import { planScan } from "../lib/read/plan.ts";
+import { Prng } from "../lib/write/prng.ts";
+import { openTable } from "../lib/format/table.ts";
+import { formatInstant } from "../lib/format/time.ts";
 import { parseArgs } from "node:util";
 import { AZOF, exists, OUT, sha256File } from "./common.ts";
 import type { DuckJob } from "./duckdb_asof.ts";

@@ -14,16 +14,16 @@
  */
 
 import { parquetMetadata } from "hyparquet";
-import { openDataFile } from "../lib/data_file.ts";
-import { scan } from "../lib/scan.ts";
+import { openDataFile } from "../lib/parquet/data_file.ts";
+import { scan } from "../lib/read/scan.ts";
 import { fakeS3 } from "../lib/store/fake_s3_test_util.ts";
-import { planScan } from "../lib/plan.ts";
-import { DELETED, EVENT_TIME, KEY } from "../lib/schema.ts";
+import { planScan } from "../lib/read/plan.ts";
+import { DELETED, EVENT_TIME, KEY } from "../lib/format/schema.ts";
 import { LocalStore } from "../lib/store/local.ts";
 import { S3Store } from "../lib/store/s3.ts";
 import { resolveS3Config } from "../lib/store/s3_config.ts";
-import { openTable } from "../lib/table.ts";
-import { parseInstant } from "../lib/time.ts";
+import { openTable } from "../lib/format/table.ts";
+import { parseInstant } from "../lib/format/time.ts";
 import { AZOF, exists, OUT, ROOT, sha256File, UPSTREAM } from "./common.ts";
 import { median } from "./measure.ts";
 

@@ -11,13 +11,13 @@
  */
 
 import { parseArgs } from "node:util";
-import { compactTable } from "../lib/compact.ts";
-import { createTable } from "../lib/create.ts";
-import { Prng } from "../lib/prng.ts";
-import { openTable } from "../lib/table.ts";
+import { compactTable } from "../lib/compact/compact.ts";
+import { createTable } from "../lib/write/create.ts";
+import { Prng } from "../lib/write/prng.ts";
+import { openTable } from "../lib/format/table.ts";
 import { type S3ProxyLogEntry, startS3FaultProxy } from "../lib/testing/s3_fault_proxy.ts";
 import { S3RVER_ENDPOINT, s3rverStore } from "../lib/testing/s3rver.ts";
-import { writeRows } from "../lib/write.ts";
+import { writeRows } from "../lib/write/write.ts";
 import { median } from "./measure.ts";
 
 /** One compaction measured. */

@@ -19,7 +19,7 @@ import { AZOF, exists, OUT, ROOT } from "./common.ts";
 import { measure, type Measurement, median } from "./measure.ts";
 import type { Row } from "./report.ts";
 import { GEN_SPAN, GEN_START } from "./write_duckdb.ts";
-import { Prng } from "../lib/prng.ts";
+import { Prng } from "../lib/write/prng.ts";
 
 const _DIR = `${OUT}write`;
 const _SCHEMA = "name:String?,amount:Int,price:Float";

@@ -1,11 +1,11 @@
 /**
- * `azof check`: verifies a table snapshot's data files (lib/check.ts) and prints one problem per
+ * `azof check`: verifies a table snapshot's data files (lib/inspect/check.ts) and prints one problem per
  * line; a table with problems exits 1.
  *
  * @module
  */
 
-import { checkTable } from "../lib/check.ts";
+import { checkTable } from "../lib/inspect/check.ts";
 import { AzofError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
 import { count } from "./progress.ts";

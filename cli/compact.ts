@@ -5,15 +5,15 @@
  * @module
  */
 
-import { type CompactResult, compactTable } from "../lib/compact.ts";
-import type { CompactionPlan } from "../lib/compact_plan.ts";
+import { type CompactResult, compactTable } from "../lib/compact/compact.ts";
+import type { CompactionPlan } from "../lib/compact/plan.ts";
 import {
   type CompactionPreview,
   type LayoutCost,
   previewCompaction,
-} from "../lib/compact_preview.ts";
+} from "../lib/compact/preview.ts";
 import { AzofError } from "../lib/errors.ts";
-import { formatInstant } from "../lib/time.ts";
+import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
 import { byteSize, count, counted, startProgress } from "./progress.ts";

@@ -9,10 +9,10 @@
  */
 
 import assert from "node:assert/strict";
-import { compactTable } from "../lib/compact.ts";
-import { Prng } from "../lib/prng.ts";
+import { compactTable } from "../lib/compact/compact.ts";
+import { Prng } from "../lib/write/prng.ts";
 import { LocalStore } from "../lib/store/local.ts";
-import { openTable } from "../lib/table.ts";
+import { openTable } from "../lib/format/table.ts";
 import { HookStore } from "../lib/testing/hook_store.ts";
 import {
   assertReadsAsFold,

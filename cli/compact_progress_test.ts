@@ -7,10 +7,10 @@
  */
 
 import assert from "node:assert/strict";
-import { type CompactProgress, compactTable } from "../lib/compact.ts";
-import { createTable } from "../lib/create.ts";
-import { openTable } from "../lib/table.ts";
-import { writeRows } from "../lib/write.ts";
+import { type CompactProgress, compactTable } from "../lib/compact/compact.ts";
+import { createTable } from "../lib/write/create.ts";
+import { openTable } from "../lib/format/table.ts";
+import { writeRows } from "../lib/write/write.ts";
 import { commandOutput } from "../lib/testing/deadline.ts";
 import { memoryContext } from "./context_test_util.ts";
 import { runCli } from "./fixture_test_util.ts";

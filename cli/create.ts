@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type CreateOptions, createTable, parseSchemaText } from "../lib/create.ts";
+import { type CreateOptions, createTable, parseSchemaText } from "../lib/write/create.ts";
 import { AzofError } from "../lib/errors.ts";
 import { openStore } from "../lib/store/open.ts";
 import type { Context } from "./context.ts";

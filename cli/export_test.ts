@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { DuckOracle, sqlString } from "../lib/testing/duckdb_oracle.ts";
-import { CREATED_BY } from "../lib/version.ts";
+import { CREATED_BY } from "../lib/format/version.ts";
 import { bounded, cliOutput, spawnCli } from "./fixture_test_util.ts";
 
 const UPSTREAM = new URL("../../shared/upstream-testdata", import.meta.url).pathname;

@@ -6,8 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { FastParquetWriter } from "../lib/parquet_encode.ts";
-import type { Value } from "../lib/data_file.ts";
+import { FastParquetWriter } from "../lib/parquet/encode.ts";
+import type { Value } from "../lib/format/schema.ts";
 import { outputWithin } from "../lib/testing/deadline.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { genUpstream, syntheticRows } from "../lib/gen.ts";
-import { writeRows } from "../lib/write.ts";
+import { genUpstream, syntheticRows } from "../lib/write/gen.ts";
+import { writeRows } from "../lib/write/write.ts";
 import type { Context } from "./context.ts";
 import { counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";

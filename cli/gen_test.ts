@@ -4,10 +4,10 @@
  */
 
 import assert from "node:assert/strict";
-import type { Value } from "../lib/data_file.ts";
-import { syntheticRows } from "../lib/gen.ts";
-import { rowFromObject } from "../lib/row.ts";
-import { openTable } from "../lib/table.ts";
+import type { Value } from "../lib/format/schema.ts";
+import { syntheticRows } from "../lib/write/gen.ts";
+import { rowFromObject } from "../lib/input/row.ts";
+import { openTable } from "../lib/format/table.ts";
 import { scanMap } from "../lib/testing/scan_map.ts";
 import { memoryContext } from "./context_test_util.ts";
 import { runCli } from "./fixture_test_util.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { tableHistory } from "../lib/history.ts";
+import { tableHistory } from "../lib/inspect/history.ts";
 import type { Context } from "./context.ts";
 import { camelKeys, jsonAnswer } from "./json_output.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { inspectTable, type SegmentReport, type TableReport } from "../lib/inspect.ts";
-import type { LayoutStats } from "../lib/inspect_stats.ts";
-import { renderSvg } from "../lib/inspect_svg.ts";
+import { inspectTable, type SegmentReport, type TableReport } from "../lib/inspect/inspect.ts";
+import type { LayoutStats } from "../lib/inspect/stats.ts";
+import { renderSvg } from "../lib/inspect/svg.ts";
 import { TextBuffer } from "../lib/output/sink.ts";
-import { formatInstant } from "../lib/time.ts";
+import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
 import { openOutput } from "./output_target.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "./fixture_test_util.ts";
-import { planScan } from "../lib/plan.ts";
-import { openTable } from "../lib/table.ts";
+import { planScan } from "../lib/read/plan.ts";
+import { openTable } from "../lib/format/table.ts";
 
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 

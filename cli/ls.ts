@@ -5,9 +5,9 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
-import { listTables, type TableListing } from "../lib/list_tables.ts";
-import type { RowBatch } from "../lib/scan.ts";
-import { formatInstant } from "../lib/time.ts";
+import { listTables, type TableListing } from "../lib/inspect/list_tables.ts";
+import type { RowBatch } from "../lib/read/scan.ts";
+import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
 import { writeOutput } from "./output_target.ts";

@@ -12,7 +12,7 @@ import type { Context } from "./context.ts";
 import { outputStarts } from "./progress.ts";
 import { didYouMean } from "./suggest.ts";
 import { UsageError } from "./usage.ts";
-import { VERSION as _VERSION } from "../lib/version.ts";
+import { VERSION as _VERSION } from "../lib/format/version.ts";
 
 /** The version `azof --version` prints. */
 export const VERSION: string = _VERSION;

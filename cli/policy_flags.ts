@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { PolicyOverrides } from "../lib/compact_policy.ts";
+import type { PolicyOverrides } from "../lib/format/compact_policy.ts";
 import { integerFlag, listFlag } from "./usage.ts";
 
 /** The policy flags `compact` and `create` share. */

@@ -5,7 +5,7 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
-import { type RowBatch, scan, type ScanResult } from "../lib/scan.ts";
+import { type RowBatch, scan, type ScanResult } from "../lib/read/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
 import { counted, type Progress, startProgress } from "./progress.ts";

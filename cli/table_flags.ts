@@ -4,7 +4,7 @@
  * @module
  */
 
-import { resolveTable, type Table } from "../lib/table.ts";
+import { resolveTable, type Table } from "../lib/format/table.ts";
 import { required, UsageError } from "./usage.ts";
 
 /** The flag definitions for `--path` and `--table`. */

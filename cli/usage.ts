@@ -6,7 +6,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { didYouMean } from "./suggest.ts";
-import { INSTANT_FORMS, tryParseInstant } from "../lib/time.ts";
+import { INSTANT_FORMS, tryParseInstant } from "../lib/format/time.ts";
 
 /** A mistake in the command line: exit code 2. */
 export class UsageError extends Error {

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { vacuumTable } from "../lib/vacuum.ts";
-import type { VacuumPlan, VacuumRemoval } from "../lib/vacuum_plan.ts";
-import { formatInstant } from "../lib/time.ts";
+import { vacuumTable } from "../lib/vacuum/vacuum.ts";
+import type { VacuumPlan, VacuumRemoval } from "../lib/vacuum/plan.ts";
+import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
 import { byteSize, count, counted, startProgress } from "./progress.ts";

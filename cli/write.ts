@@ -4,10 +4,10 @@
  * @module
  */
 
-import { csvFileBatches, csvStreamBatches } from "../lib/csv_parallel.ts";
-import { countPieces, filePieces, inputFile } from "../lib/file_pieces.ts";
-import { ndjsonRows } from "../lib/input_ndjson.ts";
-import { writeBatches } from "../lib/write.ts";
+import { csvFileBatches, csvStreamBatches } from "../lib/input/csv_parallel.ts";
+import { countPieces, filePieces, inputFile } from "../lib/input/file_pieces.ts";
+import { ndjsonRows } from "../lib/input/ndjson.ts";
+import { writeBatches } from "../lib/write/write.ts";
 import type { Context } from "./context.ts";
 import { counted, startProgress } from "./progress.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";

@@ -1,12 +1,12 @@
 /**
  * `azof write` of CSV input large enough (≥ 8 MiB) to be parsed on a worker thread
- * (lib/csv_parallel.ts), from a file and from stdin: late, tied and deleted rows read back as the
+ * (lib/input/csv_parallel.ts), from a file and from stdin: late, tied and deleted rows read back as the
  * fold of the input at random instants, and a bad row near the end commits nothing.
  */
 
 import assert from "node:assert/strict";
-import { Prng } from "../lib/prng.ts";
-import { openTable } from "../lib/table.ts";
+import { Prng } from "../lib/write/prng.ts";
+import { openTable } from "../lib/format/table.ts";
 import { foldMap, type OracleRow } from "../lib/testing/random_history.ts";
 import { scanMap } from "../lib/testing/scan_map.ts";
 import { assertError, runCli } from "./fixture_test_util.ts";

@@ -20,7 +20,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import type { Column } from "../lib/schema.ts";
+import type { Column } from "../lib/format/schema.ts";
 import type { Cell } from "../lib/testing/cells.ts";
 import { csvText } from "../lib/testing/csv_text.ts";
 import { DuckOracle } from "../lib/testing/duckdb_oracle.ts";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { bundle, pinExternals } from "./bundle.ts";
-import { createTable, parseSchemaText } from "../lib/create.ts";
-import { WASM_MIN_BYTES } from "../lib/data_file.ts";
-import { writeRows } from "../lib/write.ts";
-import { Prng } from "../lib/prng.ts";
+import { createTable, parseSchemaText } from "../lib/write/create.ts";
+import { WASM_MIN_BYTES } from "../lib/parquet/data_file.ts";
+import { writeRows } from "../lib/write/write.ts";
+import { Prng } from "../lib/write/prng.ts";
 import { commandOutput } from "../lib/testing/deadline.ts";
 import denoJson from "../deno.json" with { type: "json" };
 

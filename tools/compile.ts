@@ -45,9 +45,9 @@ export const LEFT_OUT: readonly RegExp[] = [
 
 /**
  * The worker modules, which no `import` names, so `deno compile` embeds them only when told to
- * (`--include`): the CSV parser of large `azof write` inputs (lib/csv_parallel.ts).
+ * (`--include`): the CSV parser of large `azof write` inputs (lib/input/csv_parallel.ts).
  */
-export const WORKERS: readonly string[] = ["lib/csv_worker.ts"];
+export const WORKERS: readonly string[] = ["lib/input/csv_worker.ts"];
 
 const _ROOT = new URL("../", import.meta.url);
 

@@ -5,8 +5,8 @@
  */
 
 import { RecordBatchStreamWriter } from "apache-arrow";
-import { arrowSchema, toRecordBatch } from "../arrow.ts";
-import type { BatchColumn, RowBatch } from "../scan.ts";
+import { arrowSchema, toRecordBatch } from "../read/arrow.ts";
+import type { BatchColumn, RowBatch } from "../read/scan.ts";
 import type { Sink } from "./sink.ts";
 
 /**

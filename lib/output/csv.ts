@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { RowBatch } from "../scan.ts";
+import type { RowBatch } from "../read/scan.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
-import type { Value } from "../data_file.ts";
-import type { ColumnType } from "../schema.ts";
-import { formatInstant } from "../time.ts";
+import type { Value } from "../format/schema.ts";
+import type { ColumnType } from "../format/schema.ts";
+import { formatInstant } from "../format/time.ts";
 
 const _NEEDS_QUOTES = /[",\n\r]/;
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { csvField, writeCsv } from "./csv.ts";
-import type { BatchColumn, RowBatch } from "../scan.ts";
-import type { Value } from "../data_file.ts";
-import type { ColumnType } from "../schema.ts";
-import { Prng } from "../prng.ts";
+import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { Value } from "../format/schema.ts";
+import type { ColumnType } from "../format/schema.ts";
+import { Prng } from "../write/prng.ts";
 
 async function _csv(columns: [ColumnType, Value[]][]): Promise<string> {
   const chunks: Uint8Array[] = [];

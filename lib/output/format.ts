@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { BatchColumn, RowBatch } from "../scan.ts";
+import type { BatchColumn, RowBatch } from "../read/scan.ts";
 import type { Sink } from "./sink.ts";
 
 /** The output formats. */
@@ -39,8 +39,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = [
  * @example Write a scan's rows as CSV to standard output
  * ```ts
  * import { writeRows } from "./format.ts";
- * import { scan } from "../scan.ts";
- * import { openTable } from "../table.ts";
+ * import { scan } from "../read/scan.ts";
+ * import { openTable } from "../format/table.ts";
  * const result = await scan(openTable("testdata", "prices"), { columns: ["key", "price"] });
  * const sink = { write: async (bytes: Uint8Array) => void await Deno.stdout.write(bytes) };
  * const rows = await writeRows("csv", result.columns, result.batches, sink);

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { FastParquetWriter } from "../parquet_encode.ts";
-import type { BatchColumn, RowBatch } from "../scan.ts";
+import { FastParquetWriter } from "../parquet/encode.ts";
+import type { BatchColumn, RowBatch } from "../read/scan.ts";
 import type { Sink } from "./sink.ts";
-import { exportNullable } from "../schema.ts";
+import { exportNullable } from "../format/schema.ts";
 
 /**
  * Writes batches as one Parquet file.

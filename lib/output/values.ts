@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { Value } from "../data_file.ts";
-import type { ColumnType } from "../schema.ts";
-import { formatInstant } from "../time.ts";
+import type { Value } from "../format/schema.ts";
+import type { ColumnType } from "../format/schema.ts";
+import { formatInstant } from "../format/time.ts";
 
 /**
  * Formats a non-null value as text: Int as exact decimal digits, Float in the shortest form that

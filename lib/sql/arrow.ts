@@ -6,7 +6,7 @@
 
 import type { RecordBatch, Table } from "apache-arrow";
 import { Table as ArrowTable } from "apache-arrow";
-import { arrowSchema, toRecordBatch } from "../arrow.ts";
+import { arrowSchema, toRecordBatch } from "../read/arrow.ts";
 import { query, type QueryOptions } from "./query.ts";
 
 /**

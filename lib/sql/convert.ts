@@ -9,9 +9,9 @@
  */
 
 import type { DuckDBDataChunk, DuckDBResult } from "@duckdb/node-api";
-import type { Value } from "../data_file.ts";
-import type { ColumnType } from "../schema.ts";
-import type { BatchColumn, RowBatch } from "../scan.ts";
+import type { Value } from "../format/schema.ts";
+import type { ColumnType } from "../format/schema.ts";
+import type { BatchColumn, RowBatch } from "../read/scan.ts";
 
 type _Convert = (value: unknown) => Value;
 

@@ -4,10 +4,10 @@
  */
 
 import assert from "node:assert/strict";
-import type { Value } from "../data_file.ts";
-import { scan } from "../scan.ts";
-import { openTable } from "../table.ts";
-import { parseInstant } from "../time.ts";
+import type { Value } from "../format/schema.ts";
+import { scan } from "../read/scan.ts";
+import { openTable } from "../format/table.ts";
+import { parseInstant } from "../format/time.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../testing/upstream.ts";
 import { scanObjects, sqlRows } from "./test_util.ts";
 

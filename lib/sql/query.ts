@@ -7,11 +7,11 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { AzofError } from "../errors.ts";
-import type { BatchColumn, RowBatch } from "../scan.ts";
+import type { BatchColumn, RowBatch } from "../read/scan.ts";
 import { LocalStore } from "../store/local.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";
-import { openTable } from "../table.ts";
+import { openTable } from "../format/table.ts";
 import { resultConverter } from "./convert.ts";
 import { type Engine, type EngineOptions, openEngine } from "./engine.ts";
 import { parseRefs } from "./refs.ts";

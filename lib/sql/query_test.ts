@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { Value } from "../data_file.ts";
+import type { Value } from "../format/schema.ts";
 import { AzofError } from "../errors.ts";
-import { scan } from "../scan.ts";
-import { openTable } from "../table.ts";
-import { parseInstant } from "../time.ts";
+import { scan } from "../read/scan.ts";
+import { openTable } from "../format/table.ts";
+import { parseInstant } from "../format/time.ts";
 import { openEngine } from "./engine.ts";
 import { query } from "./query.ts";
 import { collectRows, sqlRows, writeDataFile } from "./test_util.ts";

@@ -9,10 +9,10 @@
  * @module
  */
 
-import { planScan, type ScanPlan } from "../plan.ts";
-import type { ColumnType } from "../schema.ts";
-import type { Snapshot } from "../snapshot.ts";
-import { resolveTable, type Table } from "../table.ts";
+import { planScan, type ScanPlan } from "../read/plan.ts";
+import type { ColumnType } from "../format/schema.ts";
+import type { Snapshot } from "../format/snapshot.ts";
+import { resolveTable, type Table } from "../format/table.ts";
 import { localPaths } from "./staging.ts";
 import { quoteIdentifier, quoteString } from "./tokens.ts";
 

@@ -12,7 +12,7 @@ import { dirname, resolve } from "node:path";
 import { AzofError } from "../errors.ts";
 import { LocalStore } from "../store/local.ts";
 import { readTail, type Store } from "../store/store.ts";
-import type { Table } from "../table.ts";
+import type { Table } from "../format/table.ts";
 
 /** Bytes per ranged read of a copy; a file no bigger than this is copied in one read. */
 const _PART_BYTES = 8 * 1024 * 1024;
@@ -40,7 +40,7 @@ interface _Part {
  * @example A local table's files are read in place
  * ```ts
  * import { localPaths } from "./staging.ts";
- * import { openTable } from "../table.ts";
+ * import { openTable } from "../format/table.ts";
  * import assert from "node:assert/strict";
  * const [path] = await localPaths(openTable("testdata", "prices"), ["year_2024_base.parquet"]);
  * assert.ok(path!.endsWith("/testdata/prices/year_2024_base.parquet"));

@@ -3,7 +3,7 @@ import { AzofError } from "../errors.ts";
 import { fakeS3 } from "../store/fake_s3_test_util.ts";
 import { LocalStore } from "../store/local.ts";
 import { S3Store } from "../store/s3.ts";
-import { openTable } from "../table.ts";
+import { openTable } from "../format/table.ts";
 import { openEngine } from "./engine.ts";
 import { createAsOfView, createViewOf } from "./relation.ts";
 import { localPaths } from "./staging.ts";
@@ -102,7 +102,7 @@ Deno.test("a view of an s3:// table equals the view of the same table on disk at
     const planned = new Set<string>();
     for (const asOf of instants) {
       const snapshot = await table.snapshot();
-      const { planScan } = await import("../plan.ts");
+      const { planScan } = await import("../read/plan.ts");
       for (const f of planScan(snapshot, { asOf }).files) planned.add(f.file);
     }
     assert.deepEqual(new Set(dataReads()), planned, "only planned files were fetched, each once");

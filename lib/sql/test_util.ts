@@ -5,10 +5,10 @@
  * @module
  */
 
-import type { Value } from "../data_file.ts";
-import { FastParquetWriter } from "../parquet_encode.ts";
-import type { ParquetColumn } from "../parquet_write.ts";
-import type { RowBatch, ScanResult } from "../scan.ts";
+import type { Value } from "../format/schema.ts";
+import { FastParquetWriter } from "../parquet/encode.ts";
+import type { ParquetColumn } from "../parquet/column.ts";
+import type { RowBatch, ScanResult } from "../read/scan.ts";
 import { query } from "./query.ts";
 
 /** A row: key, event time (ms), then values; a trailing `true` in `deleted` tables marks deletion. */

@@ -7,7 +7,7 @@
  */
 
 import { AzofError } from "../errors.ts";
-import { INSTANT_FORMS, tryParseInstant } from "../time.ts";
+import { INSTANT_FORMS, tryParseInstant } from "../format/time.ts";
 import { identifierName, stringValue, type Token, tokenize } from "./tokens.ts";
 
 /** One table reference with a time-travel clause. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Prng } from "../prng.ts";
+import { Prng } from "../write/prng.ts";
 import { MemoryStore } from "./memory.ts";
 import { FOOTER_BYTES, rangedReader, type RangedReaderOptions } from "./ranged.ts";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { createTable } from "../create.ts";
-import { tableHistory } from "../history.ts";
-import { scan } from "../scan.ts";
-import { openTable } from "../table.ts";
-import { writeRows } from "../write.ts";
+import { createTable } from "../write/create.ts";
+import { tableHistory } from "../inspect/history.ts";
+import { scan } from "../read/scan.ts";
+import { openTable } from "../format/table.ts";
+import { writeRows } from "../write/write.ts";
 import { storeConformance } from "./conformance.ts";
 import { fakeS3 } from "./fake_s3_test_util.ts";
 import { S3Store } from "./s3.ts";

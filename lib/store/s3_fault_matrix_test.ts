@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { compactTable } from "../compact.ts";
+import { compactTable } from "../compact/compact.ts";
 import { AzofError } from "../errors.ts";
-import { openTable, type Table } from "../table.ts";
-import { vacuumTable } from "../vacuum.ts";
-import { writeRows } from "../write.ts";
+import { openTable, type Table } from "../format/table.ts";
+import { vacuumTable } from "../vacuum/vacuum.ts";
+import { writeRows } from "../write/write.ts";
 import { foldMap } from "../testing/random_history.ts";
 import {
   batchRows,

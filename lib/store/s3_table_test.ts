@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { scan } from "../scan.ts";
-import { openTable } from "../table.ts";
-import { inspectTable } from "../inspect.ts";
+import { scan } from "../read/scan.ts";
+import { openTable } from "../format/table.ts";
+import { inspectTable } from "../inspect/inspect.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT } from "../testing/upstream.ts";
 import { S3Store } from "./s3.ts";
 import { resolveS3Config } from "./s3_config.ts";

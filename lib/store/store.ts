@@ -50,7 +50,7 @@ export interface Store {
    * send of this call that got no answer (a client's own retry). A throw means the outcome is
    * unknown: the object may have been stored, unless it is a {@linkcode WriteRefused} (the store
    * answered and stored nothing). Callers resolve the rest by reading the object back and
-   * re-sending (lib/commit_outcome.ts, SPEC §9 rule 7); adapters need not.
+   * re-sending (lib/write/commit_outcome.ts, SPEC §9 rule 7); adapters need not.
    */
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** Removes an object; removing an absent object is not an error. */

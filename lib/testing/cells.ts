@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScanResult } from "../scan.ts";
+import type { ScanResult } from "../read/scan.ts";
 
 /** One value of a row: Int as decimal text, Float as number, DateTime as ms number, or null. */
 export type Cell = string | number | boolean | null;

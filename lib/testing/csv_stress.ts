@@ -1,15 +1,15 @@
 /**
- * A stress run of CSV parsing on the worker (lib/csv_parallel.ts) for hangs in the hand-off between
+ * A stress run of CSV parsing on the worker (lib/input/csv_parallel.ts) for hangs in the hand-off between
  * the threads: many short parses in a row, of a file and of a stream, valid or ending in an
  * unterminated quote, each under a deadline, while other threads keep every core busy.
- * `lib/csv_parallel_stress_test.ts` runs it briefly; `deno task stress` runs it long.
+ * `lib/input/csv_parallel_stress_test.ts` runs it briefly; `deno task stress` runs it long.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
-import { csvFileBatches, csvStreamBatches } from "../csv_parallel.ts";
-import type { Schema } from "../schema.ts";
+import { csvFileBatches, csvStreamBatches } from "../input/csv_parallel.ts";
+import type { Schema } from "../format/schema.ts";
 import { within } from "./deadline.ts";
 
 /** Options of {@linkcode stressCsvWorker}. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ColumnType } from "../schema.ts";
+import type { ColumnType } from "../format/schema.ts";
 import type { Cell } from "./cells.ts";
 
 /** A column of a golden answer. */

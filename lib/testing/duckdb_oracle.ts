@@ -10,7 +10,7 @@
  */
 
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import type { ColumnType } from "../schema.ts";
+import type { ColumnType } from "../format/schema.ts";
 import type { Cell } from "./cells.ts";
 
 /** A column to read back: its name and azof type. */

@@ -9,10 +9,10 @@
 
 import assert from "node:assert/strict";
 import { AzofError } from "../errors.ts";
-import { snapshotFiles } from "../inspect.ts";
+import { snapshotFiles } from "../inspect/inspect.ts";
 import { MemoryStore } from "../store/memory.ts";
 import type { Store } from "../store/store.ts";
-import { openTable } from "../table.ts";
+import { openTable } from "../format/table.ts";
 import { FAULT_KINDS, type FaultKind, FaultStore } from "./fault_store.ts";
 import type { RaceTable } from "./race_table.ts";
 import { versionRows } from "./race_table.ts";

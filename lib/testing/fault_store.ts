@@ -2,7 +2,7 @@
  * A {@linkcode Store} wrapper for fault-injection tests: it counts the requests an operation makes
  * and, at the k-th, injects one kind of fault as a flaky network or object store would (nothing
  * stored, stored but no reply, stored and answered 5xx, stored and a client retry answered 412, a
- * late or slow request, the store going down). See lib/commit_fault_test.ts.
+ * late or slow request, the store going down). See lib/write/commit_fault_test.ts.
  *
  * @module
  */

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { ParquetEncoder } from "../parquet_encode.ts";
-import { type Column, DELETED, EVENT_TIME, KEY } from "../schema.ts";
+import { ParquetEncoder } from "../parquet/encode.ts";
+import { type Column, DELETED, EVENT_TIME, KEY } from "../format/schema.ts";
 import { utf8Compare } from "./random_table.ts";
 
 /** One row of a data file. Values use azof's decoded forms (bigint for Int, ms for DateTime). */

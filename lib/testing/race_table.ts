@@ -7,11 +7,11 @@
  */
 
 import assert from "node:assert/strict";
-import { createTable } from "../create.ts";
-import type { Segment, Snapshot } from "../snapshot.ts";
+import { createTable } from "../write/create.ts";
+import type { Segment, Snapshot } from "../format/snapshot.ts";
 import type { Store } from "../store/store.ts";
-import type { Table } from "../table.ts";
-import { writeRows } from "../write.ts";
+import type { Table } from "../format/table.ts";
+import { writeRows } from "../write/write.ts";
 import { toCell } from "./cells.ts";
 import { scanMap } from "./scan_map.ts";
 import { csvText } from "./csv_text.ts";

@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { Value } from "../data_file.ts";
-import { Prng } from "../prng.ts";
-import type { Column, ColumnType } from "../schema.ts";
-import type { Segment } from "../snapshot.ts";
-import type { Table } from "../table.ts";
-import { writeRows } from "../write.ts";
+import type { Value } from "../format/schema.ts";
+import { Prng } from "../write/prng.ts";
+import type { Column, ColumnType } from "../format/schema.ts";
+import type { Segment } from "../format/snapshot.ts";
+import type { Table } from "../format/table.ts";
+import { writeRows } from "../write/write.ts";
 
 /** A seeded PRNG as a function, so failures reproduce from the printed seed. */
 export function random(seed: number): () => number {

@@ -19,9 +19,9 @@
  * @module
  */
 
-import type { Column, ColumnType } from "../schema.ts";
+import type { Column, ColumnType } from "../format/schema.ts";
 import type { DataRow } from "./parquet_file.ts";
-import type { Prng } from "../prng.ts";
+import type { Prng } from "../write/prng.ts";
 
 /** A segment of the random layout, with the rows of each of its files. */
 export interface RandomSegment {

@@ -13,7 +13,7 @@
  */
 
 import { Http1Reader, type Http1Request, writeResponse } from "./http1.ts";
-import { Prng } from "../prng.ts";
+import { Prng } from "../write/prng.ts";
 
 /** What a rule does to the request it matches. */
 export type S3Fault =

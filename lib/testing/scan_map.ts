@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { Value } from "../data_file.ts";
-import { scan } from "../scan.ts";
-import type { Table } from "../table.ts";
+import type { Value } from "../format/schema.ts";
+import { scan } from "../read/scan.ts";
+import type { Table } from "../format/table.ts";
 
 /**
  * Reads a whole scan as a map key → [event_time, ...values].

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { openTable } from "../table.ts";
-import { writeRows } from "../write.ts";
+import { openTable } from "../format/table.ts";
+import { writeRows } from "../write/write.ts";
 
 /**
  * The rows of commit i.

@@ -1,0 +1,347 @@
+/**
+ * Data files: reading a Parquet footer, checking it against the table schema, and decoding one row
+ * group's columns into flat typed arrays ({@linkcode ColumnData}; hyparquet or parquet-wasm underneath).
+ *
+ * @module
+ */
+
+import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+import { AzofError } from "../errors.ts";
+import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
+import type { Table } from "../format/table.ts";
+import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
+import {
+  allNull,
+  type BoolData,
+  type ColumnData,
+  type ColumnKind,
+  type F64Data,
+  fromValues,
+  kindOf,
+  type Utf8Data,
+} from "../columns/column_data.ts";
+import type { Value } from "../format/schema.ts";
+import { FOOTER_BYTES, type RangedReader, rangedReader } from "../store/ranged.ts";
+import { KEY_ORDER_ENTRY } from "../format/key_order.ts";
+import { readTail, type Store, type StoreTail } from "../store/store.ts";
+import { checkDecoded, checkFooter, checkPages } from "./integrity.ts";
+import { chunkRanges, corrupt } from "./page_crc.ts";
+import { checkFileColumns, topLevelColumns } from "./data_file_columns.ts";
+
+/** One row group of a data file, as its footer describes it. */
+export interface RowGroupInfo {
+  /** Number of rows. */
+  readonly rows: number;
+  /** Smallest `event_time` (ms) when the footer carries statistics. */
+  readonly minEventTime?: number;
+  /** Greatest `event_time` (ms) when the footer carries statistics. */
+  readonly maxEventTime?: number;
+  /** Smallest `key` (or a prefix of it) when the footer carries statistics. */
+  readonly minKey?: string;
+  /** An upper bound of the keys when the footer carries statistics. */
+  readonly maxKey?: string;
+}
+
+/** The columns of one decoded row group. `key` and `event_time` are always present. */
+export interface DecodedRowGroup {
+  /** Number of rows. */
+  readonly rows: number;
+  /** The key of each row (never null). */
+  readonly key: Utf8Data;
+  /** The event time of each row, ms since the epoch. */
+  readonly eventTime: Float64Array;
+  /** 1 where the row deletes its key; absent when the file has no `_deleted` column. */
+  readonly deleted?: Uint8Array;
+  /** Requested schema columns by name; a nullable column the file lacks reads as all null. */
+  readonly columns: ReadonlyMap<string, ColumnData>;
+}
+
+/** An opened data file: its footer checked against the schema, ready to decode row groups. */
+export interface DataFile {
+  /** The file name relative to the table folder. */
+  readonly file: string;
+  /** Size in bytes. */
+  readonly bytes: number;
+  /** Total rows. */
+  readonly rows: number;
+  /** Row groups in file order. */
+  readonly rowGroups: readonly RowGroupInfo[];
+  /** Whether the file has the `_deleted` column. */
+  readonly hasDeleted: boolean;
+  /** Whether the file declares key order (docs/SPEC.md §5.6): rows sorted by key, then time. */
+  readonly keyOrdered: boolean;
+  /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
+  readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
+  /**
+   * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
+   * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
+   * reads and for row groups of more than {@linkcode PREFETCH_MAX_BYTES}.
+   */
+  prefetch(index: number, columns: readonly string[]): boolean;
+}
+
+/**
+ * The largest row group {@linkcode DataFile.prefetch} fetches ahead: half the ranged reader's cache,
+ * so that prefetched bytes stay cached beside the row group being decoded until they are read.
+ */
+export const PREFETCH_MAX_BYTES: number = 8 * 1024 * 1024;
+
+const _PARSERS = {
+  timestampFromMilliseconds: (v: bigint | null | undefined) => v == null ? null : Number(v),
+  timestampFromMicroseconds: (v: bigint | null | undefined) =>
+    v == null ? null : _floorDiv(v, 1000n),
+  timestampFromNanoseconds: (v: bigint | null | undefined) =>
+    v == null ? null : _floorDiv(v, 1000000n),
+  dateFromDays: (v: number | null | undefined) => v == null ? null : v * 86_400_000,
+};
+
+function _floorDiv(value: bigint, by: bigint): number {
+  const q = value / by;
+  return Number(value < 0n && q * by !== value ? q - 1n : q);
+}
+
+/**
+ * Which Parquet decoder reads row groups: hyparquet (pure JS, starts instantly), parquet-wasm
+ * (arrow-rs in WebAssembly: several times faster per byte, but compiling it costs about 0.25 s), or
+ * `"auto"`: parquet-wasm for files of at least {@linkcode WASM_MIN_BYTES}. Both give identical values.
+ */
+export type Decoder = "auto" | "hyparquet" | "wasm";
+
+/** Files this big or bigger are decoded with parquet-wasm under the `"auto"` decoder. */
+export const WASM_MIN_BYTES = 8 * 1024 * 1024;
+
+/** Options of {@linkcode openDataFile}. */
+export interface OpenDataFileOptions {
+  /** The decoder; `"auto"` by default. */
+  readonly decoder?: Decoder | undefined;
+}
+
+/**
+ * Opens a data file of a table: reads its footer and checks that its columns fit the schema.
+ *
+ * @param table The table the file belongs to.
+ * @param file The file name as written in the snapshot.
+ * @param schema The table schema the file must fit.
+ * @param options The decoder to use.
+ * @returns The opened file.
+ * @throws {AzofError} `DataInvalid` when the file is missing, not Parquet, or lacks a required column.
+ */
+export async function openDataFile(
+  table: Table,
+  file: string,
+  schema: Schema,
+  options: OpenDataFileOptions = {},
+): Promise<DataFile> {
+  const key = table.key(file);
+  let tail: StoreTail;
+  try {
+    tail = await readTail(table.store, key, FOOTER_BYTES);
+  } catch (error) {
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot read data file ${file} of table ${table.name}: it is missing`,
+      { cause: error },
+    );
+  }
+  const bytes = tail.size;
+  const buffer = rangedReader(table.store, key, bytes, { known: tail });
+  await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(buffer, {
+      parsers: _PARSERS,
+      initialFetchSize: FOOTER_BYTES,
+    });
+  } catch (error) {
+    if (error instanceof AzofError) throw error;
+    if (_hasMagic(tail)) throw corrupt(file, `footer does not parse (${(error as Error).message})`);
+    throw new AzofError(
+      "DataInvalid",
+      `Cannot read data file ${file} of table ${table.name}: not a Parquet file (${
+        (error as Error).message
+      })`,
+      { cause: error },
+    );
+  }
+  const elements = topLevelColumns(metadata);
+  const required = new Set(
+    [...elements].filter(([, e]) => e.repetition_type === "REQUIRED").map(([name]) => name),
+  );
+  checkFileColumns(elements, file, schema);
+  const hasDeleted = elements.has(DELETED);
+  const etIndex = [...elements.keys()].indexOf(EVENT_TIME);
+  const keyIndex = [...elements.keys()].indexOf(KEY);
+  const rowGroups = metadata.row_groups.map((rg): RowGroupInfo => {
+    const stats = rg.columns[etIndex]?.meta_data?.statistics;
+    const min = stats?.min_value ?? stats?.min;
+    const max = stats?.max_value ?? stats?.max;
+    const keys = rg.columns[keyIndex]?.meta_data?.statistics;
+    // Not the deprecated min/max: old writers ordered them by signed bytes.
+    const minKey = keys?.min_value;
+    const maxKey = keys?.max_value;
+    return {
+      rows: Number(rg.num_rows),
+      ...(typeof min === "number" ? { minEventTime: min } : {}),
+      ...(typeof max === "number" ? { maxEventTime: max } : {}),
+      ...(typeof minKey === "string" && typeof maxKey === "string" ? { minKey, maxKey } : {}),
+    };
+  });
+  const starts: number[] = [];
+  let total = 0;
+  for (const rg of rowGroups) {
+    starts.push(total);
+    total += rg.rows;
+  }
+  const fail = (error: unknown): never => {
+    if (error instanceof AzofError) throw error;
+    throw new AzofError(
+      "DataCorrupt",
+      `Cannot decode data file ${file} of table ${table.name}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  };
+  const decoder = options.decoder ?? "auto";
+  const useWasm = decoder === "wasm" || (decoder === "auto" && bytes >= WASM_MIN_BYTES);
+  let wasm: Promise<WasmReader> | undefined;
+  const decode = (
+    index: number,
+    kinds: Map<string, ColumnKind>,
+  ): Promise<Map<string, ColumnData>> => {
+    if (!useWasm) {
+      return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, kinds);
+    }
+    wasm ??= openWasmReader(_throughReader(table.store, key, buffer), key, bytes);
+    return wasm.then((reader) => reader.readRowGroup(index, kinds));
+  };
+  const kindsOf = (columns: readonly string[]): Map<string, ColumnKind> => {
+    const kinds = new Map<string, ColumnKind>([[KEY, "utf8"], [EVENT_TIME, "f64"]]);
+    if (hasDeleted) kinds.set(DELETED, "bool");
+    for (const name of columns) {
+      const column = schema.columns.find((c) => c.name === name);
+      if (column && elements.has(name)) kinds.set(name, kindOf(column.type));
+    }
+    return kinds;
+  };
+  return {
+    file,
+    bytes,
+    rows: total,
+    rowGroups,
+    hasDeleted,
+    keyOrdered:
+      metadata.key_value_metadata?.some((e) =>
+        e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
+      ) ?? false,
+    readRowGroup: async (index, columns) => {
+      try {
+        const kinds = kindsOf(columns);
+        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
+        const decoded = await decode(index, kinds);
+        checkDecoded(decoded, rowGroups[index]!.rows, required, file);
+        return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    prefetch: (index, columns) => {
+      if (useWasm || rowGroups[index] === undefined) return false;
+      const ranges = chunkRanges(metadata, index, kindsOf(columns).keys());
+      const total = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
+      if (total > PREFETCH_MAX_BYTES) return false;
+      for (const r of ranges) buffer.prefetch(r.start, r.end);
+      return true;
+    },
+  };
+}
+
+/**
+ * The store, but with reads of the file served by its ranged reader, whose cache holds the footer
+ * and the column chunks the CRC check has just read (parquet-wasm reads them again by itself).
+ */
+function _throughReader(store: Store, key: string, reader: RangedReader): Store {
+  return {
+    location: store.location,
+    size: (k) => store.size(k),
+    read: async (k, start, stop) => {
+      if (k !== key) return await store.read(k, start, stop);
+      return new Uint8Array(await reader.slice(start ?? 0, stop ?? reader.byteLength));
+    },
+    exists: (k) => store.exists(k),
+    list: (prefix) => store.list(prefix),
+    put: (k, data) => store.put(k, data),
+    putIfAbsent: (k, data) => store.putIfAbsent(k, data),
+    delete: (k) => store.delete(k),
+  };
+}
+
+async function _decodeHyparquet(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  rowStart: number,
+  rows: number,
+  kinds: ReadonlyMap<string, ColumnKind>,
+): Promise<Map<string, ColumnData>> {
+  const decoded = new Map<string, Value[]>([...kinds.keys()].map((n) => [n, new Array(rows)]));
+  const counts = new Map<string, number>();
+  await parquetRead({
+    file,
+    metadata,
+    columns: [...kinds.keys()],
+    rowStart,
+    rowEnd: rowStart + rows,
+    compressors,
+    parsers: _PARSERS,
+    onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
+      const target = decoded.get(columnName);
+      if (!target) return;
+      const offset = chunkStart - rowStart;
+      const from = Math.max(0, -offset);
+      const to = Math.min(columnData.length, rows - offset);
+      for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
+      counts.set(columnName, (counts.get(columnName) ?? 0) + Math.max(0, to - from));
+    },
+  });
+  for (const name of kinds.keys()) {
+    if (counts.get(name) !== rows) {
+      throw new Error(`column "${name}" decoded ${counts.get(name) ?? 0} of ${rows} values`);
+    }
+  }
+  const out = new Map<string, ColumnData>();
+  for (const [name, kind] of kinds) out.set(name, fromValues(decoded.get(name)!, kind));
+  return out;
+}
+
+function _hasMagic(tail: StoreTail): boolean {
+  const b = tail.bytes;
+  return b.length >= 8 && new TextDecoder().decode(b.subarray(b.length - 4)) === "PAR1";
+}
+
+function _assemble(
+  decoded: Map<string, ColumnData>,
+  rowStart: number,
+  rows: number,
+  columns: readonly string[],
+  schema: Schema,
+): DecodedRowGroup {
+  const key = decoded.get(KEY) as Utf8Data;
+  const eventTime = decoded.get(EVENT_TIME)!;
+  const keyNull = key.nulls?.indexOf(1) ?? -1;
+  if (keyNull >= 0) throw new Error(`row ${rowStart + keyNull} has a null key`);
+  const etNull = eventTime.nulls?.indexOf(1) ?? -1;
+  if (etNull >= 0) throw new Error(`row ${rowStart + etNull} has a null event_time`);
+  const values = new Map<string, ColumnData>();
+  for (const name of columns) {
+    const type = schema.columns.find((c) => c.name === name)!.type;
+    values.set(name, decoded.get(name) ?? allNull(kindOf(type), rows));
+  }
+  const deleted = decoded.get(DELETED);
+  return {
+    rows,
+    key,
+    eventTime: (eventTime as F64Data).values,
+    // Boolean columns hold 0 in null rows, so a null `_deleted` does not delete.
+    ...(deleted ? { deleted: (deleted as BoolData).values } : {}),
+    columns: values,
+  };
+}

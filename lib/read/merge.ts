@@ -1,0 +1,266 @@
+/**
+ * Resolution by merging (docs/SPEC.md §5.6, §7): the planned files, all in key order, are read as
+ * sorted streams, one row group at a time each, and each key's winner is emitted as soon as every
+ * stream has passed the key. Memory holds a row group per file and one output batch, whatever the
+ * number of keys; the answer comes out in key order without a sort.
+ *
+ * @module
+ */
+
+import { type ColumnData, type Utf8Data, utf8Strings } from "../columns/column_data.ts";
+import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
+import type { Value } from "../format/schema.ts";
+import { compareKeyRows } from "../compact/rows.ts";
+import { keyPrefixes } from "../format/key_order.ts";
+import type { KeyFilter } from "./key_filter.ts";
+import { EVENT_TIME, KEY } from "../format/schema.ts";
+import type { BatchColumn, RowBatch } from "./scan.ts";
+
+/** Options of {@linkcode mergeResolve}. */
+export interface MergeOptions {
+  /** The instant; rows with a later `event_time` are ignored. Omitted for the current state. */
+  readonly asOf?: number | undefined;
+  /** Stop after this many rows. */
+  readonly limit?: number | undefined;
+  /** Output only the keys it selects, and skip row groups that cannot hold one. */
+  readonly filter?: KeyFilter | undefined;
+  /** Rows per batch. */
+  readonly batchSize: number;
+  /** Called after each row group is read, with the files passed so far and the rows read. */
+  readonly onProgress?: ((filesDone: number, rowsRead: number) => void) | undefined;
+}
+
+/**
+ * Merges key-ordered files (in read order: an earlier file wins a tie of `event_time`) into the
+ * as-of answer, in key order.
+ *
+ * @param files The opened files in read order; each must declare key order.
+ * @param columns The output columns (`key`, `event_time` and schema columns), in output order.
+ * @param options Instant, limit, batch size and progress.
+ * @returns The winners, batch by batch.
+ */
+export async function* mergeResolve(
+  files: readonly DataFile[],
+  columns: readonly Omit<BatchColumn, "values">[],
+  options: MergeOptions,
+): AsyncGenerator<RowBatch> {
+  const asOf = options.asOf ?? Infinity;
+  const read = columns.map((c) => c.name).filter((c) => c !== KEY && c !== EVENT_TIME);
+  let rowsRead = 0;
+  let filesDone = 0;
+  const loaded = (group: DecodedRowGroup | undefined) => {
+    if (group) rowsRead += group.rows;
+    else filesDone++;
+    options.onProgress?.(filesDone, rowsRead);
+  };
+  const names = columns.map((c) => c.name);
+  const filter = options.filter;
+  const streams = files.map((file, rank) =>
+    new _Stream(file, rank, read, names, { asOf, filter }, loaded)
+  );
+  // One file after another: decoding them all at once would grow the decoder's memory for good.
+  let active: _Stream[] = [];
+  for (const stream of streams) if (await stream.next()) active.push(stream);
+  const limit = options.limit ?? Infinity;
+  const out = new _Batch(columns);
+  let emitted = 0;
+  while (active.length > 0 && emitted < limit) {
+    let min = active[0]!;
+    for (let i = 1; i < active.length; i++) if (active[i]!.compare(min) < 0) min = active[i]!;
+    const ref = min.group!;
+    const refRow = min.row;
+    let winner: _Stream | undefined;
+    let winGroup: _Group | undefined;
+    let winRow = -1;
+    let winTime = -Infinity;
+    let ended = false;
+    for (const stream of active) {
+      if (!stream.equals(ref, refRow)) continue;
+      do {
+        const group = stream.group!;
+        const t = group.data.eventTime[stream.row]!;
+        // Files come in read order, rows of a key in time order: a later row of the same file
+        // at the same time, or a row of a later file at a later time, takes over.
+        if (t <= asOf && (t > winTime || (t === winTime && stream === winner))) {
+          winner = stream;
+          winGroup = group;
+          winRow = stream.row;
+          winTime = t;
+        }
+      } while (
+        stream.step()
+          ? stream.equals(ref, refRow)
+          : await stream.next() && stream.equals(ref, refRow)
+      );
+      if (stream.group === undefined) ended = true;
+    }
+    if (ended) active = active.filter((s) => s.group !== undefined);
+    if (winGroup === undefined || winGroup.data.deleted?.[winRow] === 1) continue;
+    const { offsets, bytes } = winGroup.data.key;
+    if (filter && !filter.matches(bytes, offsets[winRow]!, offsets[winRow + 1]!)) continue;
+    out.push(winGroup, winRow);
+    emitted++;
+    if (out.rows === options.batchSize) yield out.take();
+  }
+  if (out.rows > 0) yield out.take();
+}
+
+/** A decoded row group with its keys' 6-byte prefixes (to compare keys without a byte loop). */
+interface _Group {
+  readonly data: DecodedRowGroup;
+  readonly prefix: Float64Array;
+  /** The output columns' data, in output order (`event_time` as Float64 data). */
+  readonly columns: readonly ColumnData[];
+}
+
+/** One file read row group by row group, skipping those whose rows are all after the instant. */
+class _Stream {
+  readonly rank: number;
+  group: _Group | undefined;
+  row = 0;
+  readonly #file: DataFile;
+  readonly #columns: readonly string[];
+  readonly #outputs: readonly string[];
+  readonly #groups: number[];
+  readonly #loaded: (group: DecodedRowGroup | undefined) => void;
+  #next = 0;
+
+  constructor(
+    file: DataFile,
+    rank: number,
+    columns: readonly string[],
+    outputs: readonly string[],
+    skip: { readonly asOf: number; readonly filter: KeyFilter | undefined },
+    loaded: (group: DecodedRowGroup | undefined) => void,
+  ) {
+    this.#file = file;
+    this.rank = rank;
+    this.#columns = columns;
+    this.#outputs = outputs;
+    this.#loaded = loaded;
+    this.#groups = file.rowGroups.flatMap((g, i) =>
+      (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
+        (skip.filter && !skip.filter.mayHold(g.minKey, g.maxKey))
+        ? []
+        : [i]
+    );
+  }
+
+  /** Loads the next non-empty row group; `false` (and no group) at the end of the file. */
+  async next(): Promise<boolean> {
+    this.group = undefined;
+    while (this.#next < this.#groups.length) {
+      const index = this.#groups[this.#next++]!;
+      const ahead = this.#groups[this.#next];
+      if (ahead !== undefined) this.#file.prefetch(ahead, this.#columns);
+      const data = await this.#file.readRowGroup(index, this.#columns);
+      this.#loaded(data);
+      if (data.rows === 0) continue;
+      const { offsets, bytes } = data.key;
+      const [prefix] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, data.rows);
+      const columns = this.#outputs.map((name): ColumnData =>
+        name === KEY
+          ? data.key
+          : name === EVENT_TIME
+          ? { kind: "f64", values: data.eventTime }
+          : data.columns.get(name)!
+      );
+      this.group = { data, prefix, columns };
+      this.row = 0;
+      return true;
+    }
+    this.#loaded(undefined);
+    return false;
+  }
+
+  /** Moves to the next row of the group; `false` when the group is used up. */
+  step(): boolean {
+    return ++this.row < this.group!.data.rows;
+  }
+
+  /** Compares the current keys of two streams. */
+  compare(other: _Stream): number {
+    return _compare(this.group!, this.row, other.group!, other.row);
+  }
+
+  /** Whether the current row has the key of row `row` of `group`. */
+  equals(group: _Group, row: number): boolean {
+    return _compare(this.group!, this.row, group, row) === 0;
+  }
+}
+
+function _compare(a: _Group, i: number, b: _Group, j: number): number {
+  const pa = a.prefix[i]!;
+  const pb = b.prefix[j]!;
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  return compareKeyRows(a.data.key, i, b.data.key, j);
+}
+
+/** The winners of one output batch, as references to their row groups until taken. */
+class _Batch {
+  rows = 0;
+  readonly #columns: readonly Omit<BatchColumn, "values">[];
+  #groups: _Group[] = [];
+  #at: number[] = [];
+
+  constructor(columns: readonly Omit<BatchColumn, "values">[]) {
+    this.#columns = columns;
+  }
+
+  push(group: _Group, row: number): void {
+    this.#groups.push(group);
+    this.#at.push(row);
+    this.rows++;
+  }
+
+  /** The batch's values, column by column; the batch starts again empty. */
+  take(): RowBatch {
+    const columns = this.#columns.map((column, c) => ({
+      ...column,
+      values: _values(this.#groups, this.#at, c, this.rows),
+    }));
+    const batch = { rows: this.rows, columns };
+    this.#groups = [];
+    this.#at = [];
+    this.rows = 0;
+    return batch;
+  }
+}
+
+/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values. */
+function _values(groups: readonly _Group[], at: readonly number[], c: number, rows: number) {
+  const out = new Array<Value>(rows);
+  if (groups[0]?.columns[c]?.kind === "utf8") return _strings(groups, at, c, out);
+  for (let i = 0; i < rows; i++) {
+    const column = groups[i]!.columns[c]!;
+    const row = at[i]!;
+    if (column.nulls !== undefined && column.nulls[row] === 1) out[i] = null;
+    else if (column.kind === "bool") out[i] = column.values[row] === 1;
+    else out[i] = (column as Exclude<ColumnData, Utf8Data>).values[row]!;
+  }
+  return out;
+}
+
+/**
+ * Strings of a utf8 output column: the winners' bytes are copied together and decoded at once, so
+ * the strings die with the batch rather than living as long as their row groups.
+ */
+function _strings(groups: readonly _Group[], at: readonly number[], c: number, out: Value[]) {
+  const rows = out.length;
+  const offsets = new Int32Array(rows + 1);
+  for (let i = 0; i < rows; i++) {
+    const { offsets: o } = groups[i]!.columns[c] as Utf8Data;
+    offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
+  }
+  const bytes = new Uint8Array(offsets[rows]!);
+  for (let i = 0; i < rows; i++) {
+    const column = groups[i]!.columns[c] as Utf8Data;
+    const from = column.offsets[at[i]!]!;
+    const to = column.offsets[at[i]! + 1]!;
+    if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);
+    else for (let k = from, p = offsets[i]!; k < to; k++, p++) bytes[p] = column.bytes[k]!;
+  }
+  utf8Strings(bytes, offsets, 0, rows, out, 0);
+  for (let i = 0; i < rows; i++) if (groups[i]!.columns[c]!.nulls?.[at[i]!] === 1) out[i] = null;
+  return out;
+}

@@ -1,0 +1,278 @@
+/**
+ * Scan execution: carries out a {@linkcode ScanPlan}, streaming row groups through the resolver and
+ * yielding the answer in key order as columnar batches.
+ *
+ * @module
+ */
+
+import { type DataFile, openDataFile } from "../parquet/data_file.ts";
+import { kindOf } from "../columns/column_data.ts";
+import type { Value } from "../format/schema.ts";
+import { planScan, type ScanPlan } from "./plan.ts";
+import { type Resolved, Resolver } from "./resolve.ts";
+import { mergeResolve } from "./merge.ts";
+import { KeyFilter } from "./key_filter.ts";
+import { type ColumnType, EVENT_TIME, KEY } from "../format/schema.ts";
+import type { Snapshot } from "../format/snapshot.ts";
+import type { Table } from "../format/table.ts";
+
+/** Options of {@linkcode scan}. */
+export interface ScanOptions {
+  /** The event-time instant (ms since the epoch) to read as of; omitted for the current state. */
+  readonly asOf?: number | undefined;
+  /** Output columns in output order; omitted for all. */
+  readonly columns?: readonly string[] | undefined;
+  /** The snapshot to read (processing-time travel); omitted for the current one. */
+  readonly version?: number | undefined;
+  /** Stop after this many rows (in key order). */
+  readonly limit?: number | undefined;
+  /** Output only these keys (and those of `keyPrefixes`); row groups that cannot hold one are skipped. */
+  readonly keys?: readonly string[] | undefined;
+  /** Output only keys starting with one of these (and those of `keys`). */
+  readonly keyPrefixes?: readonly string[] | undefined;
+  /** Rows per yielded batch; 65,536 by default. */
+  readonly batchSize?: number | undefined;
+  /** Called after each row group is read, for progress reports. */
+  readonly onProgress?: ((progress: ScanProgress) => void) | undefined;
+}
+
+/** How far a scan has read. */
+export interface ScanProgress {
+  /** Files opened so far, of `files`. */
+  readonly filesDone: number;
+  /** Files in the plan. */
+  readonly files: number;
+  /** Rows decoded so far. */
+  readonly rowsRead: number;
+}
+
+/** One output column of a batch. */
+export interface BatchColumn {
+  /** Column name. */
+  readonly name: string;
+  /** Value type (`key` is a String, `event_time` a DateTime). */
+  readonly type: ColumnType;
+  /** Whether the column may hold nulls. */
+  readonly nullable: boolean;
+  /** Values: strings, `bigint` for Int, numbers for Float, ms numbers for DateTime, booleans; null. */
+  readonly values: readonly Value[];
+}
+
+/** A run of output rows in key order, column by column. */
+export interface RowBatch {
+  /** Number of rows. */
+  readonly rows: number;
+  /** The output columns, in output order. */
+  readonly columns: readonly BatchColumn[];
+}
+
+/** The answer of a scan: its plan, column layout, and the batches (a one-shot async iterable). */
+export interface ScanResult {
+  /** The plan the scan carries out. */
+  readonly plan: ScanPlan;
+  /** The snapshot read. */
+  readonly snapshot: Snapshot;
+  /** The output columns (without values). */
+  readonly columns: readonly Omit<BatchColumn, "values">[];
+  /** The rows, in key order. */
+  readonly batches: AsyncIterable<RowBatch>;
+}
+
+/**
+ * Reads a table as of an event-time instant. Row groups are decoded one at a time, with only the
+ * requested columns (plus `key`, `event_time` and `_deleted`), and skipped when their `event_time`
+ * statistics lie after the instant. Batches come in key order. When every planned file declares key
+ * order (docs/SPEC.md §5.6), the files are merged as sorted streams and memory holds a row group per
+ * file (lib/read/merge.ts); otherwise it holds the winning row of each key, not the input.
+ *
+ * @param table The table.
+ * @param options The instant, columns, snapshot, limit.
+ * @returns The plan and the batches; the snapshot is read before this resolves, data files on iteration.
+ *
+ * @example Scan a bundled sample table as of a date
+ * ```ts
+ * import { openTable } from "../format/table.ts";
+ * import { scan } from "./scan.ts";
+ * import { parseInstant } from "../format/time.ts";
+ * const result = await scan(openTable("testdata", "prices"), { asOf: parseInstant("2024-03-01") });
+ * for await (const batch of result.batches) console.log(batch.rows);
+ * ```
+ */
+export async function scan(table: Table, options: ScanOptions = {}): Promise<ScanResult> {
+  const snapshot = await table.snapshot(options.version);
+  const plan = planScan(snapshot, options);
+  const types = new Map(snapshot.schema.columns.map((c) => [c.name, c]));
+  const columns = plan.columns.map((name) => {
+    if (name === KEY) return { name, type: "String" as const, nullable: false };
+    if (name === EVENT_TIME) return { name, type: "DateTime" as const, nullable: false };
+    const column = types.get(name)!;
+    return { name, type: column.type, nullable: column.nullable };
+  });
+  return { plan, snapshot, columns, batches: _execute(table, snapshot, plan, columns, options) };
+}
+
+/**
+ * Reads the planned row groups through a resolver. The resolver (its key index in particular) is
+ * garbage once this returns, so only the sorted answer stays in memory while batches are written.
+ */
+async function _resolve(
+  snapshot: Snapshot,
+  plan: ScanPlan,
+  files: _Files,
+  options: ScanOptions,
+): Promise<Resolved> {
+  const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
+  const asOf = plan.asOf ?? undefined;
+  const types = new Map(snapshot.schema.columns.map((c) => [c.name, c.type]));
+  const resolver = new Resolver(
+    new Map(valueColumns.map((name) => [name, kindOf(types.get(name)!)])),
+    asOf,
+  );
+  let rowsRead = 0;
+  const reads = _readOrder(plan, files, asOf);
+  for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
+    const group = await read.file.readRowGroup(read.group, valueColumns);
+    resolver.add(read.index, group);
+    rowsRead += group.rows;
+    options.onProgress?.({ filesDone: read.index, files: plan.files.length, rowsRead });
+  }
+  options.onProgress?.({ filesDone: plan.files.length, files: plan.files.length, rowsRead });
+  return resolver.finish();
+}
+
+/** The positions of the resolved rows whose keys the filter selects. */
+function _picked(resolved: Resolved, filter: KeyFilter): number[] {
+  const keys = resolved.slice(KEY, 0, resolved.rows) as string[];
+  const encoder = new TextEncoder();
+  return keys.flatMap((key, row) => {
+    const bytes = encoder.encode(key);
+    return filter.matches(bytes, 0, bytes.length) ? [row] : [];
+  });
+}
+
+/** Data files opened ahead of the one being read (their footers fetched in parallel). */
+const _FILES_AHEAD = 4;
+
+/**
+ * The plan's files, opened on demand (`open`) and kept until released from `opening`, and the key
+ * selection whose statistics skip row groups.
+ */
+interface _Files {
+  readonly open: (index: number) => Promise<DataFile> | undefined;
+  readonly opening: Promise<DataFile>[];
+  readonly filter: KeyFilter | undefined;
+}
+
+/**
+ * Opens the plan's files in order, {@linkcode _FILES_AHEAD} ahead, while each declares key order.
+ *
+ * @returns All files when every one is key-ordered; `undefined` at the first that is not.
+ */
+async function _keyOrdered(
+  plan: ScanPlan,
+  open: _Files["open"],
+): Promise<DataFile[] | undefined> {
+  const files: DataFile[] = [];
+  for (let i = 0; i < plan.files.length; i++) {
+    for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
+    const file = (await open(i))!;
+    if (!file.keyOrdered) return undefined;
+    files.push(file);
+  }
+  return files;
+}
+
+interface _GroupRead {
+  /** The file's position in the plan. */
+  readonly index: number;
+  readonly file: DataFile;
+  readonly group: number;
+}
+
+/**
+ * The row groups a scan decodes, in plan order (files in read order, row groups in file order,
+ * without those whose smallest `event_time` lies after the instant). While one is handed out, the
+ * footers of the next {@linkcode _FILES_AHEAD} files and the bytes of the next row group are
+ * fetched; the order, and so the answer, is the same as reading one after another.
+ */
+function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
+  const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
+  const { open, opening, filter } = files;
+  const groupsOf = (file: DataFile): number[] =>
+    file.rowGroups.flatMap((info, g) =>
+      (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) ||
+        (filter && !filter.mayHold(info.minKey, info.maxKey))
+        ? []
+        : [g]
+    );
+  /** The first row group read at or after (index, group), opening files as needed. */
+  const find = async (index: number, group: number): Promise<_GroupRead | undefined> => {
+    for (let i = index; i < plan.files.length; i++) {
+      for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
+      const file = (await open(i))!;
+      const g = groupsOf(file).find((g) => g >= (i === index ? group : 0));
+      if (g !== undefined) return { index: i, file, group: g };
+      // Done with this file: let its footer and cached bytes go.
+      delete opening[i];
+    }
+    return undefined;
+  };
+  let next = find(0, 0);
+  return {
+    next: async (): Promise<_GroupRead | undefined> => {
+      const current = await next;
+      if (current === undefined) return undefined;
+      next = find(current.index, current.group + 1);
+      // Only a warm-up: a failure here shows when the scan reaches that row group.
+      next.then((ahead) => ahead?.file.prefetch(ahead.group, columns)).catch(() => {});
+      return current;
+    },
+  };
+}
+async function* _execute(
+  table: Table,
+  snapshot: Snapshot,
+  plan: ScanPlan,
+  columns: readonly Omit<BatchColumn, "values">[],
+  options: ScanOptions,
+): AsyncGenerator<RowBatch> {
+  const opening: Promise<DataFile>[] = [];
+  const open = (index: number): Promise<DataFile> | undefined => {
+    const planned = plan.files[index];
+    if (planned === undefined) return undefined;
+    if (opening[index] === undefined) {
+      opening[index] = openDataFile(table, planned.file, snapshot.schema);
+      // Failures surface when the scan reaches the file; until then nobody awaits it.
+      opening[index].catch(() => {});
+    }
+    return opening[index];
+  };
+  const filter = options.keys?.length || options.keyPrefixes?.length
+    ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
+    : undefined;
+  const files = await _keyOrdered(plan, open);
+  if (files) {
+    const total = plan.files.length;
+    yield* mergeResolve(files, columns, {
+      asOf: plan.asOf ?? undefined,
+      filter,
+      limit: options.limit,
+      batchSize: options.batchSize ?? 65_536,
+      onProgress: (filesDone, rowsRead) =>
+        options.onProgress?.({ filesDone: Math.min(filesDone, total), files: total, rowsRead }),
+    });
+    return;
+  }
+  const resolved = await _resolve(snapshot, plan, { open, opening, filter }, options);
+  const picked = filter ? _picked(resolved, filter) : undefined;
+  const total = Math.min(picked?.length ?? resolved.rows, options.limit ?? Infinity);
+  const size = options.batchSize ?? 65_536;
+  for (let start = 0; start < total; start += size) {
+    const end = Math.min(total, start + size);
+    const values = (name: string) =>
+      picked
+        ? picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!)
+        : resolved.slice(name, start, end);
+    yield { rows: end - start, columns: columns.map((c) => ({ ...c, values: values(c.name) })) };
+  }
+}
