@@ -28,13 +28,8 @@ export type { Table } from "./lib/format/table.ts";
 export { isInRange, planScan } from "./lib/read/plan.ts";
 export type { PlannedFile, PlanOptions, ScanPlan } from "./lib/read/plan.ts";
 export { scan } from "./lib/read/scan.ts";
-export type {
-  BatchColumn,
-  RowBatch,
-  ScanOptions,
-  ScanProgress,
-  ScanResult,
-} from "./lib/read/scan.ts";
+export type { ScanOptions, ScanProgress, ScanResult } from "./lib/read/scan.ts";
+export type { BatchColumn, RowBatch } from "./lib/read/batch.ts";
 export type { Value } from "./lib/format/schema.ts";
 export { scanArrowBatches, scanToArrow } from "./lib/read/arrow.ts";
 export { checkTable } from "./lib/inspect/check.ts";
@@ -85,7 +80,8 @@ export type { Sink } from "./lib/output/sink.ts";
 export { createTable, parseSchemaText } from "./lib/write/create.ts";
 export type { CreateOptions } from "./lib/write/create.ts";
 export { tablePolicy, writeRows as appendRows, writeValidated } from "./lib/write/write.ts";
-export type { ArrowBatchLike, WriteInput, WriteOptions, WriteResult } from "./lib/write/write.ts";
+export type { ArrowBatchLike, WriteInput } from "./lib/write/write.ts";
+export type { WriteOptions, WriteResult } from "./lib/write/options.ts";
 export type { WriteRow } from "./lib/input/row.ts";
 export { csvRows } from "./lib/input/csv.ts";
 export type { CsvOptions } from "./lib/input/csv.ts";

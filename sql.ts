@@ -30,7 +30,7 @@ export type { EngineOptions } from "./lib/sql/engine.ts";
 export type { SqlConnection } from "./lib/sql/relation.ts";
 export { liftTimeTravel } from "./lib/sql/time_travel.ts";
 export type { LiftedQuery, TimeTravelRef } from "./lib/sql/time_travel.ts";
-export type { BatchColumn, RowBatch } from "./lib/read/scan.ts";
+export type { BatchColumn, RowBatch } from "./lib/read/batch.ts";
 export type { Value } from "./lib/format/schema.ts";
 export type { PlannedFile, ScanPlan } from "./lib/read/plan.ts";
 export type { Delta, Segment, Snapshot } from "./lib/format/snapshot.ts";

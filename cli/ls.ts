@@ -6,7 +6,7 @@
 
 import { AzofError } from "../lib/errors.ts";
 import { listTables, type TableListing } from "../lib/inspect/list_tables.ts";
-import type { RowBatch } from "../lib/read/scan.ts";
+import type { RowBatch } from "../lib/read/batch.ts";
 import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";

@@ -6,7 +6,7 @@
  */
 
 import { OUTPUT_FORMATS, type OutputFormat, writeRows } from "../lib/output/format.ts";
-import type { BatchColumn, RowBatch } from "../lib/read/scan.ts";
+import type { BatchColumn, RowBatch } from "../lib/read/batch.ts";
 import type { Sink } from "../lib/output/sink.ts";
 import type { Context } from "./context.ts";
 import { choiceFlag, UsageError } from "./usage.ts";

@@ -5,7 +5,8 @@
  */
 
 import { AzofError } from "../lib/errors.ts";
-import { type RowBatch, scan, type ScanResult } from "../lib/read/scan.ts";
+import type { RowBatch } from "../lib/read/batch.ts";
+import { scan, type ScanResult } from "../lib/read/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
 import { counted, type Progress, startProgress } from "./progress.ts";

@@ -17,7 +17,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["parquet"],
   ["input", "read"],
   ["write"],
-  ["compact", "vacuum", "inspect"],
+  ["inspect"],
+  ["compact", "vacuum"],
   ["output"],
   ["sql"],
   ["testing"],
@@ -63,6 +64,7 @@ Deno.test("lib/ folders import only the layers below them", () => {
   for (const [file, deps] of _graph) {
     if (!file.startsWith("lib/")) continue;
     for (const dep of deps) {
+      if (dep === "deno.json") continue; // the version azof writes into files (format/version.ts)
       if (!dep.startsWith("lib/")) {
         wrong.push(`${file} imports ${dep}, outside lib/`);
         continue;

@@ -8,6 +8,7 @@
 
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
+import { compareBytes } from "../format/key_order.ts";
 
 /** Strings: row `i` is `bytes[offsets[i] .. offsets[i + 1])`, UTF-8; a null row has no bytes. */
 export interface Utf8Data {
@@ -227,4 +228,24 @@ export function utf8Strings(
       out[at++] = _decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!));
     }
   }
+}
+
+/**
+ * Compares key `i` of `a` with key `j` of `b` in UTF-8 byte order.
+ *
+ * @param a Keys.
+ * @param i A row of `a`.
+ * @param b Keys.
+ * @param j A row of `b`.
+ * @returns Negative, zero or positive.
+ */
+export function compareKeyRows(a: Utf8Data, i: number, b: Utf8Data, j: number): number {
+  return compareBytes(
+    a.bytes,
+    a.offsets[i]!,
+    a.offsets[i + 1]!,
+    b.bytes,
+    b.offsets[j]!,
+    b.offsets[j + 1]!,
+  );
 }

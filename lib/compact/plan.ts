@@ -6,6 +6,7 @@
  * @module
  */
 
+import { walkSegments } from "../format/segments.ts";
 import type { CompactionPolicy } from "../format/compact_policy.ts";
 import { minusPeriod } from "../format/compact_policy.ts";
 import { parsePeriod, parsePolicy, type Period, periodOf } from "../format/policy.ts";
@@ -224,22 +225,17 @@ function _writes(
  * @returns Base and delta files, the segment's first, then its children's.
  */
 export function segmentFiles(segment: Segment): string[] {
-  return [
-    ...(segment.base === undefined ? [] : [segment.base]),
-    ...segment.deltas.map((d) => d.file),
-    ...segment.children.flatMap(segmentFiles),
-  ];
+  return [...walkSegments([segment])].flatMap(({ segment: s }) => [
+    ...(s.base === undefined ? [] : [s.base]),
+    ...s.deltas.map((d) => d.file),
+  ]);
 }
 
 function _maxInstant(segments: readonly Segment[]): number | undefined {
   let max: number | undefined;
-  const walk = (nodes: readonly Segment[]) => {
-    for (const s of nodes) {
-      max = Math.max(max ?? -Infinity, s.start, ...s.deltas.map((d) => d.end));
-      walk(s.children);
-    }
-  };
-  walk(segments);
+  for (const { segment: s } of walkSegments(segments)) {
+    max = Math.max(max ?? -Infinity, s.start, ...s.deltas.map((d) => d.end));
+  }
   return max;
 }
 

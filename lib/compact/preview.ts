@@ -10,7 +10,7 @@
 
 import type { CompactionPlan, PlannedPeriod } from "./plan.ts";
 import { readStats } from "../inspect/stats.ts";
-import { snapshotFiles } from "../inspect/inspect.ts";
+import { snapshotFiles } from "../format/segments.ts";
 import { parsePolicy, type Period, periodOf } from "../format/policy.ts";
 import type { Segment, Snapshot } from "../format/snapshot.ts";
 

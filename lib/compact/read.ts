@@ -6,6 +6,7 @@
  * @module
  */
 
+import { walkSegments } from "../format/segments.ts";
 import { kindOf } from "../columns/column_data.ts";
 import {
   concatRows,
@@ -113,15 +114,11 @@ export async function stateAt(
  */
 export function planBreakpoints(segments: readonly Segment[]): number[] {
   const out = new Set<number>();
-  const walk = (nodes: readonly Segment[]) => {
-    for (const s of nodes) {
-      out.add(s.start);
-      if (s.end !== undefined) out.add(s.end + 1);
-      for (const d of s.deltas) out.add(d.start);
-      walk(s.children);
-    }
-  };
-  walk(segments);
+  for (const { segment: s } of walkSegments(segments)) {
+    out.add(s.start);
+    if (s.end !== undefined) out.add(s.end + 1);
+    for (const d of s.deltas) out.add(d.start);
+  }
   return [...out].sort((a, b) => a - b);
 }
 

@@ -8,7 +8,12 @@
  */
 
 import { concatColumns } from "../columns/arrow_columns.ts";
-import type { ColumnData, ColumnKind, Utf8Data } from "../columns/column_data.ts";
+import {
+  type ColumnData,
+  type ColumnKind,
+  compareKeyRows,
+  type Utf8Data,
+} from "../columns/column_data.ts";
 import { compareBytes, keyPrefixes } from "../format/key_order.ts";
 
 /** Rows of a table's history: key, `event_time`, deletion flag and the schema columns. */
@@ -237,26 +242,6 @@ export function mergeNewer(older: RowSet, newer: RowSet): RowSet {
     }
   }
   return gatherRows(both, index.subarray(0, n));
-}
-
-/**
- * Compares key `i` of `a` with key `j` of `b` in UTF-8 byte order.
- *
- * @param a Keys.
- * @param i A row of `a`.
- * @param b Keys.
- * @param j A row of `b`.
- * @returns Negative, zero or positive.
- */
-export function compareKeyRows(a: Utf8Data, i: number, b: Utf8Data, j: number): number {
-  return compareBytes(
-    a.bytes,
-    a.offsets[i]!,
-    a.offsets[i + 1]!,
-    b.bytes,
-    b.offsets[j]!,
-    b.offsets[j + 1]!,
-  );
 }
 
 function _emptyColumn(kind: ColumnKind): ColumnData {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fromValues, type Utf8Data } from "../columns/column_data.ts";
 import { isKeyOrdered, keyTimeOrder } from "./key_order.ts";
 import { Prng } from "../write/prng.ts";
-import { utf8Compare } from "../testing/random_table.ts";
+import { utf8Compare } from "../testing/utf8_compare.ts";
 
 const ALPHABET = ["a", "b", "é", "\uFFFD", "\u{1F600}", "\u0000", "z"];
 

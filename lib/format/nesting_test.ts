@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { createTable } from "../write/create.ts";
 import { AzofError } from "../errors.ts";
-import { snapshotFiles } from "../inspect/inspect.ts";
+import { snapshotFiles } from "./segments.ts";
 import { LocalStore } from "../store/local.ts";
 import { MemoryStore } from "../store/memory.ts";
 import { S3Store } from "../store/s3.ts";

@@ -8,11 +8,11 @@
  * @module
  */
 
+import { type SegmentVisit, walkSegments } from "../format/segments.ts";
 import type { ColumnData } from "../columns/column_data.ts";
 import { type DataFile, type DecodedRowGroup, openDataFile } from "../parquet/data_file.ts";
 import { AzofError } from "../errors.ts";
 import type { Schema } from "../format/schema.ts";
-import type { Segment } from "../format/snapshot.ts";
 import type { Table } from "../format/table.ts";
 import { formatInstant } from "../format/time.ts";
 
@@ -78,7 +78,7 @@ interface _Expected {
  */
 export async function checkTable(table: Table, options: CheckOptions = {}): Promise<CheckResult> {
   const snapshot = await table.snapshot(options.version);
-  const expected = snapshot.segments.flatMap((s) => _files(s, ""));
+  const expected = [...walkSegments(snapshot.segments)].flatMap(_files);
   const problems: CheckProblem[] = [];
   let rows = 0;
   for (const e of expected) {
@@ -99,8 +99,8 @@ export async function checkTable(table: Table, options: CheckOptions = {}): Prom
   return { version: snapshot.version, files: expected.length, rows, problems };
 }
 
-function _files(segment: Segment, parent: string): _Expected[] {
-  const id = parent ? `${parent}/${segment.id}` : segment.id;
+function _files({ segment, ancestors }: SegmentVisit): _Expected[] {
+  const id = [...ancestors, segment].map((s) => s.id).join("/");
   const out: _Expected[] = [];
   if (segment.base) {
     out.push({
@@ -118,7 +118,7 @@ function _files(segment: Segment, parent: string): _Expected[] {
       what: `its delta range [${formatInstant(d.start)}, ${formatInstant(d.end)}] in segment ${id}`,
     });
   }
-  return [...out, ...segment.children.flatMap((c) => _files(c, id))];
+  return out;
 }
 
 async function _checkFile(

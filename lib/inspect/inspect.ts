@@ -5,6 +5,7 @@
  * @module
  */
 
+import { snapshotFiles } from "../format/segments.ts";
 import { openDataFile } from "../parquet/data_file.ts";
 import { type LayoutStats, layoutStats } from "./stats.ts";
 import { planScan, type ScanPlan } from "../read/plan.ts";
@@ -123,23 +124,6 @@ export async function inspectTable(
     stats: layoutStats(snapshot, files),
     ...(plan ? { plan } : {}),
   };
-}
-
-/**
- * Every data file a snapshot references, base files and deltas, in tree order.
- *
- * @param snapshot The snapshot.
- * @returns File names, each once.
- */
-export function snapshotFiles(snapshot: Snapshot): string[] {
-  const out = new Set<string>();
-  const visit = (s: Segment) => {
-    if (s.base !== undefined) out.add(s.base);
-    for (const d of s.deltas) out.add(d.file);
-    s.children.forEach(visit);
-  };
-  snapshot.segments.forEach(visit);
-  return [...out];
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { walkSegments } from "../format/segments.ts";
 import { AzofError } from "../errors.ts";
 import { readFileReports } from "./inspect.ts";
 import type { Segment } from "../format/snapshot.ts";
@@ -108,11 +109,9 @@ function _span(
 ): { start: number | null; end: number | null } {
   let start: number | null = null;
   let end: number | null = null;
-  const visit = (s: Segment) => {
+  for (const { segment: s } of walkSegments(snapshot.segments)) {
     start = Math.min(start ?? Infinity, s.start);
     end = Math.max(end ?? -Infinity, s.start, s.end ?? -Infinity, ...s.deltas.map((d) => d.end));
-    s.children.forEach(visit);
-  };
-  snapshot.segments.forEach(visit);
+  }
   return { start, end };
 }

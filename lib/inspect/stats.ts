@@ -5,8 +5,9 @@
  * @module
  */
 
+import { walkSegments } from "../format/segments.ts";
 import { planScan } from "../read/plan.ts";
-import type { Segment, Snapshot } from "../format/snapshot.ts";
+import type { Snapshot } from "../format/snapshot.ts";
 
 /** Count, bytes and rows of a group of files. */
 export interface FileTotals {
@@ -109,16 +110,14 @@ export function layoutStats(
   sizes: ReadonlyMap<string, { readonly bytes: number; readonly rows: number }>,
 ): LayoutStats {
   const levels: _Level[] = [];
-  const visit = (s: Segment, depth: number) => {
+  for (const { segment: s, depth } of walkSegments(snapshot.segments)) {
     const level = levels[depth] ??= _emptyLevel();
     level.segments++;
     if (s.end === undefined) level.open++;
     if (s.base !== undefined) _add(level.bases, sizes.get(s.base));
     for (const d of s.deltas) _add(level.deltas, sizes.get(d.file));
     level.counts.push(s.deltas.length);
-    s.children.forEach((c) => visit(c, depth + 1));
-  };
-  snapshot.segments.forEach((s) => visit(s, 0));
+  }
   return {
     levels: levels.map((l, level) => ({
       level,
@@ -165,7 +164,7 @@ export function readStats(snapshot: Snapshot): ReadStats {
   }
   const bounds = new Set<number>();
   let last = -Infinity;
-  const visit = (s: Segment) => {
+  for (const { segment: s } of walkSegments(snapshot.segments)) {
     bounds.add(s.start);
     last = Math.max(last, s.start, s.end ?? -Infinity);
     if (s.end !== undefined) bounds.add(s.end + 1);
@@ -173,9 +172,7 @@ export function readStats(snapshot: Snapshot): ReadStats {
       bounds.add(d.start);
       last = Math.max(last, d.start, d.end);
     }
-    s.children.forEach(visit);
-  };
-  snapshot.segments.forEach(visit);
+  }
   const start = Math.min(...snapshot.segments.map((s) => s.start));
   const end = last + 1;
   const sorted = [...bounds].filter((b) => b > start && b < end).sort((a, b) => a - b);

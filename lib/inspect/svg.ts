@@ -6,6 +6,7 @@
  * @module
  */
 
+import { walkSegments } from "../format/segments.ts";
 import type { DeltaReport, SegmentReport, TableReport } from "./inspect.ts";
 import { timeAxis } from "./svg_axis.ts";
 import { formatInstant } from "../format/time.ts";
@@ -190,12 +191,10 @@ function _planLegend(report: TableReport): string[][] {
 /** Segments per depth, each in the first lane where it overlaps nothing placed before it. */
 function _placeLevels(segments: readonly SegmentReport[]): _Placed[][] {
   const byDepth: { segment: SegmentReport; path: string }[][] = [];
-  const visit = (s: SegmentReport, depth: number, parent: string) => {
-    const path = parent === "" ? s.id : `${parent}/${s.id}`;
-    (byDepth[depth] ??= []).push({ segment: s, path });
-    s.children.forEach((c) => visit(c, depth + 1, path));
-  };
-  segments.forEach((s) => visit(s, 0, ""));
+  for (const { segment, depth, ancestors } of walkSegments(segments)) {
+    const path = [...ancestors, segment].map((s) => s.id).join("/");
+    (byDepth[depth] ??= []).push({ segment, path });
+  }
   return byDepth.map((items) => {
     const laneEnds: number[] = [];
     return items.toSorted((a, b) => a.segment.start - b.segment.start).map((item) => {

@@ -6,7 +6,7 @@
 
 import { RecordBatchStreamWriter } from "apache-arrow";
 import { arrowSchema, toRecordBatch } from "../read/arrow.ts";
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RowBatch } from "../read/scan.ts";
+import type { RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../format/schema.ts";

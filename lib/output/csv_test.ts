@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { csvField, writeCsv } from "./csv.ts";
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
 import { Prng } from "../write/prng.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 
 /** The output formats. */

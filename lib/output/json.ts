@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { RowBatch } from "../read/scan.ts";
+import type { RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 import { TextBuffer } from "./sink.ts";
 import { valueJson } from "./values.ts";

@@ -6,7 +6,7 @@
  */
 
 import { FastParquetWriter } from "../parquet/encode.ts";
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 import { exportNullable } from "../format/schema.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 import { TextBuffer } from "./sink.ts";
 import { valueText } from "./values.ts";

@@ -21,7 +21,8 @@ import {
   Utf8,
   vectorFromArray,
 } from "apache-arrow";
-import type { BatchColumn, RowBatch, ScanResult } from "./scan.ts";
+import type { BatchColumn, RowBatch } from "./batch.ts";
+import type { ScanResult } from "./scan.ts";
 import { type ColumnType, exportNullable } from "../format/schema.ts";
 
 /**

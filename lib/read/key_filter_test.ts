@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { KeyFilter } from "./key_filter.ts";
 import { Prng } from "../write/prng.ts";
-import { utf8Compare } from "../testing/random_table.ts";
+import { utf8Compare } from "../testing/utf8_compare.ts";
 
 const ALPHABET = ["a", "b", "é", "\u{1F600}"];
 

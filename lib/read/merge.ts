@@ -7,14 +7,18 @@
  * @module
  */
 
-import { type ColumnData, type Utf8Data, utf8Strings } from "../columns/column_data.ts";
+import {
+  type ColumnData,
+  compareKeyRows,
+  type Utf8Data,
+  utf8Strings,
+} from "../columns/column_data.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
 import type { Value } from "../format/schema.ts";
-import { compareKeyRows } from "../compact/rows.ts";
 import { keyPrefixes } from "../format/key_order.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
-import type { BatchColumn, RowBatch } from "./scan.ts";
+import type { BatchColumn, RowBatch } from "./batch.ts";
 
 /** Options of {@linkcode mergeResolve}. */
 export interface MergeOptions {

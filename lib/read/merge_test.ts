@@ -22,8 +22,8 @@ import {
   type RandomSegment,
   type RandomTable,
   randomTable,
-  utf8Compare,
 } from "../testing/random_table.ts";
+import { utf8Compare } from "../testing/utf8_compare.ts";
 
 const CASES = 40;
 type Layout = "ordered" | "unordered" | "mixed";

@@ -7,12 +7,12 @@
 
 import { type DataFile, openDataFile } from "../parquet/data_file.ts";
 import { kindOf } from "../columns/column_data.ts";
-import type { Value } from "../format/schema.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
+import type { BatchColumn, RowBatch } from "./batch.ts";
 import { mergeResolve } from "./merge.ts";
 import { KeyFilter } from "./key_filter.ts";
-import { type ColumnType, EVENT_TIME, KEY } from "../format/schema.ts";
+import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import type { Table } from "../format/table.ts";
 
@@ -44,26 +44,6 @@ export interface ScanProgress {
   readonly files: number;
   /** Rows decoded so far. */
   readonly rowsRead: number;
-}
-
-/** One output column of a batch. */
-export interface BatchColumn {
-  /** Column name. */
-  readonly name: string;
-  /** Value type (`key` is a String, `event_time` a DateTime). */
-  readonly type: ColumnType;
-  /** Whether the column may hold nulls. */
-  readonly nullable: boolean;
-  /** Values: strings, `bigint` for Int, numbers for Float, ms numbers for DateTime, booleans; null. */
-  readonly values: readonly Value[];
-}
-
-/** A run of output rows in key order, column by column. */
-export interface RowBatch {
-  /** Number of rows. */
-  readonly rows: number;
-  /** The output columns, in output order. */
-  readonly columns: readonly BatchColumn[];
 }
 
 /** The answer of a scan: its plan, column layout, and the batches (a one-shot async iterable). */

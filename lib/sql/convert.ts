@@ -11,7 +11,7 @@
 import type { DuckDBDataChunk, DuckDBResult } from "@duckdb/node-api";
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 
 type _Convert = (value: unknown) => Value;
 

@@ -7,7 +7,7 @@
 
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { AzofError } from "../errors.ts";
-import type { BatchColumn, RowBatch } from "../read/scan.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import { LocalStore } from "../store/local.ts";
 import { openStore } from "../store/open.ts";
 import type { Store } from "../store/store.ts";

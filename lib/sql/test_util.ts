@@ -8,7 +8,8 @@
 import type { Value } from "../format/schema.ts";
 import { FastParquetWriter } from "../parquet/encode.ts";
 import type { ParquetColumn } from "../parquet/column.ts";
-import type { RowBatch, ScanResult } from "../read/scan.ts";
+import type { RowBatch } from "../read/batch.ts";
+import type { ScanResult } from "../read/scan.ts";
 import { query } from "./query.ts";
 
 /** A row: key, event time (ms), then values; a trailing `true` in `deleted` tables marks deletion. */

@@ -9,7 +9,7 @@
 
 import assert from "node:assert/strict";
 import { AzofError } from "../errors.ts";
-import { snapshotFiles } from "../inspect/inspect.ts";
+import { snapshotFiles } from "../format/segments.ts";
 import { MemoryStore } from "../store/memory.ts";
 import type { Store } from "../store/store.ts";
 import { openTable } from "../format/table.ts";

@@ -8,7 +8,7 @@
 
 import { ParquetEncoder } from "../parquet/encode.ts";
 import { type Column, DELETED, EVENT_TIME, KEY } from "../format/schema.ts";
-import { utf8Compare } from "./random_table.ts";
+import { utf8Compare } from "./utf8_compare.ts";
 
 /** One row of a data file. Values use azof's decoded forms (bigint for Int, ms for DateTime). */
 export interface DataRow {

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { utf8Compare } from "./utf8_compare.ts";
 import type { Column, ColumnType } from "../format/schema.ts";
 import type { DataRow } from "./parquet_file.ts";
 import type { Prng } from "../write/prng.ts";
@@ -211,14 +212,6 @@ function _segment(
     deltas,
     children,
   };
-}
-
-/** Compares strings by their UTF-8 bytes, independently of azof's `compareKeys`. */
-export function utf8Compare(a: string, b: string): number {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { walkSegments } from "../format/segments.ts";
 import { nestedTableFolders } from "../format/nesting.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import type { StoreEntry } from "../store/store.ts";
@@ -290,12 +291,10 @@ function _references(snapshots: readonly Snapshot[]): Map<string, number[]> {
     out.set(file, users);
   };
   for (const snapshot of snapshots.toSorted((a, b) => a.version - b.version)) {
-    const visit = (s: Snapshot["segments"][number]): void => {
+    for (const { segment: s } of walkSegments(snapshot.segments)) {
       if (s.base !== undefined) add(s.base, snapshot.version);
       for (const d of s.deltas) add(d.file, snapshot.version);
-      s.children.forEach(visit);
-    };
-    snapshot.segments.forEach(visit);
+    }
   }
   return out;
 }

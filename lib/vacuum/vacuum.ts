@@ -6,7 +6,7 @@
  * @module
  */
 
-import { snapshotFiles } from "../inspect/inspect.ts";
+import { snapshotFiles } from "../format/segments.ts";
 import type { Table } from "../format/table.ts";
 import { planVacuum, type VacuumInput, type VacuumPlan, type VacuumRule } from "./plan.ts";
 

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { createTable } from "../write/create.ts";
-import { snapshotFiles } from "../inspect/inspect.ts";
+import { snapshotFiles } from "../format/segments.ts";
 import { Prng } from "../write/prng.ts";
 import { scan } from "../read/scan.ts";
 import { MemoryStore } from "../store/memory.ts";

@@ -17,7 +17,7 @@ import type { Schema } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import type { SnapshotContent } from "../format/snapshot_json.ts";
 import type { Table } from "../format/table.ts";
-import type { ValidatedRows, WriteOptions, WriteResult } from "./write.ts";
+import type { ValidatedRows, WriteOptions, WriteResult } from "./options.ts";
 
 /** A write's commit found the segment layout changed since it routed its rows. */
 export class LayoutChanged extends AzofError {

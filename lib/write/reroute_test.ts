@@ -19,7 +19,8 @@ import {
   recordWrite,
 } from "../testing/race_table.ts";
 import type { OracleRow } from "../testing/random_history.ts";
-import { type WriteOptions, type WriteResult, writeRows } from "./write.ts";
+import type { WriteOptions, WriteResult } from "./options.ts";
+import { writeRows } from "./write.ts";
 
 const _SNAPSHOT = /^t\/s\d+\.json$/;
 

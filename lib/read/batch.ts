@@ -1,0 +1,27 @@
+/**
+ * What a scan hands out: batches of output rows in key order, column by column.
+ *
+ * @module
+ */
+
+import type { ColumnType, Value } from "../format/schema.ts";
+
+/** One output column of a batch. */
+export interface BatchColumn {
+  /** Column name. */
+  readonly name: string;
+  /** Value type (`key` is a String, `event_time` a DateTime). */
+  readonly type: ColumnType;
+  /** Whether the column may hold nulls. */
+  readonly nullable: boolean;
+  /** Values: strings, `bigint` for Int, numbers for Float, ms numbers for DateTime, booleans; null. */
+  readonly values: readonly Value[];
+}
+
+/** A run of output rows in key order, column by column. */
+export interface RowBatch {
+  /** Number of rows. */
+  readonly rows: number;
+  /** The output columns, in output order. */
+  readonly columns: readonly BatchColumn[];
+}
