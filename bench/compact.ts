@@ -10,7 +10,7 @@
  * @module
  */
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import { planScan } from "../lib/read/plan.ts";
 import { Prng } from "../lib/write/prng.ts";
 import { openTable } from "../lib/format/table.ts";

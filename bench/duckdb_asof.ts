@@ -8,7 +8,7 @@
  * @module
  */
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 
 /** What to compute. */
 export interface DuckJob {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import type { Measurement } from "./measure.ts";
 
 /** One benchmark's figures and its target from issue 2. */

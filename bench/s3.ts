@@ -13,7 +13,7 @@
  * @module
  */
 
-import { parquetMetadata } from "hyparquet";
+import { parquetMetadata } from "npm:hyparquet@1.31.5";
 import { openDataFile } from "../lib/parquet/data_file.ts";
 import { scan } from "../lib/read/scan.ts";
 import { fakeS3 } from "../lib/store/fake_s3_test_util.ts";

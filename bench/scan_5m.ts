@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import { AZOF, duckCommand, exists, OUT, sha256File } from "./common.ts";
 import { measure } from "./measure.ts";
 import type { Row } from "./report.ts";

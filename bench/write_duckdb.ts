@@ -9,7 +9,7 @@
  * @module
  */
 
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 
 /** First event time of generated rows: 2020-01-01T00:00:00Z. */
 export const GEN_START = Date.UTC(2020, 0, 1);

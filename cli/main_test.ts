@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { tableFromIPC } from "apache-arrow";
-import { parquetReadObjects } from "hyparquet";
+import { tableFromIPC } from "npm:apache-arrow@21.2.0";
+import { parquetReadObjects } from "npm:hyparquet@1.31.5";
 import { assertError, FIXTURE_SNAPSHOT, runCli, withFixture } from "./fixture_test_util.ts";
 
 Deno.test("azof scan writes CSV by key with RFC 4180 quoting, exact ints and nulls as empty", async () => {

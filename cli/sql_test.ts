@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parquetReadObjects } from "hyparquet";
+import { parquetReadObjects } from "npm:hyparquet@1.31.5";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
 import {
   assertError,

@@ -6,8 +6,9 @@
  * `deno bundle` inlines our code and the plain-JavaScript npm packages. Three packages are not
  * inlined: parquet-wasm reads its `.wasm` file with `node:fs` from its own package folder, DuckDB
  * (`azof sql`) is a native addon, and apache-arrow's use of tslib does not survive bundling (its
- * CommonJS interop leaves `tslib.default` undefined). The bundle imports those three as `npm:`
- * specifiers with the versions in `deno.json`, so Deno fetches them from npm the first time.
+ * CommonJS interop leaves `tslib.default` undefined). azof's sources import every package by its
+ * full `npm:name@version` specifier (the one `deno.json` lists), and the bundle keeps those three
+ * imports as they are, so Deno fetches them from npm the first time.
  *
  * Usage: `deno task bundle [--out FILE]`
  *
@@ -18,31 +19,27 @@ import { parseArgs } from "node:util";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** The packages the bundle imports from npm at run time instead of inlining. */
-export const EXTERNAL: readonly string[] = ["parquet-wasm", "apache-arrow", "@duckdb/node-api"];
+export const EXTERNAL_PACKAGES: readonly string[] = [
+  "parquet-wasm",
+  "apache-arrow",
+  "@duckdb/node-api",
+];
 
 const _ROOT = new URL("../", import.meta.url);
 
 /**
- * Rewrites the bundle's imports of {@linkcode EXTERNAL} packages to versioned `npm:` specifiers.
+ * The `npm:` specifiers of {@linkcode EXTERNAL_PACKAGES}, as `deno.json` lists them (and the sources
+ * import them).
  *
- * @param code The bundle's text.
  * @param imports The import map of `deno.json` (`name` to `npm:name@version`).
- * @returns The text with every external import rewritten.
+ * @returns One specifier per external package.
  */
-export function pinExternals(code: string, imports: Record<string, string>): string {
-  let out = code;
-  for (const name of EXTERNAL) {
+export function externalSpecifiers(imports: Record<string, string>): string[] {
+  return EXTERNAL_PACKAGES.map((name) => {
     const target = imports[name];
     if (!target?.startsWith("npm:")) throw new Error(`deno.json has no npm: import for ${name}`);
-    if (out.includes(`require("${name}")`)) {
-      throw new Error(`the bundle requires ${name} with require(): cannot pin it`);
-    }
-    const before = out;
-    out = out.replaceAll(`import("${name}")`, `import("${target}")`)
-      .replaceAll(new RegExp(`(\\bfrom\\s*|\\bimport\\s*)"${name}"`, "g"), `$1"${target}"`);
-    if (out === before) throw new Error(`the bundle has no import of ${name} to rewrite`);
-  }
-  return out;
+    return target;
+  });
 }
 
 /**
@@ -53,15 +50,14 @@ export function pinExternals(code: string, imports: Record<string, string>): str
 export async function bundle(output: string): Promise<void> {
   const tmp = `${output}.tmp`;
   const args = ["bundle", "--quiet", "--platform", "deno"];
-  for (const name of EXTERNAL) args.push("--external", name);
+  for (const spec of externalSpecifiers(denoJson.imports)) args.push("--external", spec);
   args.push("--output", tmp, "cli/main.ts");
   const out = await new Deno.Command(Deno.execPath(), { args, cwd: _ROOT, stderr: "piped" })
     .output();
   if (out.code !== 0) {
     throw new Error(`deno bundle failed:\n${new TextDecoder().decode(out.stderr)}`);
   }
-  await Deno.writeTextFile(output, pinExternals(await Deno.readTextFile(tmp), denoJson.imports));
-  await Deno.remove(tmp);
+  await Deno.rename(tmp, output);
 }
 
 if (import.meta.main) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { bundle, pinExternals } from "./bundle.ts";
+import { bundle, externalSpecifiers } from "./bundle.ts";
 import { createTable, parseSchemaText } from "../lib/write/create.ts";
 import { WASM_MIN_BYTES } from "../lib/parquet/data_file.ts";
 import { writeRows } from "../lib/write/write.ts";
@@ -11,18 +11,13 @@ import denoJson from "../deno.json" with { type: "json" };
 const _ROOT = new URL("../", import.meta.url);
 const _PERMISSIONS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
 
-Deno.test("pinExternals() rewrites imports of external packages to the deno.json versions", () => {
-  const { imports } = denoJson;
-  const code = `import { Table } from "apache-arrow";\na = import("parquet-wasm");\n` +
-    `b = await import("@duckdb/node-api");`;
-  assert.equal(
-    pinExternals(code, imports),
-    `import { Table } from "${imports["apache-arrow"]}";\na = import("${
-      imports["parquet-wasm"]
-    }");\n` +
-      `b = await import("${imports["@duckdb/node-api"]}");`,
-  );
-  assert.throws(() => pinExternals(`import("parquet-wasm")`, imports), /no import of apache-arrow/);
+Deno.test("externalSpecifiers() names the deno.json versions of the packages left out", () => {
+  assert.deepEqual(externalSpecifiers(denoJson.imports), [
+    denoJson.imports["parquet-wasm"],
+    denoJson.imports["apache-arrow"],
+    denoJson.imports["@duckdb/node-api"],
+  ]);
+  assert.throws(() => externalSpecifiers({}), /no npm: import for parquet-wasm/);
 });
 
 /** Runs a command and returns its exit code and output. */

@@ -23,7 +23,7 @@ import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
  * ```ts
  * import { encodeRowSet } from "./encode.ts";
  * import { fromValues, type Utf8Data } from "../columns/column_data.ts";
- * import { parquetReadObjects } from "hyparquet";
+ * import { parquetReadObjects } from "npm:hyparquet@1.31.5";
  * import assert from "node:assert/strict";
  * const bytes = encodeRowSet({
  *   rows: 2,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { parquetMetadata, parquetReadObjects } from "npm:hyparquet@1.31.5";
 import { type ColumnKind, fromValues, kindOf, type Utf8Data } from "../columns/column_data.ts";
 import { encodeRowSet } from "./encode.ts";
 import type { Value } from "../format/schema.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { stringify } from "csv-stringify/sync";
+import { stringify } from "npm:csv-stringify@6.9.0/sync";
 import { type CsvRecord, CsvRecordReader } from "./csv_records.ts";
 import { csvRows } from "./csv.ts";
 import { Prng } from "../write/prng.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { RecordBatchStreamWriter } from "apache-arrow";
+import { RecordBatchStreamWriter } from "npm:apache-arrow@21.2.0";
 import { arrowSchema, toRecordBatch } from "../read/arrow.ts";
 import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SchemaElement } from "hyparquet";
+import type { SchemaElement } from "npm:hyparquet@1.31.5";
 import type { ColumnType } from "../format/schema.ts";
 
 /** A column of a Parquet file azof writes. */

@@ -5,8 +5,13 @@
  * @module
  */
 
-import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetRead } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+import {
+  type AsyncBuffer,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetRead,
+} from "npm:hyparquet@1.31.5";
+import { compressors } from "npm:hyparquet-compressors@1.1.2";
 import { AzofError } from "../errors.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";

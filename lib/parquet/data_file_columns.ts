@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { FileMetaData, SchemaElement } from "hyparquet";
+import type { FileMetaData, SchemaElement } from "npm:hyparquet@1.31.5";
 import { AzofError } from "../errors.ts";
 import {
   type Column,

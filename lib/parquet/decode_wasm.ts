@@ -8,16 +8,16 @@
  * @module
  */
 
-import type { ParquetFile } from "parquet-wasm";
+import type { ParquetFile } from "npm:parquet-wasm@0.8.0";
 import type { Store } from "../store/store.ts";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import { childArrays, concatColumns, readColumn, readSchema } from "../columns/arrow_columns.ts";
 
-let _module: Promise<typeof import("parquet-wasm")> | undefined;
+let _module: Promise<typeof import("npm:parquet-wasm@0.8.0")> | undefined;
 
 /** Loads parquet-wasm once, on first use (a static specifier, so `deno compile` sees it). */
-function _load(): Promise<typeof import("parquet-wasm")> {
-  _module ??= import("parquet-wasm");
+function _load(): Promise<typeof import("npm:parquet-wasm@0.8.0")> {
+  _module ??= import("npm:parquet-wasm@0.8.0");
   return _module;
 }
 

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { ColumnChunk, RowGroup, SchemaElement } from "hyparquet";
+import type { ColumnChunk, RowGroup, SchemaElement } from "npm:hyparquet@1.31.5";
 import { crc32 } from "node:zlib";
 import { ColumnBuffer, type TypedColumn } from "../columns/column_buffer.ts";
 import type { Value } from "../format/schema.ts";
@@ -46,7 +46,7 @@ export type ByteSink = (bytes: Uint8Array) => Promise<void>;
  * @example Encode a file and read it back
  * ```ts
  * import { ParquetEncoder } from "./encode.ts";
- * import { parquetReadObjects } from "hyparquet";
+ * import { parquetReadObjects } from "npm:hyparquet@1.31.5";
  * import assert from "node:assert/strict";
  * const encoder = new ParquetEncoder([
  *   { name: "key", type: "String", nullable: false },
@@ -207,7 +207,7 @@ export class ParquetEncoder {
  * @example Write a file and read it back
  * ```ts
  * import { FastParquetWriter } from "./encode.ts";
- * import { parquetReadObjects } from "hyparquet";
+ * import { parquetReadObjects } from "npm:hyparquet@1.31.5";
  * import assert from "node:assert/strict";
  * const chunks: Uint8Array[] = [];
  * const writer = new FastParquetWriter(

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { parquetMetadata, parquetReadObjects } from "npm:hyparquet@1.31.5";
 import type { Value } from "../format/schema.ts";
 import { FastParquetWriter } from "./encode.ts";
 import type { ParquetColumn } from "./column.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { FileMetaData } from "hyparquet";
+import type { FileMetaData } from "npm:hyparquet@1.31.5";
 import type { ColumnData } from "../columns/column_data.ts";
 import { verifyFooter } from "./footer_crc.ts";
 import { chunkRanges, corrupt, verifyChunk } from "./page_crc.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ColumnChunk, FileMetaData } from "hyparquet";
+import type { ColumnChunk, FileMetaData } from "npm:hyparquet@1.31.5";
 import { crc32 } from "node:zlib";
 import { AzofError } from "../errors.ts";
 

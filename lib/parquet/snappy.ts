@@ -25,7 +25,7 @@ const _table = new Uint16Array(1 << _MAX_TABLE_BITS);
  * @example Compress and uncompress
  * ```ts
  * import { snappyCompress } from "./snappy.ts";
- * import { snappyUncompress } from "hyparquet";
+ * import { snappyUncompress } from "npm:hyparquet@1.31.5";
  * import assert from "node:assert/strict";
  * const input = new TextEncoder().encode("abcabcabcabcabcabcabcabc-xyz");
  * const compressed = snappyCompress(input).slice();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { snappyUncompress } from "hyparquet";
-import { parquetMetadata } from "hyparquet";
+import { snappyUncompress } from "npm:hyparquet@1.31.5";
+import { parquetMetadata } from "npm:hyparquet@1.31.5";
 // hyparquet-writer (its snappy port) is a test oracle only, through its public entry point; azof's
 // own encoder does not use it.
 import { parquetWriteBuffer } from "npm:hyparquet-writer@0.17.0";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ColumnChunk, FileMetaData, SchemaElement } from "hyparquet";
+import type { ColumnChunk, FileMetaData, SchemaElement } from "npm:hyparquet@1.31.5";
 import type { ByteBuffer } from "../columns/byte_buffer.ts";
 
 const _I32 = 5;

@@ -20,7 +20,7 @@ import {
   TimestampMillisecond,
   Utf8,
   vectorFromArray,
-} from "apache-arrow";
+} from "npm:apache-arrow@21.2.0";
 import type { BatchColumn, RowBatch } from "./batch.ts";
 import type { ScanResult } from "./scan.ts";
 import { type ColumnType, exportNullable } from "../format/schema.ts";

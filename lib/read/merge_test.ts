@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { parquetMetadata, parquetReadObjects } from "npm:hyparquet@1.31.5";
 import { openDataFile } from "../parquet/data_file.ts";
 import { Prng } from "../write/prng.ts";
 import { scan } from "./scan.ts";

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { RecordBatch, Table } from "apache-arrow";
-import { Table as ArrowTable } from "apache-arrow";
+import type { RecordBatch, Table } from "npm:apache-arrow@21.2.0";
+import { Table as ArrowTable } from "npm:apache-arrow@21.2.0";
 import { arrowSchema, toRecordBatch } from "../read/arrow.ts";
 import { query, type QueryOptions } from "./query.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { DuckDBDataChunk, DuckDBResult } from "@duckdb/node-api";
+import type { DuckDBDataChunk, DuckDBResult } from "npm:@duckdb/node-api@1.5.6-r.1";
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
 import type { BatchColumn, RowBatch } from "../read/batch.ts";

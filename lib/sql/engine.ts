@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import { AzofError } from "../errors.ts";
 
 /** An in-memory DuckDB database and one connection to it. */
@@ -44,9 +44,9 @@ export interface EngineOptions {
  * ```
  */
 export async function openEngine(options: EngineOptions = {}): Promise<Engine> {
-  let duckdb: typeof import("@duckdb/node-api");
+  let duckdb: typeof import("npm:@duckdb/node-api@1.5.6-r.1");
   try {
-    duckdb = await import("@duckdb/node-api");
+    duckdb = await import("npm:@duckdb/node-api@1.5.6-r.1");
   } catch (error) {
     const detail = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     const hint = /ffi/i.test(detail ?? "")

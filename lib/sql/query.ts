@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "npm:@duckdb/node-api@1.5.6-r.1";
 import { AzofError } from "../errors.ts";
 import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import { LocalStore } from "../store/local.ts";

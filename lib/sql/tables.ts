@@ -71,7 +71,7 @@ export interface RegisterOptions {
  *
  * @example Register every table of a folder
  * ```ts
- * import { DuckDBInstance } from "@duckdb/node-api";
+ * import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
  * import { registerTables } from "./tables.ts";
  * const root = await Deno.makeTempDir();
  * await Deno.mkdir(`${root}/empty`);

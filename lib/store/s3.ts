@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AwsClient } from "aws4fetch";
+import { AwsClient } from "npm:aws4fetch@1.0.20";
 import { AzofError } from "../errors.ts";
 import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.ts";
 import { Semaphore } from "./semaphore.ts";

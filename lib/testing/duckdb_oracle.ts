@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
 import type { ColumnType } from "../format/schema.ts";
 import type { Cell } from "./cells.ts";
 

@@ -92,6 +92,17 @@ function _isBatch(item: WriteInput): item is ArrowBatchLike {
 /**
  * The policy a snapshot records in its `"policy"` field, or the default (yearly).
  *
+ * @example The segment policy of a table with quarters inside years
+ * ```ts
+ * import { createTable, tablePolicy } from "../../mod.ts";
+ * import { MemoryStore } from "../store/memory.ts";
+ * import assert from "node:assert/strict";
+ * const table = await createTable(new MemoryStore(), "t", { columns: [] }, {
+ *   segment: ["P1Y", "P3M"],
+ * });
+ * assert.deepEqual(tablePolicy(await table.snapshot()).map((p) => p.text), ["P1Y", "P3M"]);
+ * ```
+ *
  * @param snapshot The snapshot.
  * @returns The parsed policy.
  */
@@ -107,6 +118,25 @@ export function tablePolicy(snapshot: Snapshot): Period[] {
 /**
  * Writes already validated rows against a snapshot and commits them (the CLI's NDJSON reader
  * validates with line numbers and calls this). Rows may come one by one or in arrays.
+ *
+ * @example Write two validated rows, then read them back
+ * ```ts
+ * import { createTable, scan, writeValidated } from "../../mod.ts";
+ * import { MemoryStore } from "../store/memory.ts";
+ * import assert from "node:assert/strict";
+ * const table = await createTable(new MemoryStore(), "t", {
+ *   columns: [{ name: "v", type: "Int", nullable: false }],
+ * });
+ * async function* rows() {
+ *   yield { key: "a", eventTime: Date.UTC(2024, 0, 1), values: [1n], deleted: false };
+ *   yield [{ key: "b", eventTime: Date.UTC(2024, 0, 2), values: [2n], deleted: false }];
+ * }
+ * const result = await writeValidated(table, await table.snapshot(), rows());
+ * assert.equal(result.rows, 2);
+ * let read = 0;
+ * for await (const batch of (await scan(table)).batches) read += batch.rows;
+ * assert.equal(read, 2);
+ * ```
  *
  * @param table The table.
  * @param snapshot The snapshot the rows are routed against (normally the current one).

@@ -1,7 +1,7 @@
 /** Arrow input of `writeRows()`: apache-arrow `RecordBatch`es are taken row by row, like objects. */
 
 import assert from "node:assert/strict";
-import { tableFromArrays } from "apache-arrow";
+import { tableFromArrays } from "npm:apache-arrow@21.2.0";
 import { createTable } from "./create.ts";
 import { MemoryStore } from "../store/memory.ts";
 import { scanMap } from "../testing/scan_map.ts";
