@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { runCliWithin } from "./timed_test_util.ts";
+import { runCli } from "./fixture_test_util.ts";
 
 const _UPSTREAM = new URL("../../shared/upstream-testdata", import.meta.url).pathname;
 const _INSTANTS = [
@@ -30,7 +30,7 @@ async function _financialsCopy(): Promise<string> {
 }
 
 async function _ok(args: string[]): Promise<string> {
-  const run = await runCliWithin(args, { ms: 120_000 });
+  const run = await runCli(args, { timeout: 120_000 });
   assert.equal(run.code, 0, `azof ${args.join(" ")}: ${run.stderr}`);
   return run.stdout;
 }
@@ -81,7 +81,7 @@ Deno.test("azof compact --horizon creates no segments before the table's first d
   try {
     await _ok(["create", "-p", root, "-t", "r", "--schema", "v:Int", "--segment", "P1Y,P3M"]);
     const rows = "key,event_time,v\na,2022-03-01,1\nb,2023-05-01,2\na,2024-02-01,3\n";
-    const wrote = await runCliWithin(["write", "-p", root, "-t", "r", "--input", "-"], {
+    const wrote = await runCli(["write", "-p", root, "-t", "r", "--input", "-"], {
       stdin: rows,
     });
     assert.equal(wrote.code, 0, wrote.stderr);

@@ -8,14 +8,14 @@
 import assert from "node:assert/strict";
 import { DuckOracle, sqlString } from "../lib/testing/duckdb_oracle.ts";
 import { CREATED_BY } from "../lib/format/version.ts";
-import { bounded, cliOutput, spawnCli } from "./fixture_test_util.ts";
+import { runCli } from "./fixture_test_util.ts";
+import { commandOutput } from "../lib/testing/deadline.ts";
 
 const UPSTREAM = new URL("../../shared/upstream-testdata", import.meta.url).pathname;
 async function exportTo(dir: string, format: string): Promise<string> {
   const path = `${dir}/financials.${format}`;
   const args = ["scan", "-p", UPSTREAM, "-t", "financials", "-f", format, "-o", path];
-  const child = spawnCli(args);
-  const run = await bounded(`azof scan -f ${format}`, child, cliOutput(child));
+  const run = await runCli(args);
   assert.equal(run.code, 0, run.stderr);
   return path;
 }
@@ -65,12 +65,7 @@ Deno.test("scan exports of financials are valid files for DuckDB, pyarrow and po
         );
         return;
       }
-      const child = new Deno.Command(python, {
-        args: ["-c", PYTHON_CHECK, parquet, arrow],
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const out = await bounded("python (pyarrow, polars)", child, child.output());
+      const out = await commandOutput(python, { args: ["-c", PYTHON_CHECK, parquet, arrow] });
       const stderr = new TextDecoder().decode(out.stderr);
       assert.equal(out.code, 0, stderr);
       const got = JSON.parse(new TextDecoder().decode(out.stdout));

@@ -194,34 +194,3 @@ export async function makeFixture(): Promise<string> {
   await Deno.writeTextFile(`${dir}/version.txt`, "1\n");
   return root;
 }
-
-/** How long {@linkcode bounded} lets a process run. */
-export const PROCESS_TIMEOUT_MS = 120_000;
-
-/**
- * Waits for a process, killing it and failing with a message naming it after
- * {@linkcode PROCESS_TIMEOUT_MS}, so that a hang fails fast.
- *
- * @param what The process, for the message.
- * @param child The process.
- * @param done What to wait for (its output).
- * @returns What `done` gives.
- */
-export async function bounded<T>(
-  what: string,
-  child: Deno.ChildProcess,
-  done: Promise<T>,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${what} hung for ${PROCESS_TIMEOUT_MS / 1000} s and was killed`));
-    }, PROCESS_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([done, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

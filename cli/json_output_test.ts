@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { runCliWithin } from "./timed_test_util.ts";
+import { runCli } from "./fixture_test_util.ts";
 
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
@@ -29,7 +29,7 @@ function _assertShape(text: string, what: string): Record<string, unknown> {
 Deno.test("azof inspect, history, compact, vacuum and ls print versioned camelCase JSON", async () => {
   const root = await Deno.makeTempDir({ prefix: "azof-json-" });
   const ok = async (args: string[]) => {
-    const run = await runCliWithin(args);
+    const run = await runCli(args);
     assert.equal(run.code, 0, `azof ${args.join(" ")}: ${run.stderr}`);
     return run.stdout;
   };

@@ -7,8 +7,7 @@
 
 import assert from "node:assert/strict";
 import { DuckOracle, sqlString } from "../lib/testing/duckdb_oracle.ts";
-import { assertError } from "./fixture_test_util.ts";
-import { runCliWithin } from "./timed_test_util.ts";
+import { assertError, runCli } from "./fixture_test_util.ts";
 
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
@@ -44,7 +43,7 @@ Deno.test("azof ls lists the tables at any depth with rows, files, bytes and tim
     await _copy(`${_DATA}prices`, `${root}/prices`);
     await _copy(`${_DATA}prices`, `${root}/eu/sales/prices`);
     const expected = await _expected(`${root}/prices`);
-    const json = await runCliWithin(["ls", "-p", root, "-f", "json"]);
+    const json = await runCli(["ls", "-p", root, "-f", "json"]);
     assert.equal(json.code, 0, json.stderr);
     const answer = JSON.parse(json.stdout);
     assert.equal(answer.formatVersion, 1);
@@ -58,7 +57,7 @@ Deno.test("azof ls lists the tables at any depth with rows, files, bytes and tim
         end: "2024-12-31T23:59:59.999Z",
       })),
     );
-    const csv = await runCliWithin(["ls", "-p", root, "-f", "csv"]);
+    const csv = await runCli(["ls", "-p", root, "-f", "csv"]);
     assert.equal(csv.code, 0, csv.stderr);
     const line = `1,${expected.rows},${expected.files},${expected.bytes},2023-01-01T00:00:00.000Z`;
     assert.equal(
@@ -67,7 +66,7 @@ Deno.test("azof ls lists the tables at any depth with rows, files, bytes and tim
         `eu/sales/prices,${line},2024-12-31T23:59:59.999Z\n` +
         `prices,${line},2024-12-31T23:59:59.999Z\n`,
     );
-    const text = await runCliWithin(["ls", "-p", root]);
+    const text = await runCli(["ls", "-p", root]);
     assert.match(text.stdout, /^table +snapshot +rows +files +bytes +start +end$/m);
     assert.match(text.stdout, /^\(2 rows\)$/m);
   } finally {
@@ -81,13 +80,13 @@ Deno.test("azof ls lists an unreadable table with its error and exits 1; a missi
     await _copy(`${_DATA}prices`, `${root}/prices`);
     await Deno.mkdir(`${root}/broken`);
     await Deno.writeTextFile(`${root}/broken/version.txt`, "3");
-    const run = await runCliWithin(["ls", "-p", root, "-f", "csv"]);
+    const run = await runCli(["ls", "-p", root, "-f", "csv"]);
     assert.equal(run.code, 1);
     assert.match(run.stdout, /^broken,,0,0,0,,,Cannot read snapshot s3\.json/m);
     assert.match(run.stdout, /^prices,1,/m);
     assert.match(run.stderr, /^error: Cannot read 1 of 2 tables under .*: broken \(/);
     assertError(
-      await runCliWithin(["ls", "-p", `${root}/nope`]),
+      await runCli(["ls", "-p", `${root}/nope`]),
       1,
       /Cannot list tables under .*nope: no such folder/,
     );
@@ -121,12 +120,12 @@ Deno.test({
           ["write", "-p", path, "-t", "rates", "-i", `${_DATA}rates.csv`],
         ];
         for (const args of steps) {
-          const run = await runCliWithin(args, { env });
+          const run = await runCli(args, { env });
           assert.equal(run.code, 0, run.stderr);
         }
       }
       const list = async (path: string) => {
-        const run = await runCliWithin(["ls", "-p", path, "-f", "json"], { env });
+        const run = await runCli(["ls", "-p", path, "-f", "json"], { env });
         assert.equal(run.code, 0, run.stderr);
         const { tables } = JSON.parse(run.stdout);
         assert.deepEqual(tables.map((t: { name: string }) => t.name), ["nested/rates", "rates"]);

@@ -5,7 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { HAS_PTY, runCliOnTerminal, runCliWithin } from "./timed_test_util.ts";
+import { runCli } from "./fixture_test_util.ts";
+import { HAS_PTY, runCliOnTerminal } from "./timed_test_util.ts";
 
 const _UPSTREAM = new URL("../../shared/upstream-testdata", import.meta.url).pathname;
 const _SCAN = ["scan", "-p", _UPSTREAM, "-t", "financials", "--as-of", "2019-01-17", "-q"];
@@ -22,7 +23,7 @@ Deno.test({
     (HAS_PTY ? "" : " (skipped: script from util-linux cannot open a pseudo-terminal here)"),
   ignore: !HAS_PTY,
   fn: async (t) => {
-    const ndjson = await runCliWithin([..._SCAN, "-f", "ndjson"]);
+    const ndjson = await runCli([..._SCAN, "-f", "ndjson"]);
     assert.equal(ndjson.code, 0, ndjson.stderr);
     const keys = ndjson.stdout.trimEnd().split("\n").map((line) => JSON.parse(line).key);
     for (const columns of [60, 120]) {
@@ -52,7 +53,7 @@ Deno.test({
 });
 
 Deno.test("azof scan --format table piped prints every row, uncut", async () => {
-  const run = await runCliWithin([..._SCAN, "-f", "table"]);
+  const run = await runCli([..._SCAN, "-f", "table"]);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trimEnd().split("\n");
   assert.equal(lines.at(-1), "(22697 rows)");

@@ -1,29 +1,12 @@
 /**
- * Runs of the real CLI that fail fast instead of hanging: a subprocess killed after a time limit,
- * on pipes or under a pseudo-terminal.
+ * The real CLI under a pseudo-terminal (`script`), killed when it runs past its deadline.
  *
  * @module
  */
 
-import { cliOutput, type CliRun, type RunOptions, spawnCli } from "./fixture_test_util.ts";
+import { outputWithin } from "../lib/testing/deadline.ts";
 
 const _MAIN = new URL("./main.ts", import.meta.url).pathname;
-
-/**
- * Runs `azof` as {@linkcode runCli} does, killing it after `ms` milliseconds.
- *
- * @param args Arguments after `azof`.
- * @param options Working folder, standard input, environment; `ms`, the time limit (default 60 s).
- * @returns What it printed and its exit code.
- * @throws {Error} Naming the command when it did not finish in time.
- */
-export async function runCliWithin(
-  args: string[],
-  options: RunOptions & { readonly ms?: number } = {},
-): Promise<CliRun> {
-  const child = spawnCli(args, options);
-  return await _within(child, cliOutput(child, options), `azof ${args.join(" ")}`, options.ms);
-}
 
 /** Whether `script` (util-linux) is installed and can open a pseudo-terminal here. */
 export const HAS_PTY: boolean = (() => {
@@ -71,30 +54,6 @@ export async function runCliOnTerminal(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const out = await _within(child, child.output(), `azof ${args.join(" ")} under script`, ms);
+  const out = await outputWithin(child, `azof ${args.join(" ")} under script`, { ms });
   return { code: out.code, text: new TextDecoder().decode(out.stdout) };
-}
-
-async function _within<T>(
-  child: Deno.ChildProcess,
-  done: Promise<T>,
-  what: string,
-  ms = 60_000,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-      reject(new Error(`${what} did not finish within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([done, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bounded, cliOutput, spawnCli } from "../../cli/fixture_test_util.ts";
+import { runCli } from "../../cli/fixture_test_util.ts";
 import { checkTable } from "./check.ts";
 import { compactTable } from "../compact/compact.ts";
 import { createTable } from "../write/create.ts";
@@ -23,8 +23,7 @@ function rows(seed: number, n: number): Record<string, unknown>[] {
 }
 
 async function checkCli(root: string, table: string, ...extra: string[]) {
-  const child = spawnCli(["check", "-p", root, "-t", table, ...extra]);
-  return await bounded("azof check", child, cliOutput(child));
+  return await runCli(["check", "-p", root, "-t", table, ...extra]);
 }
 
 Deno.test("checkTable() and azof check", async (t) => {
