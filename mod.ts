@@ -71,7 +71,7 @@ export type { Store, StoreEntry } from "./lib/store/store.ts";
 export { openStore } from "./lib/store/open.ts";
 export type { OpenStoreOptions } from "./lib/store/open.ts";
 export { S3Store } from "./lib/store/s3.ts";
-export type { S3StoreOptions, S3StoreStats } from "./lib/store/s3.ts";
+export type { S3StoreOptions, S3StoreStats } from "./lib/store/s3_requests.ts";
 export { resolveS3Config } from "./lib/store/s3_config.ts";
 export type { EnvRecord, S3Config, S3Credentials, TextFileReader } from "./lib/store/s3_config.ts";
 export { OUTPUT_FORMATS, writeRows } from "./lib/output/format.ts";

@@ -7,7 +7,7 @@
 
 import { AzofError } from "../errors.ts";
 import { LocalStore } from "./local.ts";
-import type { S3StoreOptions } from "./s3.ts";
+import type { S3StoreOptions } from "./s3_requests.ts";
 import type { Store } from "./store.ts";
 
 /** Options of {@linkcode openStore}. */

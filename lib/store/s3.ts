@@ -1,74 +1,16 @@
 /**
- * The S3 {@linkcode Store}: ranged GETs, HEAD, ListObjectsV2, PUT, conditional PUT and DELETE over
- * `fetch`, signed with SigV4 by `aws4fetch` (or anonymous), with bounded concurrency and retries.
+ * The S3 {@linkcode Store}: ranged GETs, HEAD, ListObjectsV2, PUT, conditional PUT and DELETE,
+ * sent by {@linkcode S3Requests} (lib/store/s3_requests.ts: signing, concurrency, retries).
  *
  * @module
  */
 
-import { AwsClient } from "npm:aws4fetch@1.0.20";
 import { AzofError } from "../errors.ts";
-import { loadS3Config, objectUrl, parseS3Url, type S3Config } from "./s3_config.ts";
-import { Semaphore } from "./semaphore.ts";
+import { loadS3Config, parseS3Url } from "./s3_config.ts";
+import { REFUSALS, S3Requests, type S3StoreOptions, type S3StoreStats } from "./s3_requests.ts";
 import { s3Traffic } from "./stats.ts";
-import { describeS3Error, encodeQueryValue, parseListPage, xmlText } from "./s3_wire.ts";
+import { parseListPage } from "./s3_wire.ts";
 import { type Store, type StoreEntry, WriteRefused } from "./store.ts";
-
-/** Options of {@linkcode S3Store}. */
-export interface S3StoreOptions {
-  /** Region, endpoint and credentials; resolved from the environment ({@linkcode loadS3Config}) when omitted. */
-  config?: S3Config;
-  /** The `fetch` to send requests with (tests inject a fake one). */
-  fetch?: typeof fetch;
-  /** Keys per ListObjectsV2 page (`max-keys`); S3's default is 1000. */
-  pageSize?: number;
-  /** Requests in flight at once; default 8. */
-  maxConcurrency?: number;
-  /** Retries after a 5xx, 429, network error or conflicting conditional write; default 4. */
-  retries?: number;
-  /** First backoff delay in ms, doubled per retry, with full jitter; default 100. */
-  retryDelayMs?: number;
-  /**
-   * Time in ms one request may take, retries and backoff included, before it fails instead of
-   * retrying again; default 60,000.
-   */
-  retryTimeMs?: number;
-}
-
-/** Request counters, for benchmarks. */
-export interface S3StoreStats {
-  /** HTTP requests sent, retries included. */
-  requests: number;
-  /** Response body bytes received from object reads. */
-  bytes: number;
-}
-
-type _Verb = "read" | "write" | "list" | "delete";
-
-interface _Call {
-  readonly method: "GET" | "HEAD" | "PUT" | "DELETE";
-  readonly key: string;
-  readonly verb: _Verb;
-  readonly query?: Record<string, string>;
-  readonly headers?: Record<string, string>;
-  readonly body?: Uint8Array;
-  /** Statuses handed back to the caller instead of thrown. */
-  readonly accept?: readonly number[];
-  /** Statuses worth retrying besides 5xx and 429. */
-  readonly retryOn?: readonly number[];
-}
-
-interface _Result {
-  readonly response: Response;
-  /** Whether an earlier attempt may have reached the server and taken effect. */
-  readonly ambiguous: boolean;
-}
-
-/** Answers to a conditional PUT that store nothing: client errors other than 408, 409, 412, 429. */
-const _REFUSALS = Array.from({ length: 100 }, (_, i) => 400 + i)
-  .filter((s) => ![408, 409, 412, 429].includes(s));
-
-/** SHA-256 of the empty payload, for bodiless signed requests. */
-const _EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /**
  * A store under `s3://bucket/prefix` on AWS S3 or an S3-compatible service.
@@ -86,18 +28,10 @@ const _EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7
  */
 export class S3Store implements Store {
   readonly location: string;
-  /** Requests sent and bytes read so far. */
-  readonly stats: S3StoreStats = { requests: 0, bytes: 0 };
   readonly #bucket: string;
   readonly #prefix: string;
-  readonly #config: S3Config;
-  readonly #client: AwsClient | undefined;
-  readonly #fetch: typeof fetch;
+  readonly #requests: S3Requests;
   readonly #pageSize: number | undefined;
-  readonly #retries: number;
-  readonly #retryDelayMs: number;
-  readonly #retryTimeMs: number;
-  readonly #slots: Semaphore;
   readonly #options: S3StoreOptions;
   /** Whether the server honours suffix ranges (s3rver reads `-N` as `0-N`); unknown at first. */
   #suffixRanges: boolean | undefined;
@@ -115,16 +49,15 @@ export class S3Store implements Store {
     this.#bucket = bucket;
     this.#prefix = prefix;
     this.location = prefix === "" ? `s3://${bucket}` : `s3://${bucket}/${prefix}`;
-    this.#config = options.config ?? loadS3Config();
-    const creds = this.#config.credentials;
-    this.#client = creds && new AwsClient({ ...creds, service: "s3", region: this.#config.region });
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    const config = options.config ?? loadS3Config();
+    this.#requests = new S3Requests({ bucket, prefix, location: this.location }, config, options);
     this.#pageSize = options.pageSize;
-    this.#retries = options.retries ?? 4;
-    this.#retryDelayMs = options.retryDelayMs ?? 100;
-    this.#retryTimeMs = options.retryTimeMs ?? 60_000;
-    this.#slots = new Semaphore(options.maxConcurrency ?? 8);
-    this.#options = { ...options, config: this.#config };
+    this.#options = { ...options, config };
+  }
+
+  /** Requests sent and bytes read so far. */
+  get stats(): S3StoreStats {
+    return this.#requests.stats;
   }
 
   /**
@@ -139,10 +72,13 @@ export class S3Store implements Store {
   }
 
   async size(key: string): Promise<number> {
-    const { response } = await this.#send({ method: "HEAD", key, verb: "read" });
+    const { response } = await this.#requests.send({ method: "HEAD", key, verb: "read" });
     const size = Number(response.headers.get("content-length") ?? NaN);
     if (!Number.isSafeInteger(size)) {
-      throw new AzofError("StorageError", `Cannot read ${this.#name(key)}: no Content-Length`);
+      throw new AzofError(
+        "StorageError",
+        `Cannot read ${this.#requests.name(key)}: no Content-Length`,
+      );
     }
     return size;
   }
@@ -152,7 +88,7 @@ export class S3Store implements Store {
     if (end !== undefined && end <= from) return new Uint8Array(0);
     const ranged = start !== undefined || end !== undefined;
     const range = `bytes=${from}-${end === undefined ? "" : end - 1}`;
-    const { response } = await this.#send({
+    const { response } = await this.#requests.send({
       method: "GET",
       key,
       verb: "read",
@@ -169,7 +105,9 @@ export class S3Store implements Store {
     if (end !== undefined && out.length < end - from) {
       throw new AzofError(
         "StorageError",
-        `Cannot read ${this.#name(key)}: object ended at byte ${from + out.length}, before ${end}`,
+        `Cannot read ${this.#requests.name(key)}: object ended at byte ${
+          from + out.length
+        }, before ${end}`,
       );
     }
     return out;
@@ -205,7 +143,7 @@ export class S3Store implements Store {
     key: string,
     length: number,
   ): Promise<{ size: number; start: number; bytes: Uint8Array }> {
-    const { response } = await this.#send({
+    const { response } = await this.#requests.send({
       method: "GET",
       key,
       verb: "read",
@@ -232,13 +170,17 @@ export class S3Store implements Store {
     if (start === undefined || last === undefined || size === undefined) {
       throw new AzofError(
         "StorageError",
-        `Cannot read ${this.#name(key)}: a ranged read came back without a usable Content-Range`,
+        `Cannot read ${
+          this.#requests.name(key)
+        }: a ranged read came back without a usable Content-Range`,
       );
     }
     if (last - start + 1 !== bytes.length) {
       throw new AzofError(
         "StorageError",
-        `Cannot read ${this.#name(key)}: got ${bytes.length} bytes for the range ${start}-${last}`,
+        `Cannot read ${
+          this.#requests.name(key)
+        }: got ${bytes.length} bytes for the range ${start}-${last}`,
       );
     }
     // A whole small object is the right answer from either kind of server, so it decides nothing.
@@ -248,12 +190,17 @@ export class S3Store implements Store {
   }
 
   async exists(key: string): Promise<boolean> {
-    const { response } = await this.#send({ method: "HEAD", key, verb: "read", accept: [404] });
+    const { response } = await this.#requests.send({
+      method: "HEAD",
+      key,
+      verb: "read",
+      accept: [404],
+    });
     return response.status !== 404;
   }
 
   async list(prefix = ""): Promise<StoreEntry[]> {
-    const full = this.#objectKey(prefix, true);
+    const full = this.#requests.objectKey(prefix, true);
     const strip = this.#prefix === "" ? 0 : this.#prefix.length + 1;
     const out: StoreEntry[] = [];
     let token: string | undefined;
@@ -266,23 +213,23 @@ export class S3Store implements Store {
   }
 
   async put(key: string, data: Uint8Array): Promise<void> {
-    await this.#send({ method: "PUT", key, verb: "write", body: data });
+    await this.#requests.send({ method: "PUT", key, verb: "write", body: data });
   }
 
   async putIfAbsent(key: string, data: Uint8Array): Promise<boolean> {
     // 412: someone else's object is there. 409 ConditionalRequestConflict: a concurrent conditional
     // write is in progress; retry, and the winner's object then answers 412.
-    const { response, ambiguous } = await this.#send({
+    const { response, ambiguous } = await this.#requests.send({
       method: "PUT",
       key,
       verb: "write",
       body: data,
       headers: { "if-none-match": "*" },
-      accept: [412, ..._REFUSALS],
+      accept: [412, ...REFUSALS],
       retryOn: [409],
     });
-    if (_REFUSALS.includes(response.status)) {
-      const error = await this.#httpError(
+    if (REFUSALS.includes(response.status)) {
+      const error = await this.#requests.httpError(
         { method: "PUT", key, verb: "write" },
         response,
         0,
@@ -297,7 +244,7 @@ export class S3Store implements Store {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#send({ method: "DELETE", key, verb: "delete", accept: [404] });
+    await this.#requests.send({ method: "DELETE", key, verb: "delete", accept: [404] });
   }
 
   async #listPage(
@@ -308,161 +255,14 @@ export class S3Store implements Store {
     const query: Record<string, string> = { "list-type": "2", prefix: full };
     if (this.#pageSize !== undefined) query["max-keys"] = String(this.#pageSize);
     if (token !== undefined) query["continuation-token"] = token;
-    const { response } = await this.#send({ method: "GET", key: prefix, verb: "list", query });
+    const { response } = await this.#requests.send({
+      method: "GET",
+      key: prefix,
+      verb: "list",
+      query,
+    });
     return parseListPage(await response.text());
   }
-
-  /**
-   * Sends one logical request: bounded concurrency, errors mapped, and retries with exponential
-   * backoff and full jitter, at most `retries` of them and none that would end past `retryTimeMs`.
-   * Every call here may be repeated safely: reads, listings, deletes, plain PUTs of whole objects,
-   * and PUTs with `If-None-Match: *` (a repeat cannot replace anything; `ambiguous` tells the caller
-   * that an earlier attempt may have written the object).
-   */
-  async #send(call: _Call): Promise<_Result> {
-    const url = this.#url(call);
-    const started = performance.now();
-    let ambiguous = false;
-    for (let attempt = 0;; attempt++) {
-      const delay = this.#delay(attempt);
-      const last = attempt >= this.#retries ||
-        performance.now() - started + delay > this.#retryTimeMs;
-      let response: Response;
-      try {
-        response = await this.#attempt(call, url);
-      } catch (error) {
-        if (!(error instanceof TypeError) || last) {
-          throw this.#networkError(call, error, attempt, ambiguous || call.method === "PUT");
-        }
-        ambiguous = true;
-        await _sleep(delay);
-        continue;
-      }
-      if (response.ok || call.accept?.includes(response.status)) return { response, ambiguous };
-      const retryable = response.status >= 500 || response.status === 429 ||
-        (call.retryOn?.includes(response.status) ?? false);
-      ambiguous ||= response.status >= 500;
-      if (!retryable || last) throw await this.#httpError(call, response, attempt, ambiguous);
-      await response.body?.cancel();
-      await _sleep(delay);
-    }
-  }
-
-  async #attempt(call: _Call, url: string): Promise<Response> {
-    await this.#slots.acquire();
-    try {
-      this.stats.requests++;
-      s3Traffic.requests++;
-      const request = await this.#request(call, url);
-      const response = await this.#fetch(request);
-      // Read the body inside the slot so that in-flight transfers stay bounded.
-      if (call.method === "HEAD" || !response.body) return response;
-      const body = await response.arrayBuffer();
-      return new Response(body.byteLength === 0 ? null : body, response);
-    } finally {
-      this.#slots.release();
-    }
-  }
-
-  async #request(call: _Call, url: string): Promise<Request> {
-    const init = {
-      method: call.method,
-      headers: { ...call.headers },
-      ...(call.body ? { body: call.body as Uint8Array<ArrayBuffer> } : {}),
-    };
-    if (!this.#client) return new Request(url, init);
-    const sha = call.body ? await _sha256Hex(call.body) : _EMPTY_SHA256;
-    init.headers["x-amz-content-sha256"] = sha;
-    return await this.#client.sign(url, init);
-  }
-
-  #url(call: _Call): string {
-    const key = call.verb === "list" ? "" : this.#objectKey(call.key);
-    const url = objectUrl(this.#config, this.#bucket, key);
-    // Encoded by hand: URLSearchParams writes spaces as "+", which S3 does not read as a space.
-    const query = Object.entries(call.query ?? {}).map(([k, v]) => `${k}=${encodeQueryValue(v)}`);
-    return query.length === 0 ? url : `${url}?${query.join("&")}`;
-  }
-
-  /** The full object key for a store key; refuses keys that would leave the prefix. */
-  #objectKey(key: string, isPrefix = false): string {
-    const parts = key.split("/");
-    if (key.startsWith("/") || parts.some((p) => p === ".." || p === ".")) {
-      throw new AzofError(
-        "StorageError",
-        `Refusing to access ${key}: it is outside ${this.location}`,
-      );
-    }
-    if (!isPrefix && key === "") {
-      throw new AzofError("StorageError", `Cannot access ${this.location}: the key is empty`);
-    }
-    return this.#prefix === "" ? key : `${this.#prefix}/${key}`;
-  }
-
-  #name(key: string): string {
-    return key === "" ? this.location : `${this.location}/${key}`;
-  }
-
-  /** The backoff before retry `attempt + 1`: full jitter over an exponential ceiling. */
-  #delay(attempt: number): number {
-    return Math.random() * Math.min(this.#retryDelayMs * 2 ** attempt, 20_000);
-  }
-
-  #networkError(call: _Call, error: unknown, attempt: number, unknown: boolean): AzofError {
-    if (error instanceof AzofError) return error;
-    const reason = error instanceof Error ? error.message : String(error);
-    return new AzofError(
-      "StorageError",
-      `Cannot ${call.verb} ${this.#name(call.key)}: network error after ${attempt + 1} attempts${
-        _mayHave(call, unknown)
-      }`,
-      { cause: new Error(this.#scrub(reason)) },
-    );
-  }
-
-  async #httpError(
-    call: _Call,
-    response: Response,
-    attempt: number,
-    unknown: boolean,
-  ): Promise<AzofError> {
-    const code = call.method === "HEAD" ? undefined : xmlText(await response.text(), "Code");
-    const status = response.status;
-    const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : "";
-    const what = describeS3Error(status, code, response.headers, this.#config.region);
-    return new AzofError(
-      "StorageError",
-      `Cannot ${call.verb} ${this.#name(call.key)}: ${what}${tries}${_mayHave(call, unknown)}`,
-      { cause: new Error(`HTTP ${status}${code ? ` ${code}` : ""}`) },
-    );
-  }
-
-  /** Removes credentials from text that came from elsewhere (e.g. a fetch error message). */
-  #scrub(text: string): string {
-    const creds = this.#config.credentials;
-    let out = text;
-    for (const secret of [creds?.secretAccessKey, creds?.sessionToken]) {
-      if (secret) out = out.split(secret).join("***");
-    }
-    return out;
-  }
-}
-
-/** For a conditional PUT whose outcome is unknown: a note that the object may be there. */
-function _mayHave(call: _Call, unknown: boolean): string {
-  const conditional = call.method === "PUT" && call.headers?.["if-none-match"] !== undefined;
-  return conditional && unknown
-    ? " (an attempt got no answer, so the object may have been written)"
-    : "";
-}
-
-function _sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function _sha256Hex(data: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function _equal(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { AzofError } from "../errors.ts";
 import { storeConformance } from "./conformance.ts";
-import { S3Store, type S3StoreOptions } from "./s3.ts";
+import { S3Store } from "./s3.ts";
+import type { S3StoreOptions } from "./s3_requests.ts";
 import type { S3Config } from "./s3_config.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../testing/upstream.ts";
 

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { S3Store, type S3StoreOptions } from "../store/s3.ts";
+import { S3Store } from "../store/s3.ts";
+import type { S3StoreOptions } from "../store/s3_requests.ts";
 import { resolveS3Config } from "../store/s3_config.ts";
 
 /** `AZOF_TEST_S3_ENDPOINT`: the running s3rver, if any. */
