@@ -8,7 +8,7 @@
 import { checkTable } from "../lib/inspect/check.ts";
 import { AzofError } from "../lib/errors.ts";
 import type { Context } from "./context.ts";
-import { count } from "./progress.ts";
+import { count } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { integerFlag, parseFlags } from "./usage.ts";
 

@@ -8,7 +8,8 @@
 import { genUpstream, syntheticRows } from "../lib/write/gen.ts";
 import { writeRows } from "../lib/write/write.ts";
 import type { Context } from "./context.ts";
-import { counted, startProgress } from "./progress.ts";
+import { startProgress } from "./progress.ts";
+import { counted } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { instantFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
 

@@ -13,7 +13,7 @@ import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
 import { openOutput } from "./output_target.ts";
-import { byteSize, count } from "./progress.ts";
+import { byteSize, count } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, instantFlag, parseFlags, SNAPSHOT_OPTIONS, snapshotFlag } from "./usage.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { memoryContext } from "./context_test_util.ts";
-import { byteSize, count, REDRAW_MS, renderProgress, startProgress } from "./progress.ts";
+import { REDRAW_MS, renderProgress, startProgress } from "./progress.ts";
+import { byteSize, count } from "../lib/output/units.ts";
 
 Deno.test("renderProgress() shows count, bytes, rate and the time left from the share done", () => {
   assert.equal(

@@ -9,7 +9,8 @@ import type { RowBatch } from "../lib/read/batch.ts";
 import { scan, type ScanResult } from "../lib/read/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
-import { counted, type Progress, startProgress } from "./progress.ts";
+import { type Progress, startProgress } from "./progress.ts";
+import { counted } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import {
   instantFlag,

@@ -7,7 +7,7 @@
 
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
-import { count } from "./progress.ts";
+import { count } from "../lib/output/units.ts";
 import { parseFlags, UsageError } from "./usage.ts";
 
 /** The flags `azof sql` accepts (besides the common ones); its help lists each of them. */

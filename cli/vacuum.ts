@@ -10,7 +10,8 @@ import type { VacuumPlan, VacuumRemoval } from "../lib/vacuum/plan.ts";
 import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
-import { byteSize, count, counted, startProgress } from "./progress.ts";
+import { startProgress } from "./progress.ts";
+import { byteSize, count, counted } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, integerFlag, parseFlags, UsageError } from "./usage.ts";
 

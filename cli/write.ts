@@ -9,7 +9,8 @@ import { countPieces, filePieces, inputFile } from "../lib/input/file_pieces.ts"
 import { ndjsonRows } from "../lib/input/ndjson.ts";
 import { writeBatches } from "../lib/write/write.ts";
 import type { Context } from "./context.ts";
-import { counted, startProgress } from "./progress.ts";
+import { startProgress } from "./progress.ts";
+import { counted } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, parseFlags, required } from "./usage.ts";
 

@@ -16,10 +16,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["columns"],
   ["parquet"],
   ["input", "read"],
-  ["write"],
+  ["write", "output"],
   ["inspect"],
   ["compact", "vacuum"],
-  ["output"],
   ["sql"],
   ["testing"],
 ];

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { byteSize, count } from "../output/units.ts";
 import { walkSegments } from "../format/segments.ts";
 import type { DeltaReport, SegmentReport, TableReport } from "./inspect.ts";
 import { timeAxis } from "./svg_axis.ts";
@@ -175,7 +176,7 @@ function _header(report: TableReport, width: number): string[] {
       _esc(`${report.table} · snapshot ${report.snapshot}`)
     }</text>`,
     `<text class="note" x="8" y="40">${
-      _esc(`${_count(t.files)} files, ${_count(t.rows)} rows, ${_bytes(t.bytes)} · ${opened}`)
+      _esc(`${count(t.files)} files, ${count(t.rows)} rows, ${byteSize(t.bytes)} · ${opened}`)
     }</text>`,
     ...items,
   ];
@@ -247,7 +248,7 @@ function _segmentSvg(
       `<rect class="base${_readMark(read, s.base.file)}" data-file="${_esc(s.base.file)}" x="${
         _n(x0)
       }" y="${_n(top + 1)}" width="${_n(w)}" height="${_n(Math.max(1.5, height * 0.25))}"><title>${
-        _esc(`base ${s.base.file}: ${_count(s.base.rows)} rows, ${_bytes(s.base.bytes)}`)
+        _esc(`base ${s.base.file}: ${count(s.base.rows)} rows, ${byteSize(s.base.bytes)}`)
       }</title></rect>`,
     );
   }
@@ -291,8 +292,8 @@ function _deltasSvg(
     }" y="${_n(y)}" width="${_n(x1 - x0)}" height="${_n(per * 0.8)}"><title>${
       _esc(
         `delta ${d.file}: ${formatInstant(d.start)} .. ${formatInstant(d.end)}, ${
-          _count(d.rows)
-        } rows, ${_bytes(d.bytes)}`,
+          count(d.rows)
+        } rows, ${byteSize(d.bytes)}`,
       )
     }</title></rect>`;
   });
@@ -314,11 +315,11 @@ function _deltaGroupSvg(
   const opened = deltas.filter((d) => read.files.has(d.file)).length;
   const x0 = x(start);
   const x1 = Math.max(x(Math.min(end + 1, limit)) - 1, x0 + 2);
-  const title = `${deltas.length} deltas, ${_count(rows)} rows, ${_bytes(bytes)}: ${
+  const title = `${deltas.length} deltas, ${count(rows)} rows, ${byteSize(bytes)}: ${
     formatInstant(start)
   } .. ${formatInstant(end)}${opened > 0 ? `; the plan reads ${opened} of them` : ""}`;
   const bar = Math.max(2, height * 0.8);
-  const text = `${deltas.length} deltas, ${_count(rows)} rows, ${_bytes(bytes)}`;
+  const text = `${deltas.length} deltas, ${count(rows)} rows, ${byteSize(bytes)}`;
   const label = x1 - x0 > text.length * 5.2 + 6 && bar >= 4
     ? `<text class="label" x="${_n(x1 - 3)}" y="${_n(top + bar - 1)}" text-anchor="end">${
       _esc(text)
@@ -339,32 +340,17 @@ function _segmentTitle(p: _Placed): string {
   const s = p.segment;
   const end = s.end === null ? "open" : formatInstant(s.end);
   const base = s.base
-    ? `base ${s.base.file} (${_count(s.base.rows)} rows, ${_bytes(s.base.bytes)})`
+    ? `base ${s.base.file} (${count(s.base.rows)} rows, ${byteSize(s.base.bytes)})`
     : "no base";
   const rows = s.deltas.reduce((n, d) => n + d.rows, 0);
   const bytes = s.deltas.reduce((n, d) => n + d.bytes, 0);
   return `${p.path}: ${formatInstant(s.start)} .. ${end}; ${base}; ${s.deltas.length} deltas (${
-    _count(rows)
-  } rows, ${_bytes(bytes)})`;
-}
-
-function _count(n: number): string {
-  return n.toLocaleString("en-US");
+    count(rows)
+  } rows, ${byteSize(bytes)})`;
 }
 
 function _n(value: number): string {
   return String(Math.round(value * 10) / 10);
-}
-
-function _bytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function _esc(text: string): string {
