@@ -3,41 +3,67 @@ import { runCli } from "./fixture_test_util.ts";
 
 const _ROOT = new URL("../", import.meta.url);
 
-/** The `azof ...` command lines of the README's `sh` blocks (and `deno task azof ...`). */
-function readmeCommands(): string[][] {
-  const readme = Deno.readTextFileSync(new URL("README.md", _ROOT));
+/** The documents whose `sh` examples must run, each with at least this many `azof` lines. */
+const _DOCS: ReadonlyArray<readonly [string, number]> = [["README.md", 5], ["docs/CLI.md", 20]];
+
+/** The `azof ...` command lines of a document's `sh` blocks (and `deno task azof ...`). */
+function docCommands(path: string): string[][] {
+  const text = Deno.readTextFileSync(new URL(path, _ROOT));
   const commands: string[][] = [];
-  for (const block of readme.matchAll(/```sh\n([\s\S]*?)```/g)) {
+  for (const block of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const raw of block[1]!.split("\n")) {
       const line = raw.replace(/\s+#.*$/, "").trim().replace(/^deno task azof /, "azof ");
       if (!line.startsWith("azof ")) continue;
       if (/[|<>$`;&]/.test(line.replace(/"[^"]*"|'[^']*'/g, ""))) {
-        throw new Error(`README example needs a shell, which this test does not run: ${line}`);
+        throw new Error(`${path} example needs a shell, which this test does not run: ${line}`);
       }
       const words = [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) =>
         m[1] ?? m[2] ?? m[3]!
       );
+      const outside = words.find((w) => /^[/~]|(^|[/=])\.\.([/]|$)/.test(w));
+      if (outside !== undefined) {
+        throw new Error(`${path} example names ${outside}, outside the folder it runs in: ${line}`);
+      }
       commands.push(words.slice(1));
     }
   }
   return commands;
 }
 
-Deno.test("every azof command in the README runs and exits 0 on the bundled sample", async (t) => {
-  const cwd = await Deno.makeTempDir({ prefix: "azof-readme-" });
-  try {
-    await new Deno.Command("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, cwd] })
-      .output();
-    const commands = readmeCommands();
-    assert.ok(commands.length >= 5, `found ${commands.length} README commands`);
-    for (const args of commands) {
-      await t.step(`azof ${args.join(" ")}`, async () => {
-        const run = await runCli(args, { cwd });
-        assert.equal(run.code, 0, run.stderr);
-        assert.equal(run.stderr.includes("error:"), false, run.stderr);
-      });
+/** Every file under a folder (relative path to contents), to tell whether examples changed it. */
+async function _tree(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (rel: string) => {
+    for await (const entry of Deno.readDir(`${dir}/${rel}`)) {
+      const path = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else files.set(path, (await Deno.readFile(`${dir}/${path}`)).join(","));
     }
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
-});
+  };
+  await walk("");
+  return files;
+}
+
+for (const [doc, least] of _DOCS) {
+  Deno.test(`every azof command in ${doc} runs and exits 0 on a copy of testdata`, async (t) => {
+    const cwd = await Deno.makeTempDir({ prefix: "azof-doc-" });
+    try {
+      const testdata = new URL("testdata", _ROOT).pathname;
+      await new Deno.Command("cp", { args: ["-r", testdata, cwd] }).output();
+      const commands = docCommands(doc);
+      assert.ok(commands.length >= least, `found ${commands.length} ${doc} commands`);
+      for (const args of commands) {
+        await t.step(`azof ${args.join(" ")}`, async () => {
+          const run = await runCli(args, { cwd });
+          assert.equal(run.code, 0, run.stderr);
+          assert.equal(run.stderr.includes("error:"), false, run.stderr);
+        });
+      }
+      await t.step("the examples leave the bundled sample as it was", async () => {
+        assert.deepEqual(await _tree(`${cwd}/testdata`), await _tree(testdata));
+      });
+    } finally {
+      await Deno.remove(cwd, { recursive: true });
+    }
+  });
+}
