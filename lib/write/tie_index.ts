@@ -1,9 +1,8 @@
 /**
  * Which (key, `event_time`) pairs an open data file already holds, in 12 bytes per slot (at most half
- * the slots in use): an open-addressing table of two 32-bit hashes per pair and its row number in the
- * file; rows past those written are still buffered and are checked exactly. A hash match with a row
- * already written counts as a tie; with 64 hash bits a false match is about one in 2^64 / rows, and
- * it only makes the writer start a new file early.
+ * the slots in use): an open-addressing table of two 32-bit hashes per pair and its row in the file's
+ * buffer (a file's rows stay buffered until it is finished, lib/write/part_writer.ts), where a hash
+ * match is checked exactly, so two pairs that hash alike are never taken for a tie.
  *
  * @module
  */
@@ -77,7 +76,7 @@ export function hashPairs(
 /**
  * The tie index of one open file.
  *
- * @example Find a buffered row, then the same pair once written
+ * @example Find a buffered row
  * ```ts
  * import { hashPair, TieIndex } from "./tie_index.ts";
  * import assert from "node:assert/strict";
@@ -90,23 +89,17 @@ export function hashPairs(
  * assert.equal(index.find(hashes[0]!, hashes[1]!, buffer), TieIndex.NONE);
  * index.add(0);
  * assert.equal(index.find(hashes[0]!, hashes[1]!, buffer), 0);
- * index.written(1);
- * const empty = { holds: () => false };
- * assert.equal(index.find(hashes[0]!, hashes[1]!, empty), TieIndex.WRITTEN);
- * assert.equal(index.find(hashes[2]!, hashes[3]!, empty), TieIndex.NONE);
+ * assert.equal(index.find(hashes[2]!, hashes[3]!, buffer), TieIndex.NONE);
  * ```
  */
 export class TieIndex {
   /** {@linkcode TieIndex.find}: the pair is not in the file. */
-  static readonly NONE: number = -2;
-  /** {@linkcode TieIndex.find}: the pair is in a row already written. */
-  static readonly WRITTEN: number = -1;
+  static readonly NONE: number = -1;
   // Slots of three 32-bit words side by side (one cache line per probe): hash 1, hash 2, and the
-  // row's number in the file plus one (0: an empty slot).
+  // row's buffer index plus one (0: an empty slot).
   #slots = new Int32Array(3 * 1024);
   #capacity = 1024;
   #size = 0;
-  #written = 0;
   #lastPos = 0;
   #last1 = 0;
   #last2 = 0;
@@ -135,8 +128,7 @@ export class TieIndex {
    * @param a The first hash word.
    * @param b The second hash word.
    * @param buffer The buffered rows, by the indexes given to {@linkcode TieIndex.add}.
-   * @returns The buffer index of the same pair, {@linkcode TieIndex.WRITTEN} or
-   * {@linkcode TieIndex.NONE}.
+   * @returns The buffer index of the same pair, or {@linkcode TieIndex.NONE}.
    */
   find(a: number, b: number, buffer: TieBuffer): number {
     const slots = this.#slots;
@@ -144,9 +136,7 @@ export class TieIndex {
     let pos = a & mask;
     for (let at = slots[3 * pos + 2]!; at !== 0; at = slots[3 * pos + 2]!) {
       if (slots[3 * pos] === a && slots[3 * pos + 1] === b) {
-        const row = at - 1 - this.#written;
-        if (row < 0) return TieIndex.WRITTEN;
-        if (buffer.holds(row)) return row;
+        if (buffer.holds(at - 1)) return at - 1;
       }
       pos = (pos + 1) & mask;
     }
@@ -165,17 +155,8 @@ export class TieIndex {
     const at = 3 * this.#lastPos;
     this.#slots[at] = this.#last1;
     this.#slots[at + 1] = this.#last2;
-    this.#slots[at + 2] = this.#written + index + 1;
+    this.#slots[at + 2] = index + 1;
     if (++this.#size * 2 > this.#capacity) this.#grow();
-  }
-
-  /**
-   * Marks the buffered pairs as written (the buffer became a row group and starts again at 0).
-   *
-   * @param rows The rows written.
-   */
-  written(rows: number): void {
-    this.#written += rows;
   }
 
   #grow(): void {
