@@ -210,13 +210,13 @@ export class S3Requests {
 
   #networkError(call: S3Call, error: unknown, attempt: number, unknown: boolean): AzofError {
     if (error instanceof AzofError) return error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = this.#scrub(_causes(error).join(": "));
     return new AzofError(
       "StorageError",
-      `Cannot ${call.verb} ${this.name(call.key)}: network error after ${attempt + 1} attempts${
-        _mayHave(call, unknown)
-      }`,
-      { cause: new Error(this.#scrub(reason)) },
+      `Cannot ${call.verb} ${this.name(call.key)}: network error after ${_attempts(attempt + 1)}: ${
+        _networkCause(reason, new URL(objectUrl(this.#config, this.#bucket, "")).origin)
+      }${_mayHave(call, unknown)}`,
+      { cause: new Error(reason) },
     );
   }
 
@@ -264,4 +264,35 @@ function _sleep(ms: number): Promise<void> {
 async function _sha256Hex(data: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", data as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The messages of an error and of its causes, outermost first (fetch says only "fetch failed"). */
+function _causes(error: unknown): string[] {
+  const out: string[] = [];
+  for (let e: unknown = error; e !== undefined && out.length < 8; e = (e as Error).cause) {
+    out.push(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return out;
+}
+
+/** What went wrong on the way to the endpoint, in words: DNS, refused, reset, TLS, time-out. */
+function _networkCause(reason: string, endpoint: string): string {
+  const host = new URL(endpoint).host;
+  if (/dns error|failed to lookup|name or service not known|nodename nor servname/i.test(reason)) {
+    return `the host name of ${endpoint} does not resolve (DNS)`;
+  }
+  if (/connection refused/i.test(reason)) return `${host} refused the connection (${endpoint})`;
+  if (/connection reset|broken pipe|connection closed/i.test(reason)) {
+    return `${host} closed the connection (${endpoint})`;
+  }
+  if (/tls|ssl|certificate|handshake|corrupt message/i.test(reason)) {
+    return `the TLS handshake with ${endpoint} failed: ${reason.split(": ").at(-1)}`;
+  }
+  if (/timed? ?out/i.test(reason)) return `${endpoint} did not answer in time`;
+  return `${reason.split(": ").at(-1)} (${endpoint})`;
+}
+
+function _attempts(n: number): string {
+  return n === 1 ? "1 attempt" : `${n} attempts`;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { AzofError } from "../errors.ts";
 import { storeConformance } from "./conformance.ts";
 import { S3Store } from "./s3.ts";
+import { resolveS3Config } from "./s3_config.ts";
 import type { S3StoreOptions } from "./s3_requests.ts";
 import type { S3Config } from "./s3_config.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../testing/upstream.ts";
@@ -197,8 +198,36 @@ Deno.test("S3Store gives up after the configured retries with a clear error", as
   const down = fakeStore(MINIO, [new TypeError("connection refused")], { retries: 1 });
   await rejectsStorage(
     () => down.store.put("k", new Uint8Array(1)),
-    "Cannot write s3://b/p/k: network error after 2 attempts",
+    "Cannot write s3://b/p/k: network error after 2 attempts: s3.test:9000 refused the connection (http://s3.test:9000)",
   );
+});
+
+Deno.test("S3Store names the endpoint and the cause of a network error: refused, TLS", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close(); // nothing listens there now: connections are refused
+  const config = resolveS3Config({ AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` }, () => undefined);
+  await rejectsStorage(
+    () => new S3Store("s3://b/p", { config, retries: 0 }).read("k"),
+    `Cannot read s3://b/p/k: network error after 1 attempt: 127.0.0.1:${port} refused the connection (http://127.0.0.1:${port})`,
+  );
+  // https to a plain-HTTP server on loopback: the TLS handshake fails.
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response("plain"),
+  );
+  try {
+    const tls = resolveS3Config(
+      { AWS_ENDPOINT_URL: `https://127.0.0.1:${server.addr.port}` },
+      () => undefined,
+    );
+    await rejectsStorage(
+      () => new S3Store("s3://b/p", { config: tls, retries: 0 }).read("k"),
+      /^Cannot read s3:\/\/b\/p\/k: network error after 1 attempt: the TLS handshake with https:\/\/127\.0\.0\.1:\d+ failed: /,
+    );
+  } finally {
+    await server.shutdown();
+  }
 });
 
 Deno.test("S3Store stops retrying when the next backoff would pass retryTimeMs", async () => {
@@ -229,7 +258,7 @@ Deno.test("S3Store says a conditional PUT may have been written when every attem
   const { store } = fakeStore(MINIO, [new TypeError("connection reset")], { retries: 1 });
   await rejectsStorage(
     () => store.putIfAbsent("t/s2.json", new Uint8Array([1])),
-    "Cannot write s3://b/p/t/s2.json: network error after 2 attempts (an attempt got no answer, so the object may have been written)",
+    "Cannot write s3://b/p/t/s2.json: network error after 2 attempts: s3.test:9000 closed the connection (http://s3.test:9000) (an attempt got no answer, so the object may have been written)",
   );
   const plain = fakeStore(MINIO, [s3Error(500, "InternalError")], { retries: 0 });
   await rejectsStorage(
