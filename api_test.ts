@@ -30,3 +30,17 @@ Deno.test("every export has JSDoc, and every function, class and constant an exa
     assert.equal(symbol.hasExample, true, `${id} (${symbol.kind}) has no @example`);
   }
 });
+
+Deno.test("examples of exports import only mod.ts or sql.ts (and node: or npm: modules)", () => {
+  const wrong: string[] = [];
+  for (const symbol of _SYMBOLS) {
+    for (const example of symbol.examples) {
+      for (const m of example.matchAll(/\bfrom\s*["']([^"']+)["']/g)) {
+        const from = m[1]!;
+        if (/^(node|npm|jsr):/.test(from) || /\/(mod|sql)\.ts$/.test(from)) continue;
+        wrong.push(`${symbol.entry} ${symbol.name}: ${from}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong, []);
+});

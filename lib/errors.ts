@@ -24,7 +24,7 @@ export type AzofErrorCode =
  *
  * @example Branch on the code
  * ```ts
- * import { AzofError } from "./errors.ts";
+ * import { AzofError } from "../mod.ts";
  * const err = new AzofError("TableNotFound", "Cannot open table t: no version.txt in /data/t");
  * if (err instanceof AzofError && err.code === "TableNotFound") console.log("create it first");
  * ```

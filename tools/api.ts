@@ -22,6 +22,8 @@ export interface ApiSymbol {
   readonly doc: string;
   /** Whether its JSDoc has an `@example`. */
   readonly hasExample: boolean;
+  /** The code of each `@example`. */
+  readonly examples: readonly string[];
 }
 
 const _ROOT = new URL("../", import.meta.url);
@@ -32,7 +34,7 @@ interface _DocJson {
       name: string;
       declarations: {
         kind: string;
-        jsDoc?: { doc?: string; tags?: { kind: string }[] };
+        jsDoc?: { doc?: string; tags?: { kind: string; doc?: string }[] };
       }[];
     }[];
   }>;
@@ -63,6 +65,8 @@ export async function readApi(): Promise<ApiSymbol[]> {
           kind: declaration.kind,
           doc: declaration.jsDoc?.doc?.trim() ?? "",
           hasExample: declaration.jsDoc?.tags?.some((t) => t.kind === "example") ?? false,
+          examples: (declaration.jsDoc?.tags ?? []).filter((t) => t.kind === "example")
+            .map((t) => t.doc ?? ""),
         });
       }
     }

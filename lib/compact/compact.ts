@@ -83,15 +83,12 @@ class _Moved extends Error {}
  *
  * @example Compact a small table into yearly segments with bases
  * ```ts
- * import { createTable } from "../write/create.ts";
- * import { writeRows } from "../write/write.ts";
- * import { compactTable } from "./compact.ts";
- * import { MemoryStore } from "../store/memory.ts";
+ * import { appendRows, compactTable, createTable, MemoryStore } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", {
  *   columns: [{ name: "v", type: "Int", nullable: false }],
  * });
- * await writeRows(table, [
+ * await appendRows(table, [
  *   { key: "a", event_time: "2019-03-01", v: 1n },
  *   { key: "a", event_time: "2020-03-01", v: 2n },
  * ]);

@@ -67,9 +67,7 @@ export interface CompactionPlan {
  *
  * @example A write-path table's open yearly segments are all rewritten
  * ```ts
- * import { planCompaction } from "./plan.ts";
- * import { readCompactionPolicy } from "../format/compact_policy.ts";
- * import { parseSnapshot } from "../format/snapshot.ts";
+ * import { parseSnapshot, planCompaction, readCompactionPolicy } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const snapshot = parseSnapshot(JSON.stringify({
  *   schema: { columns: [] },

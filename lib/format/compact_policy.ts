@@ -45,7 +45,7 @@ export const COMPACTION_DEFAULTS = { maxDeltas: 4, fileRows: 1_000_000, rowGroup
  *
  * @example Defaults for a table created with P1Y,P3M, with one override
  * ```ts
- * import { readCompactionPolicy } from "./compact_policy.ts";
+ * import { readCompactionPolicy } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const policy = readCompactionPolicy({ segment: ["P1Y", "P3M"] }, { maxDeltas: 2 });
  * assert.equal(policy.maxDeltas, 2);
@@ -107,7 +107,7 @@ export function checkCompactionPolicy(policy: CompactionPolicy): void {
  *
  * @example Stored form
  * ```ts
- * import { policyJson, readCompactionPolicy } from "./compact_policy.ts";
+ * import { policyJson, readCompactionPolicy } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const json = policyJson(readCompactionPolicy({ segment: ["P1Y"] }));
  * assert.deepEqual(json.segment, ["P1Y"]);

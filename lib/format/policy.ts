@@ -29,7 +29,7 @@ export const DEFAULT_POLICY: readonly string[] = ["P1Y"];
  *
  * @example Parse a quarter
  * ```ts
- * import { parsePeriod } from "./policy.ts";
+ * import { parsePeriod } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parsePeriod("P3M"), { text: "P3M", unit: "M", count: 3 });
  * ```
@@ -54,7 +54,7 @@ export function parsePeriod(text: string): Period {
  *
  * @example A yearly policy with quarterly children
  * ```ts
- * import { parsePolicy } from "./policy.ts";
+ * import { parsePolicy } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(parsePolicy(["P1Y", "P3M"]).length, 2);
  * ```
@@ -96,7 +96,7 @@ function _divides(inner: Period, outer: Period): boolean {
  *
  * @example The quarter of a date
  * ```ts
- * import { parsePeriod, periodOf } from "./policy.ts";
+ * import { parsePeriod, periodOf } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const q = periodOf(parsePeriod("P3M"), Date.UTC(2019, 4, 17));
  * assert.equal(q.id, "2019-04");

@@ -56,7 +56,7 @@ export interface Snapshot {
  *
  * @example Parse a one-segment snapshot
  * ```ts
- * import { parseSnapshot } from "./snapshot.ts";
+ * import { parseSnapshot } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const snapshot = parseSnapshot(JSON.stringify({
  *   schema: { columns: [{ name: "value", data_type: "String", nullable: false }] },

@@ -20,8 +20,7 @@ export type SnapshotContent = Omit<Snapshot, "version">;
  *
  * @example Round trip through the parser
  * ```ts
- * import { parseSnapshot } from "./snapshot.ts";
- * import { serializeSnapshot } from "./snapshot_json.ts";
+ * import { parseSnapshot, serializeSnapshot } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const text = JSON.stringify({
  *   schema: { columns: [{ name: "v", data_type: "Int", nullable: true }] },

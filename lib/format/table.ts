@@ -42,7 +42,7 @@ export interface Table {
  *
  * @example Read the current snapshot of a bundled sample table
  * ```ts
- * import { openTable } from "./table.ts";
+ * import { openTable } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = openTable("testdata", "prices");
  * const snapshot = await table.snapshot();
@@ -75,7 +75,7 @@ export function openTable(root: string | Store, name: string): Table {
  *
  * @example Resolve a local table
  * ```ts
- * import { resolveTable } from "./table.ts";
+ * import { resolveTable } from "../../mod.ts";
  * const table = await resolveTable("testdata", "prices");
  * console.log(table.location);
  * ```

@@ -28,7 +28,7 @@ export const INSTANT_FORMS =
  *
  * @example Parse a date and an instant with an offset
  * ```ts
- * import { parseInstant } from "./time.ts";
+ * import { parseInstant } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(parseInstant("2019-01-17"), Date.UTC(2019, 0, 17));
  * assert.equal(parseInstant("2019-01-17T02:00:00+02:00"), Date.UTC(2019, 0, 17));
@@ -114,7 +114,7 @@ function _daysInMonth(year: number, month: number): number {
  *
  * @example Format an instant
  * ```ts
- * import { formatInstant } from "./time.ts";
+ * import { formatInstant } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(formatInstant(Date.UTC(2019, 0, 17)), "2019-01-17T00:00:00.000Z");
  * ```

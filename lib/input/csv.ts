@@ -45,7 +45,7 @@ export interface CsvOptions {
  *
  * @example Parse two rows
  * ```ts
- * import { csvRows } from "./csv.ts";
+ * import { csvRows } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const text = "key,event_time,price\na,2024-01-01,1.5\nb,2024-01-02,\n";
  * const schema = { columns: [{ name: "price", type: "Float" as const, nullable: true }] };

@@ -29,7 +29,7 @@ export interface NdjsonOptions {
  *
  * @example Parse one row
  * ```ts
- * import { ndjsonRows } from "./ndjson.ts";
+ * import { ndjsonRows } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const text = '{"key":"a","event_time":"2024-01-01","n":1234567890123456789}\n';
  * const schema = { columns: [{ name: "n", type: "Int" as const, nullable: false }] };

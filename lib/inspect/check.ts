@@ -58,13 +58,11 @@ interface _Expected {
  *
  * @example Check a fresh table
  * ```ts
- * import { checkTable } from "./check.ts";
- * import { createTable } from "../write/create.ts";
- * import { writeRows } from "../write/write.ts";
+ * import { appendRows, checkTable, createTable } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const root = await Deno.makeTempDir();
  * const table = await createTable(root, "t", { columns: [{ name: "n", type: "Int", nullable: false }] });
- * await writeRows(table, [{ key: "a", event_time: 0, n: 1n }]);
+ * await appendRows(table, [{ key: "a", event_time: 0, n: 1n }]);
  * const result = await checkTable(table);
  * assert.deepEqual(result.problems, []);
  * assert.equal(result.rows, 1);

@@ -33,9 +33,7 @@ export interface HistoryEntry {
  *
  * @example History of a new table
  * ```ts
- * import { createTable } from "../write/create.ts";
- * import { tableHistory } from "./history.ts";
- * import { MemoryStore } from "../store/memory.ts";
+ * import { createTable, MemoryStore, tableHistory } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", { columns: [] });
  * const [first] = await tableHistory(table);

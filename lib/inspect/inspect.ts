@@ -90,8 +90,7 @@ export interface InspectOptions {
  *
  * @example Inspect the bundled sample table
  * ```ts
- * import { openTable } from "../format/table.ts";
- * import { inspectTable } from "./inspect.ts";
+ * import { inspectTable, openTable } from "../../mod.ts";
  * const report = await inspectTable(openTable("testdata", "prices"));
  * console.log(report.totals.files, report.segments.map((s) => s.id));
  * ```

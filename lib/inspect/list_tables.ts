@@ -46,7 +46,7 @@ export interface TableListing {
  *
  * @example The bundled test tables
  * ```ts
- * import { listTables } from "./list_tables.ts";
+ * import { listTables } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const tables = await listTables("testdata");
  * const prices = tables.find((t) => t.name === "prices");

@@ -90,8 +90,7 @@ export interface LayoutStats {
  *
  * @example Statistics of a one-segment table
  * ```ts
- * import { parseSnapshot } from "../format/snapshot.ts";
- * import { layoutStats } from "./stats.ts";
+ * import { layoutStats, parseSnapshot } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const snapshot = parseSnapshot(JSON.stringify({
  *   schema: { columns: [] },
@@ -141,8 +140,7 @@ export function layoutStats(
  *
  * @example Files opened over time in a table with a yearly base and a later delta
  * ```ts
- * import { parseSnapshot } from "../format/snapshot.ts";
- * import { readStats } from "./stats.ts";
+ * import { parseSnapshot, readStats } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const snapshot = parseSnapshot(JSON.stringify({
  *   schema: { columns: [] },

@@ -66,9 +66,7 @@ interface _Read {
  *
  * @example Draw the bundled sample table
  * ```ts
- * import { inspectTable } from "./inspect.ts";
- * import { renderSvg } from "./svg.ts";
- * import { openTable } from "../format/table.ts";
+ * import { inspectTable, openTable, renderSvg } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const svg = renderSvg(await inspectTable(openTable("testdata", "prices")));
  * assert.ok(svg.startsWith("<svg "));

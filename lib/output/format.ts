@@ -14,7 +14,7 @@ export type OutputFormat = "table" | "csv" | "ndjson" | "json" | "parquet" | "ar
 /** Every output format, for flag validation and help. *
  * @example Validate a --format value
  * ```ts
- * import { OUTPUT_FORMATS } from "./format.ts";
+ * import { OUTPUT_FORMATS } from "../../mod.ts";
  * console.log(OUTPUT_FORMATS.includes("parquet")); // true
  * ```
  */
@@ -38,9 +38,7 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = [
  *
  * @example Write a scan's rows as CSV to standard output
  * ```ts
- * import { writeRows } from "./format.ts";
- * import { scan } from "../read/scan.ts";
- * import { openTable } from "../format/table.ts";
+ * import { openTable, scan, writeRows } from "../../mod.ts";
  * const result = await scan(openTable("testdata", "prices"), { columns: ["key", "price"] });
  * const sink = { write: async (bytes: Uint8Array) => void await Deno.stdout.write(bytes) };
  * const rows = await writeRows("csv", result.columns, result.batches, sink);

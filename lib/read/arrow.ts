@@ -86,9 +86,7 @@ export function toRecordBatch(schema: Schema, batch: RowBatch): RecordBatch {
  *
  * @example Stream a sample table as Arrow batches
  * ```ts
- * import { openTable } from "../format/table.ts";
- * import { scan } from "./scan.ts";
- * import { scanArrowBatches } from "./arrow.ts";
+ * import { openTable, scan, scanArrowBatches } from "../../mod.ts";
  * for await (const batch of scanArrowBatches(await scan(openTable("testdata", "prices")))) {
  *   console.log(batch.numRows);
  * }
@@ -107,9 +105,7 @@ export async function* scanArrowBatches(result: ScanResult): AsyncGenerator<Reco
  *
  * @example Scan a sample table into Arrow
  * ```ts
- * import { openTable } from "../format/table.ts";
- * import { scan } from "./scan.ts";
- * import { scanToArrow } from "./arrow.ts";
+ * import { openTable, scan, scanToArrow } from "../../mod.ts";
  * const table = await scanToArrow(await scan(openTable("testdata", "prices")));
  * console.log(table.numRows, table.schema.fields.map((f) => f.name));
  * ```

@@ -57,8 +57,7 @@ export interface ScanPlan {
  *
  * @example Plan a read of a one-segment table
  * ```ts
- * import { parseSnapshot } from "../format/snapshot.ts";
- * import { planScan } from "./plan.ts";
+ * import { parseSnapshot, planScan } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const snapshot = parseSnapshot(JSON.stringify({
  *   schema: { columns: [] },
@@ -106,7 +105,7 @@ export function planScan(snapshot: Snapshot, options: PlanOptions = {}): ScanPla
  *
  * @example Closed and open segments
  * ```ts
- * import { isInRange } from "./plan.ts";
+ * import { isInRange } from "../../mod.ts";
  * const year2023 = { start: Date.UTC(2023, 0, 1), end: Date.UTC(2023, 11, 31, 23, 59, 59, 999) };
  * console.log(isInRange(year2023, Date.UTC(2023, 5, 30))); // true
  * console.log(isInRange(year2023, null)); // false: a closed segment is not current

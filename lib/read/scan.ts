@@ -71,9 +71,7 @@ export interface ScanResult {
  *
  * @example Scan a bundled sample table as of a date
  * ```ts
- * import { openTable } from "../format/table.ts";
- * import { scan } from "./scan.ts";
- * import { parseInstant } from "../format/time.ts";
+ * import { openTable, parseInstant, scan } from "../../mod.ts";
  * const result = await scan(openTable("testdata", "prices"), { asOf: parseInstant("2024-03-01") });
  * for await (const batch of result.batches) console.log(batch.rows);
  * ```

@@ -20,7 +20,7 @@ import { query, type QueryOptions } from "./query.ts";
  *
  * @example Collect a query into Arrow
  * ```ts
- * import { queryToArrow } from "./arrow.ts";
+ * import { queryToArrow } from "../../sql.ts";
  * const root = await Deno.makeTempDir();
  * const table = await queryToArrow(root, "SELECT 1 AS one, 'x' AS letter");
  * console.log(table.numRows, table.schema.fields.map((f) => String(f.type)));

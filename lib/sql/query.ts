@@ -57,21 +57,17 @@ export interface QueryResult {
  *
  * @example Query a table as of an instant
  * ```ts
- * import { query } from "./query.ts";
- * import { openEngine } from "./engine.ts";
+ * import { query } from "../../sql.ts";
+ * import { appendRows, createTable } from "../../mod.ts";
  * import assert from "node:assert/strict";
- * // A one-file table "t" written with DuckDB, in a temporary folder.
  * const root = await Deno.makeTempDir();
- * await Deno.mkdir(`${root}/t`);
- * const engine = await openEngine();
- * await engine.connection.run(`COPY (SELECT * FROM (VALUES
- *   ('a', TIMESTAMPTZ '2024-01-01 00:00:00+00', 1), ('a', TIMESTAMPTZ '2024-03-01 00:00:00+00', 2))
- *   AS v(key, event_time, n)) TO '${root}/t/base.parquet'`);
- * engine.close();
- * await Deno.writeTextFile(`${root}/t/s1.json`, JSON.stringify({
- *   schema: { columns: [{ name: "n", data_type: "Int", nullable: false }] },
- *   segments: [{ id: "all", start: "2024-01-01T00:00:00.000Z", file: "base.parquet" }],
- * }));
+ * const table = await createTable(root, "t", {
+ *   columns: [{ name: "n", type: "Int", nullable: false }],
+ * });
+ * await appendRows(table, [
+ *   { key: "a", event_time: "2024-01-01", n: 1n },
+ *   { key: "a", event_time: "2024-03-01", n: 2n },
+ * ]);
  * const result = await query(root, "SELECT key, n FROM t AT ('2024-02-01')");
  * const rows = [];
  * for await (const batch of result.batches) rows.push(...batch.columns[1]!.values);

@@ -75,7 +75,7 @@ const _SQL_TYPES: Record<ColumnType, string> = {
  * @example The SQL of a table as of a date
  * ```ts
  * import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
- * import { tableRelation } from "./relation.ts";
+ * import { tableRelation } from "../../sql.ts";
  * const instance = await DuckDBInstance.create(":memory:");
  * const connection = await instance.connect();
  * await connection.run("SET TimeZone = 'UTC'");
@@ -168,7 +168,7 @@ export async function relationOf(
  * @example Query a table as of a date in your own DuckDB connection
  * ```ts
  * import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
- * import { createAsOfView } from "./relation.ts";
+ * import { createAsOfView } from "../../sql.ts";
  * const instance = await DuckDBInstance.create(":memory:");
  * const connection = await instance.connect();
  * await connection.run("SET TimeZone = 'UTC'");

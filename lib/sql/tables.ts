@@ -16,7 +16,7 @@ import { createAsOfView, type SqlConnection } from "./relation.ts";
  *
  * @example List the tables of a folder
  * ```ts
- * import { listTables } from "./tables.ts";
+ * import { listTables } from "../../sql.ts";
  * const root = await Deno.makeTempDir();
  * await Deno.mkdir(`${root}/t`);
  * await Deno.writeTextFile(`${root}/t/version.txt`, "1");
@@ -72,7 +72,7 @@ export interface RegisterOptions {
  * @example Register every table of a folder
  * ```ts
  * import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
- * import { registerTables } from "./tables.ts";
+ * import { registerTables } from "../../sql.ts";
  * const root = await Deno.makeTempDir();
  * await Deno.mkdir(`${root}/empty`);
  * await Deno.writeTextFile(`${root}/empty/s1.json`, JSON.stringify({

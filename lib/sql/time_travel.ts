@@ -49,7 +49,7 @@ const _BEFORE_TABLE = new Set(["FROM", "JOIN", "LATERAL", "ONLY", "TABLE", "INTO
  *
  * @example Lift an upstream-style clause
  * ```ts
- * import { liftTimeTravel } from "./time_travel.ts";
+ * import { liftTimeTravel } from "../../sql.ts";
  * import assert from "node:assert/strict";
  * const lifted = liftTimeTravel("SELECT * FROM financials AT ('2019-01-17') f");
  * assert.equal(lifted.refs[0]!.table, "financials");

@@ -13,7 +13,7 @@ import { type Store, type StoreEntry, WriteRefused } from "./store.ts";
  *
  * @example Read a file through the store
  * ```ts
- * import { LocalStore } from "./local.ts";
+ * import { LocalStore } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const dir = await Deno.makeTempDir();
  * const store = new LocalStore(dir);

@@ -12,7 +12,7 @@ import type { Store, StoreEntry } from "./store.ts";
  *
  * @example Put-if-absent refuses a second writer
  * ```ts
- * import { MemoryStore } from "./memory.ts";
+ * import { MemoryStore } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const store = new MemoryStore();
  * assert.equal(await store.putIfAbsent("t/s2.json", new Uint8Array([1])), true);

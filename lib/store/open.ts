@@ -26,8 +26,7 @@ export interface OpenStoreOptions {
  *
  * @example Open a local folder and an S3 prefix
  * ```ts
- * import { openStore } from "./open.ts";
- * import { resolveS3Config } from "./s3_config.ts";
+ * import { openStore, resolveS3Config } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal((await openStore("/data/tables/")).location, "/data/tables");
  * const config = resolveS3Config({ AWS_REGION: "eu-west-1" }, () => undefined);

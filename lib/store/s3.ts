@@ -17,8 +17,7 @@ import { type Store, type StoreEntry, WriteRefused } from "./store.ts";
  *
  * @example Point a store at a bucket without touching the network
  * ```ts
- * import { S3Store } from "./s3.ts";
- * import { resolveS3Config } from "./s3_config.ts";
+ * import { resolveS3Config, S3Store } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const config = resolveS3Config({ AWS_ENDPOINT_URL: "http://127.0.0.1:4568" }, () => undefined);
  * const store = new S3Store("s3://lake/tables/", { config });

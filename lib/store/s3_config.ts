@@ -92,7 +92,7 @@ const _UNSUPPORTED_SOURCES = [
  *
  * @example Resolve credentials for an S3-compatible store from an environment record
  * ```ts
- * import { resolveS3Config } from "./s3_config.ts";
+ * import { resolveS3Config } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const config = resolveS3Config({
  *   AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",

@@ -16,7 +16,7 @@ import { formatInstant, tryParseInstant } from "../format/time.ts";
  *
  * @example The retention in days
  * ```ts
- * import { DEFAULT_RETAIN_MS } from "./plan.ts";
+ * import { DEFAULT_RETAIN_MS } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(DEFAULT_RETAIN_MS / 86_400_000, 7);
  * ```
@@ -27,7 +27,7 @@ export const DEFAULT_RETAIN_MS: number = 7 * 86_400_000;
  *
  * @example The grace period in minutes
  * ```ts
- * import { DEFAULT_GRACE_MS } from "./plan.ts";
+ * import { DEFAULT_GRACE_MS } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.equal(DEFAULT_GRACE_MS / 60_000, 60);
  * ```
@@ -144,8 +144,7 @@ function _kind(key: string, named: boolean): "data" | "temp" | null {
  *
  * @example Nothing to remove in a one-snapshot table
  * ```ts
- * import { planVacuum } from "./plan.ts";
- * import { parseSnapshot } from "../format/snapshot.ts";
+ * import { parseSnapshot, planVacuum } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const s1 = parseSnapshot('{"schema":{"columns":[]},"segments":[]}', 1);
  * const plan = planVacuum(

@@ -42,13 +42,10 @@ export interface VacuumResult {
  *
  * @example Vacuum an in-memory table with two snapshots
  * ```ts
- * import { createTable } from "../write/create.ts";
- * import { MemoryStore } from "../store/memory.ts";
- * import { vacuumTable } from "./vacuum.ts";
- * import { writeRows } from "../write/write.ts";
+ * import { appendRows, createTable, MemoryStore, vacuumTable } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", { columns: [] });
- * await writeRows(table, [{ key: "a", event_time: Date.UTC(2024, 0, 1) }]);
+ * await appendRows(table, [{ key: "a", event_time: Date.UTC(2024, 0, 1) }]);
  * const { removed } = await vacuumTable(table, { keep: 1, grace: 0, now: Date.now() + 1000 });
  * assert.equal(removed.files, 1); // s1.json
  * assert.deepEqual((await table.snapshot()).version, 2);
@@ -75,8 +72,7 @@ export async function vacuumTable(
  *
  * @example Read the listing and snapshots of the bundled sample table
  * ```ts
- * import { openTable } from "../format/table.ts";
- * import { readVacuumInput } from "./vacuum.ts";
+ * import { openTable, readVacuumInput } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const input = await readVacuumInput(openTable("testdata", "prices"));
  * assert.equal(input.newest, 1);
@@ -110,14 +106,10 @@ export async function readVacuumInput(table: Table): Promise<VacuumInput> {
  *
  * @example Plan, look at the plan, then carry it out
  * ```ts
- * import { createTable } from "../write/create.ts";
- * import { MemoryStore } from "../store/memory.ts";
- * import { executeVacuum, readVacuumInput } from "./vacuum.ts";
- * import { planVacuum } from "./plan.ts";
- * import { writeRows } from "../write/write.ts";
+ * import { appendRows, createTable, executeVacuum, MemoryStore, planVacuum, readVacuumInput } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", { columns: [] });
- * await writeRows(table, [{ key: "a", event_time: Date.UTC(2024, 0, 1) }]);
+ * await appendRows(table, [{ key: "a", event_time: Date.UTC(2024, 0, 1) }]);
  * const plan = planVacuum(await readVacuumInput(table), { keep: 1, grace: 0, now: Date.now() + 1000 });
  * assert.deepEqual(plan.remove.map((r) => r.file), ["s1.json"]);
  * assert.deepEqual(await executeVacuum(table, plan), { files: 1, bytes: plan.remove[0]!.bytes });

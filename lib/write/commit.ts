@@ -59,9 +59,7 @@ export interface CommitResult {
  *
  * @example Commit a first snapshot to an in-memory table
  * ```ts
- * import { commitSnapshot } from "./commit.ts";
- * import { MemoryStore } from "../store/memory.ts";
- * import { openTable } from "../format/table.ts";
+ * import { commitSnapshot, MemoryStore, openTable } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = openTable(new MemoryStore(), "t");
  * const build = () => ({ schema: { columns: [] }, segments: [], extra: {} });

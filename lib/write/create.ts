@@ -42,8 +42,7 @@ export interface CreateOptions {
  *
  * @example Create a table in memory
  * ```ts
- * import { createTable } from "./create.ts";
- * import { MemoryStore } from "../store/memory.ts";
+ * import { createTable, MemoryStore } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", {
  *   columns: [{ name: "v", type: "String", nullable: true }],
@@ -104,7 +103,7 @@ export async function createTable(
  *
  * @example Parse a two-column schema
  * ```ts
- * import { parseSchemaText } from "./create.ts";
+ * import { parseSchemaText } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseSchemaText("price:Float,note:String?").columns[1], {
  *   name: "note", type: "String", nullable: true,

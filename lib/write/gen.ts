@@ -25,8 +25,7 @@ import { Prng } from "./prng.ts";
  *
  * @example Convert a CSV file in a new table's folder to Parquet
  * ```ts
- * import { createTable, parseSchemaText } from "./create.ts";
- * import { genUpstream } from "./gen.ts";
+ * import { createTable, genUpstream, parseSchemaText } from "../../mod.ts";
  * const root = await Deno.makeTempDir();
  * const table = await createTable(root, "t", parseSchemaText("price:Float"));
  * await Deno.writeTextFile(`${root}/t/delta1.csv`, "a,2024-01-02T00:00:00Z,1.5\n");
@@ -107,7 +106,7 @@ export interface SyntheticOptions {
  *
  * @example Ten rows, reproducibly
  * ```ts
- * import { syntheticRows } from "./gen.ts";
+ * import { syntheticRows } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const options = { keys: 5, eventsPerKey: 2, start: 0, end: 1e10, late: 0.2, seed: 7 };
  * const rows = [...syntheticRows({ columns: [] }, options)];

@@ -45,14 +45,12 @@ export interface ArrowBatchLike {
  *
  * @example Create a table and write two rows
  * ```ts
- * import { createTable } from "./create.ts";
- * import { writeRows } from "./write.ts";
- * import { MemoryStore } from "../store/memory.ts";
+ * import { appendRows, createTable, MemoryStore } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "prices", {
  *   columns: [{ name: "price", type: "Float", nullable: false }],
  * });
- * const result = await writeRows(table, [
+ * const result = await appendRows(table, [
  *   { key: "a", event_time: "2024-01-01", price: 1.5 },
  *   { key: "a", event_time: "2023-06-01", price: 1.0 },
  * ]);
@@ -94,8 +92,7 @@ function _isBatch(item: WriteInput): item is ArrowBatchLike {
  *
  * @example The segment policy of a table with quarters inside years
  * ```ts
- * import { createTable, tablePolicy } from "../../mod.ts";
- * import { MemoryStore } from "../store/memory.ts";
+ * import { createTable, MemoryStore, tablePolicy } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", { columns: [] }, {
  *   segment: ["P1Y", "P3M"],
@@ -121,8 +118,7 @@ export function tablePolicy(snapshot: Snapshot): Period[] {
  *
  * @example Write two validated rows, then read them back
  * ```ts
- * import { createTable, scan, writeValidated } from "../../mod.ts";
- * import { MemoryStore } from "../store/memory.ts";
+ * import { createTable, MemoryStore, scan, writeValidated } from "../../mod.ts";
  * import assert from "node:assert/strict";
  * const table = await createTable(new MemoryStore(), "t", {
  *   columns: [{ name: "v", type: "Int", nullable: false }],
