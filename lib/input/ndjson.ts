@@ -73,7 +73,9 @@ export async function* ndjsonRows(
       if (l.trim() !== "") yield _row(l, schema, line, exact, options);
     }
   }
-  const last = _decode(_join(held, heldBytes, new Uint8Array(0)), line);
+  const tail = _join(held, heldBytes, new Uint8Array(0));
+  checkLineLengths(tail, line + 1, limit);
+  const last = _decode(tail, line);
   line++;
   if (last.trim() !== "") yield _row(last, schema, line, exact, options);
 }

@@ -168,6 +168,33 @@ Deno.test("a line or record over the limit is refused, naming the line", async (
       );
     }
   });
+  await t.step("a line of exactly the limit passes, one byte more does not", async () => {
+    const csvLine = "b,2024-01-01,xxxxxxxx,2"; // 23 bytes, longer than the header
+    const csvText = enc(`key,event_time,name,n\n${csvLine}\n`);
+    const csvRows = await Array.fromAsync(
+      csvBatches(s([csvText]), SCHEMA, { maxRecordBytes: 23 }),
+      (b) => b.length,
+    );
+    assert.deepEqual(csvRows, [1]);
+    await rejection(() =>
+      Array.fromAsync(csvBatches(s([csvText]), SCHEMA, { maxRecordBytes: 20 }))
+    );
+    const json = '{"key":"b","event_time":"2024-01-01"}'; // 37 bytes
+    assert.equal(
+      (await Array.fromAsync(ndjsonRows(s([enc(json)]), SCHEMA, { maxLineBytes: 37 }))).length,
+      1,
+    );
+    await rejection(() =>
+      Array.fromAsync(ndjsonRows(s([enc(json)]), SCHEMA, { maxLineBytes: 36 }))
+    );
+  });
+  await t.step("NDJSON, a last line without a line break, in one piece", async () => {
+    const piece = enc(`{"key":"a","event_time":"2024-01-01"}\n{"key":"${long}"}`);
+    assert.match(
+      await rejection(() => Array.fromAsync(ndjsonRows(s([piece]), SCHEMA, { maxLineBytes: 100 }))),
+      /^Cannot write: line 2, the line is longer than 100 bytes/,
+    );
+  });
   await t.step("a line without end is refused before it is all read", async () => {
     let pieces = 0;
     const endless = async function* () {
