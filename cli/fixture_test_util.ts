@@ -28,8 +28,8 @@ export interface CliRun {
 export interface RunOptions {
   /** Working folder of the process. */
   readonly cwd?: string;
-  /** Text sent to standard input (none when omitted). */
-  readonly stdin?: string;
+  /** Text or bytes sent to standard input (none when omitted). */
+  readonly stdin?: string | Uint8Array;
   /** Whether to grant `--allow-ffi` as `deno task azof` does (default true). */
   readonly ffi?: boolean;
   /** Extra environment variables. */
@@ -193,4 +193,27 @@ export async function makeFixture(): Promise<string> {
   await Deno.writeTextFile(`${dir}/s1.json`, JSON.stringify(FIXTURE_SNAPSHOT, null, 2));
   await Deno.writeTextFile(`${dir}/version.txt`, "1\n");
   return root;
+}
+
+/**
+ * SHA-256 of every file under a folder, by relative path (to show that a failed command left a
+ * table byte for byte as it was).
+ *
+ * @param dir The folder.
+ * @returns Hex digest by relative path.
+ */
+export async function folderHashes(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (sub: string) => {
+    for await (const entry of Deno.readDir(`${dir}/${sub}`)) {
+      const rel = sub === "" ? entry.name : `${sub}/${entry.name}`;
+      if (entry.isDirectory) await walk(rel);
+      else {
+        const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(`${dir}/${rel}`));
+        out.set(rel, Array.from(new Uint8Array(digest), (b) => b.toString(16)).join(""));
+      }
+    }
+  };
+  await walk("");
+  return out;
 }

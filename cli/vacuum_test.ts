@@ -1,26 +1,9 @@
 import assert from "node:assert/strict";
-import { assertError, runCli } from "./fixture_test_util.ts";
+import { assertError, folderHashes, runCli } from "./fixture_test_util.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
 import { commandOutput } from "../lib/testing/deadline.ts";
 
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
-
-/** SHA-256 of every file under a folder, by relative path. */
-async function hashes(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (sub: string) => {
-    for await (const entry of Deno.readDir(`${dir}/${sub}`)) {
-      const rel = sub === "" ? entry.name : `${sub}/${entry.name}`;
-      if (entry.isDirectory) await walk(rel);
-      else {
-        const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(`${dir}/${rel}`));
-        out.set(rel, Array.from(new Uint8Array(digest), (b) => b.toString(16)).join(""));
-      }
-    }
-  };
-  await walk("");
-  return out;
-}
 
 /** A table `rates` with three snapshots, plus a stray data file and a temporary file. */
 async function withRates(fn: (root: string) => Promise<void>): Promise<void> {
@@ -56,7 +39,7 @@ const scans = (root: string) =>
 
 Deno.test("azof vacuum --dry-run lists what it would remove with sizes and changes no file", async () => {
   await withRates(async (root) => {
-    const before = await hashes(root);
+    const before = await folderHashes(root);
     const run = await runCli([
       "vacuum",
       "-p",
@@ -74,7 +57,7 @@ Deno.test("azof vacuum --dry-run lists what it would remove with sizes and chang
     assert.match(run.stdout, /s1\.json +\d+ B +not one of the newest 1/);
     assert.match(run.stdout, /data\/stray-[0-9a-f-]{36}\.parquet +100 B +named by no snapshot/);
     assert.match(run.stdout, /s9\.json\.1234\.tmp +7 B +temporary file/);
-    assert.deepEqual(await hashes(root), before);
+    assert.deepEqual(await folderHashes(root), before);
   });
 });
 
@@ -106,7 +89,7 @@ Deno.test("azof vacuum removes old snapshots and stray files, keeps reads, and -
       ],
     );
     assert.equal(result.removed.files, 4);
-    const left = await hashes(root);
+    const left = await folderHashes(root);
     assert.ok(
       !left.has("rates/s1.json") && !left.has("rates/s2.json") && left.has("rates/s3.json"),
     );
@@ -133,14 +116,14 @@ Deno.test("azof vacuum removes old snapshots and stray files, keeps reads, and -
 
 Deno.test("azof vacuum leaves files younger than the grace period (default 1h) and recent snapshots", async () => {
   await withRates(async (root) => {
-    const before = await hashes(root);
+    const before = await folderHashes(root);
     const run = await runCli(["vacuum", "-p", root, "-t", "rates"]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
       /kept 2 \(107 B\) unreferenced files younger than the grace period \(1h\)/,
     );
-    assert.deepEqual(await hashes(root), before);
+    assert.deepEqual(await folderHashes(root), before);
     // Made old, the stray files go; the snapshots, replaced minutes ago, stay under a 7-day retention.
     const old = new Date(Date.now() - 2 * 3_600_000);
     await Deno.utime(
@@ -151,7 +134,7 @@ Deno.test("azof vacuum leaves files younger than the grace period (default 1h) a
     await Deno.utime(`${root}/rates/s9.json.1234.tmp`, old, old);
     const second = await runCli(["vacuum", "-p", root, "-t", "rates", "--retain", "P7D"]);
     assert.match(second.stdout, /removed 2 files/);
-    assert.ok((await hashes(root)).has("rates/s1.json"));
+    assert.ok((await folderHashes(root)).has("rates/s1.json"));
   });
 });
 
@@ -179,7 +162,7 @@ Deno.test({
     const root = await Deno.makeTempDir({ prefix: "azof-vacuum-up-" });
     try {
       await commandOutput("cp", { args: ["-r", `${UPSTREAM_ROOT}/table1`, root] });
-      const first = await hashes(root);
+      const first = await folderHashes(root);
       const byAge = await runCli([
         "vacuum",
         "-p",
@@ -193,7 +176,7 @@ Deno.test({
       ]);
       assert.equal(byAge.code, 0, byAge.stderr);
       assert.deepEqual(
-        await hashes(root),
+        await folderHashes(root),
         first,
         "one snapshot without commit time: nothing to do",
       );
@@ -232,7 +215,7 @@ Deno.test({
       assert.deepEqual(JSON.parse(run.stdout).remove.map((r: { file: string }) => r.file), [
         "s1.json",
       ]);
-      const after = await hashes(root);
+      const after = await folderHashes(root);
       for (const [file, hash] of first) {
         if (file !== "table1/s1.json" && file !== "table1/version.txt") {
           assert.equal(after.get(file), hash, file);

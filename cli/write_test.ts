@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../lib/testing/upstream.ts";
 import { outputWithin } from "../lib/testing/deadline.ts";
+import { folderHashes } from "./fixture_test_util.ts";
 
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
@@ -19,25 +20,6 @@ async function azof(args: string[], stdin?: string) {
   const out = await outputWithin(child, `azof ${args.join(" ")}`.slice(0, 200), { stdin });
   const d = new TextDecoder();
   return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
-}
-
-async function hashes(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (d: string) => {
-    for await (const e of Deno.readDir(d)) {
-      const p = `${d}/${e.name}`;
-      if (e.isDirectory) await walk(p);
-      else {
-        const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(p));
-        out.set(
-          p,
-          [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""),
-        );
-      }
-    }
-  };
-  await walk(dir);
-  return out;
 }
 
 const BAD: [string, "csv" | "ndjson", string, RegExp][] = [
@@ -203,7 +185,7 @@ Deno.test("azof write rejects bad input with line and column and leaves the tabl
   for (const [name, format, input, message] of BAD) {
     await t.step(name, async () => {
       // Many rows before the bad one so that files are written (and must be removed) first.
-      const before = await hashes(root);
+      const before = await folderHashes(root);
       const r = await azof(
         ["write", "-p", root, "-t", "p", "-i", "-", "--input-format", format],
         input,
@@ -211,7 +193,7 @@ Deno.test("azof write rejects bad input with line and column and leaves the tabl
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /^error: Cannot write: /);
       assert.match(r.stderr, message);
-      assert.deepEqual(await hashes(root), before);
+      assert.deepEqual(await folderHashes(root), before);
     });
   }
   await t.step("--coerce reads NDJSON strings as numbers and numbers as timestamps", async () => {
@@ -229,14 +211,14 @@ Deno.test("azof write rejects bad input with line and column and leaves the tabl
     assert.ok(rows.some((row) => row.key === "c2"));
   });
   await t.step("a bad row after many good ones commits nothing", async () => {
-    const before = await hashes(root);
+    const before = await folderHashes(root);
     let text = "key,event_time,price,n\n";
     for (let i = 0; i < 70_000; i++) text += `k${i},2024-02-01,${i},${i}\n`;
     text += "bad,2024-02-01,x,1\n";
     const r = await azof(["write", "-p", root, "-t", "p", "-i", "-"], text);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /line 70002, column "price"/);
-    assert.deepEqual(await hashes(root), before);
+    assert.deepEqual(await folderHashes(root), before);
   });
   await Deno.remove(root, { recursive: true });
 });

@@ -59,7 +59,7 @@ interface _Column {
 
 const _TWO32 = 4294967296;
 const _encoder = new TextEncoder();
-const _decoder = new TextDecoder();
+const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 // Int words and the encoder's 8-byte copies take typed arrays to be little-endian, as on every
 // platform Deno runs on.

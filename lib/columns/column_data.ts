@@ -78,7 +78,7 @@ export function kindOf(type: ColumnType): ColumnKind {
 }
 
 const _encoder = new TextEncoder();
-const _decoder = new TextDecoder();
+const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * Builds a column from plain values (`null` for nulls; Int values may be numbers or bigints).

@@ -32,6 +32,8 @@ import { type Column, DELETED, EVENT_TIME, KEY, type Schema } from "../format/sc
 export interface CsvOptions {
   /** Column names when the input has no header row (upstream `gen` CSVs). */
   readonly columns?: readonly string[] | undefined;
+  /** The most bytes one line or record may hold (default and documented limit: 16 MiB). */
+  readonly maxRecordBytes?: number | undefined;
 }
 
 /**
@@ -97,7 +99,10 @@ export async function* csvBatches(
       batch.length++;
     }
   };
-  const reader = new CsvRecordReader();
+  const reader = new CsvRecordReader({
+    names: () => layout?.names,
+    maxRecordBytes: options.maxRecordBytes,
+  });
   let failure: unknown;
   const feed = (bytes: Uint8Array, final: boolean) => {
     try {

@@ -8,6 +8,8 @@
  */
 
 import { inputError } from "./row.ts";
+import { checkLineLengths, MAX_RECORD_BYTES, tooLong } from "./record_limit.ts";
+import { invalidUtf8At, invalidUtf8Text, strictDecoder } from "./utf8.ts";
 
 /** Receives one record (reused for the next record: copy what you keep) and its line. */
 export type RecordSink = (record: CsvRecord, line: number) => void;
@@ -73,6 +75,17 @@ export class CsvRecord {
   }
 }
 
+/** Options of {@linkcode CsvRecordReader}. */
+export interface CsvRecordOptions {
+  /**
+   * The column names once known (the header), so that an invalid UTF-8 byte is named by its column;
+   * before that, by its field number.
+   */
+  readonly names?: () => readonly string[] | undefined;
+  /** The most bytes one line or record may hold, for {@linkcode CsvRecordReader.feedBytes}. */
+  readonly maxRecordBytes?: number | undefined;
+}
+
 const _QUOTE = 34;
 const _COMMA = 44;
 const _LF = 10;
@@ -98,10 +111,21 @@ export class CsvRecordReader {
   readonly #record: CsvRecord = new CsvRecord();
   #bytes: Uint8Array = new Uint8Array(0);
   #started = false;
-  readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  readonly #names: () => readonly string[] | undefined;
+  readonly #limit: number;
 
   /**
-   * Like {@linkcode CsvRecordReader.feed}, over UTF-8 bytes (a leading byte order mark is skipped).
+   * @param options The column names and the bound on one record.
+   */
+  constructor(options: CsvRecordOptions = {}) {
+    this.#names = options.names ?? (() => undefined);
+    this.#limit = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  }
+
+  /**
+   * Like {@linkcode CsvRecordReader.feed}, over UTF-8 bytes (a leading byte order mark is skipped;
+   * invalid UTF-8 is refused, naming its line and column, and so is a line or record longer than
+   * {@linkcode CsvRecordOptions.maxRecordBytes}, as soon as it is seen).
    * Pieces of plain ASCII records (no quote, no `\r` but before `\n`) are split on bytes, where
    * the field offsets are those of the decoded text; the rest goes through `feed`. Do not mix the two
    * on one reader.
@@ -109,7 +133,7 @@ export class CsvRecordReader {
    * @param bytes The next piece of the input.
    * @param final Whether this is the last piece.
    * @param sink Called per record.
-   * @throws {AzofError} `InputInvalid` as `feed` does.
+   * @throws {AzofError} `InputInvalid` as `feed` does, or for invalid UTF-8.
    *
    * @example Read records from bytes split anywhere
    * ```ts
@@ -138,6 +162,7 @@ export class CsvRecordReader {
       this.#started = true;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
+    checkLineLengths(buf, this.#line, this.#limit);
     const lines = buf.lastIndexOf(_LF) + 1;
     const end = final ? buf.length : lines;
     const done = this.#splitAscii(buf, lines, sink);
@@ -145,11 +170,12 @@ export class CsvRecordReader {
       this.#bytes = buf.slice(end);
       return;
     }
-    this.feed(this.#decoder.decode(buf.subarray(done, end)), final, sink);
+    this.feed(this.#decode(buf, done, end, sink), final, sink);
     const rest = this.#rest;
     this.#rest = "";
     const tail = buf.subarray(end);
     this.#bytes = rest === "" ? tail.slice() : _concat(new TextEncoder().encode(rest), tail);
+    if (this.#bytes.length > this.#limit) tooLong(`line ${this.#line}`, "record", this.#limit);
   }
 
   /**
@@ -157,7 +183,12 @@ export class CsvRecordReader {
    * quotes or a lone `\r`; returns where it stopped (the start of the first record it left).
    */
   #splitAscii(b: Uint8Array, end: number, sink: RecordSink): number {
-    const text = this.#decoder.decode(b.subarray(0, end));
+    let text: string;
+    try {
+      text = strictDecoder.decode(b.subarray(0, end));
+    } catch {
+      return 0;
+    }
     if (text.length !== end) return 0;
     const record = this.#record;
     record.text = text;
@@ -186,6 +217,36 @@ export class CsvRecordReader {
       pos = i + 1;
     }
     return pos;
+  }
+
+  /**
+   * Decodes `b[from, to)`; at an invalid byte, reads the records before it and fails naming the line
+   * and column where it lies.
+   */
+  #decode(b: Uint8Array, from: number, to: number, sink: RecordSink): string {
+    try {
+      return strictDecoder.decode(b.subarray(from, to));
+    } catch {
+      const at = Math.max(from, invalidUtf8At(b, from, to));
+      this.feed(strictDecoder.decode(b.subarray(from, at)), false, sink);
+      const rest = this.#rest;
+      let field = 0;
+      let lines = 0;
+      let quoted = false;
+      for (let i = 0; i < rest.length; i++) {
+        const c = rest.charCodeAt(i);
+        if (c === _QUOTE) quoted = !quoted;
+        else if (c === _COMMA && !quoted) field++;
+        else if (c === _LF) lines++;
+      }
+      const names = this.#names();
+      const line = this.#line + lines;
+      const where = names === undefined ? `header line ${line}` : `line ${line}`;
+      const column = names?.[field] === undefined
+        ? `field ${field + 1}`
+        : `column "${names[field]}"`;
+      inputError(where, `${column}: ${invalidUtf8Text(b, at)}`);
+    }
   }
 
   /**

@@ -8,6 +8,8 @@
 import { AzofError } from "../errors.ts";
 import { floatOutOfRange, inputError, rowFromObject, valueFromJson, type WriteRow } from "./row.ts";
 import { type Column, type ColumnType, EVENT_TIME, type Schema } from "../format/schema.ts";
+import { checkLineLengths, MAX_RECORD_BYTES, tooLong } from "./record_limit.ts";
+import { invalidUtf8At, invalidUtf8Text, strictDecoder } from "./utf8.ts";
 
 /** Options of {@linkcode ndjsonRows}. */
 export interface NdjsonOptions {
@@ -16,10 +18,14 @@ export interface NdjsonOptions {
    * and Boolean, millisecond numbers to instants. Without it such a field is refused.
    */
   readonly coerce?: boolean | undefined;
+  /** The most bytes one line may hold (default and documented limit: 16 MiB). */
+  readonly maxLineBytes?: number | undefined;
 }
 
 /**
- * Parses and validates NDJSON rows against a schema, streaming line by line. Blank lines are skipped.
+ * Parses and validates NDJSON rows against a schema, streaming line by line. Blank lines are skipped;
+ * a UTF-8 byte order mark at the start is skipped; invalid UTF-8 and a line longer than
+ * {@linkcode NdjsonOptions.maxLineBytes} are refused.
  *
  * @param input The NDJSON bytes, in pieces (a `ReadableStream` or any async iterable).
  * @param schema The table schema.
@@ -42,22 +48,65 @@ export async function* ndjsonRows(
   schema: Schema,
   options: NdjsonOptions = {},
 ): AsyncGenerator<WriteRow> {
-  let line = 0;
-  let rest = "";
+  const limit = options.maxLineBytes ?? MAX_RECORD_BYTES;
   const exact = schema.columns.some((c) => c.type === "Int");
-  const decoder = new TextDecoder();
+  let line = 0;
+  // The pieces of the line not yet ended, joined once its line break arrives.
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
   for await (const chunk of input) {
-    const text = decoder.decode(chunk, { stream: true });
-    const lines = (rest + text).split("\n");
-    rest = lines.pop()!;
+    const lf = chunk.lastIndexOf(10);
+    if (lf < 0) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes > limit) tooLong(`line ${line + 1}`, "line", limit);
+      continue;
+    }
+    const buf = _join(held, heldBytes, chunk.subarray(0, lf + 1));
+    held = [chunk.slice(lf + 1)];
+    heldBytes = chunk.length - lf - 1;
+    checkLineLengths(buf, line + 1, limit);
+    const lines = _decode(buf, line).split("\n");
+    lines.pop();
     for (const l of lines) {
       line++;
       if (l.trim() !== "") yield _row(l, schema, line, exact, options);
     }
   }
-  rest += decoder.decode();
+  const tail = _join(held, heldBytes, new Uint8Array(0));
+  checkLineLengths(tail, line + 1, limit);
+  const last = _decode(tail, line);
   line++;
-  if (rest.trim() !== "") yield _row(rest, schema, line, exact, options);
+  if (last.trim() !== "") yield _row(last, schema, line, exact, options);
+}
+
+/** Joins held pieces and a last one. */
+function _join(held: Uint8Array[], heldBytes: number, last: Uint8Array): Uint8Array {
+  if (heldBytes === 0) return last;
+  const out = new Uint8Array(heldBytes + last.length);
+  let at = 0;
+  for (const piece of [...held, last]) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/**
+ * Decodes whole lines after `line` lines, skipping a byte order mark at the start of the input;
+ * fails at invalid UTF-8 naming its line and byte.
+ */
+function _decode(b: Uint8Array, line: number): string {
+  const from = line === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  try {
+    return strictDecoder.decode(b.subarray(from));
+  } catch {
+    const at = Math.max(from, invalidUtf8At(b, from, b.length));
+    let lines = 0;
+    for (let i = b.indexOf(10, from); i >= 0 && i < at; i = b.indexOf(10, i + 1)) lines++;
+    const start = b.lastIndexOf(10, at) + 1;
+    inputError(`line ${line + lines + 1}`, `byte ${at - start + 1}: ${invalidUtf8Text(b, at)}`);
+  }
 }
 
 function _row(

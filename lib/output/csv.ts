@@ -63,10 +63,12 @@ function _int(out: ByteBuffer, value: Exclude<Value, null>): void {
  * Writes a Float as `String()` does (the shortest text that reads back to the same number). A value
  * that is a whole number of hundredths below 2^46 is written digit by digit: there the hundredths'
  * decimal, with trailing zeros dropped, is that shortest text, since the spacing of doubles (at most
- * 2^-7) is too fine for a decimal with fewer digits to round to the same value.
+ * 2^-7) is too fine for a decimal with fewer digits to round to the same value. Negative zero is
+ * `-0`, so that it reads back as itself.
  */
 function _float(out: ByteBuffer, value: Exclude<Value, null>): void {
   const v = value as number;
+  if (v === 0 && Object.is(v, -0)) return out.text("-0");
   if (Math.abs(v) < 7e13) {
     const hundredths = Math.round(v * 100);
     if (hundredths / 100 === v) {

@@ -25,7 +25,10 @@ async function _csv(columns: [ColumnType, Value[]][]): Promise<string> {
   return new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
 }
 
-/** The same rows as plain string concatenation would write them (an independent formatter). */
+/**
+ * The same rows as plain string concatenation would write them (an independent formatter), with
+ * negative zero as `-0` (which `String()` writes as `0`, losing the sign).
+ */
 function _expected(columns: [ColumnType, Value[]][]): string {
   const lines = [columns.map((_, i) => `c${i}`).join(",")];
   for (let r = 0; r < columns[0]![1].length; r++) {
@@ -34,6 +37,7 @@ function _expected(columns: [ColumnType, Value[]][]): string {
         const v = values[r]!;
         if (v === null) return "";
         if (type === "DateTime") return new Date(v as number).toISOString();
+        if (Object.is(v, -0)) return "-0";
         return type === "String" ? csvField(v as string) : String(v);
       }).join(","),
     );
@@ -57,7 +61,7 @@ Deno.test("writeCsv() writes DateTime fields as toISOString() does, years 0000-9
   assert.equal(await _csv(columns), _expected(columns));
 });
 
-Deno.test("writeCsv() quotes strings as csvField() does and writes other types as String()", async () => {
+Deno.test("writeCsv() quotes strings as csvField() does and writes other types as String() (-0 as -0)", async () => {
   const strings = [
     "",
     "a",
