@@ -46,14 +46,19 @@ export function externalSpecifiers(imports: Record<string, string>): string[] {
  * Bundles the CLI into one file.
  *
  * @param output The file to write.
+ * @param signal Stops `deno bundle` when aborted (tests give it a deadline).
  */
-export async function bundle(output: string): Promise<void> {
+export async function bundle(output: string, signal?: AbortSignal): Promise<void> {
   const tmp = `${output}.tmp`;
   const args = ["bundle", "--quiet", "--platform", "deno"];
   for (const spec of externalSpecifiers(denoJson.imports)) args.push("--external", spec);
   args.push("--output", tmp, "cli/main.ts");
-  const out = await new Deno.Command(Deno.execPath(), { args, cwd: _ROOT, stderr: "piped" })
-    .output();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: _ROOT,
+    stderr: "piped",
+    ...(signal ? { signal } : {}),
+  }).output();
   if (out.code !== 0) {
     throw new Error(`deno bundle failed:\n${new TextDecoder().decode(out.stderr)}`);
   }

@@ -5,7 +5,7 @@ import { createTable, parseSchemaText } from "../lib/write/create.ts";
 import { WASM_MIN_BYTES } from "../lib/parquet/data_file.ts";
 import { writeRows } from "../lib/write/write.ts";
 import { Prng } from "../lib/write/prng.ts";
-import { commandOutput } from "../lib/testing/deadline.ts";
+import { commandOutput, within } from "../lib/testing/deadline.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const _ROOT = new URL("../", import.meta.url);
@@ -44,7 +44,7 @@ Deno.test("the single-file bundle runs with deno run outside the checkout, as th
   const dir = await Deno.makeTempDir({ prefix: "azof-bundle-" });
   try {
     const file = `${dir}/azof.js`;
-    await bundle(file);
+    await within("deno bundle", (signal) => bundle(file, signal));
     await commandOutput("cp", { args: ["-r", new URL("testdata", _ROOT).pathname, dir] });
     await _largeTable(`${dir}/testdata`);
     let largest = 0;
