@@ -8,6 +8,13 @@
 import assert from "node:assert/strict";
 import { DuckOracle, sqlString } from "../lib/testing/duckdb_oracle.ts";
 import { assertError, runCli } from "./fixture_test_util.ts";
+import {
+  S3RVER_ENDPOINT,
+  S3RVER_SKIP,
+  s3rverEnv,
+  s3rverRoot,
+  s3rverTestName,
+} from "../lib/testing/s3rver.ts";
 
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
@@ -95,23 +102,12 @@ Deno.test("azof ls lists an unreadable table with its error and exits 1; a missi
   }
 });
 
-const endpoint = Deno.env.get("AZOF_TEST_S3_ENDPOINT");
-
 Deno.test({
-  name: "azof ls lists the tables under an s3:// root as under a local one" +
-    (endpoint
-      ? ""
-      : " (skipped: AZOF_TEST_S3_ENDPOINT is not set; start a server with .ci/s3rver.sh)"),
-  ignore: !endpoint,
+  name: s3rverTestName("azof ls lists the tables under an s3:// root as under a local one"),
+  ignore: S3RVER_SKIP !== undefined,
   fn: async () => {
-    const env = {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_ENDPOINT_URL_S3: endpoint!,
-      AWS_REGION: "us-east-1",
-    };
-    const bucket = Deno.env.get("AZOF_TEST_S3_BUCKET") ?? "azof-test";
-    const s3 = `s3://${bucket}/ls-${crypto.randomUUID().slice(0, 8)}`;
+    const env = s3rverEnv(S3RVER_ENDPOINT!);
+    const s3 = s3rverRoot("ls");
     const local = await Deno.makeTempDir({ prefix: "azof-ls-s3-" });
     try {
       for (const path of [s3, `${s3}/nested`, local, `${local}/nested`]) {

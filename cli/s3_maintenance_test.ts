@@ -2,26 +2,22 @@ import assert from "node:assert/strict";
 import { assertError, runCli } from "./fixture_test_util.ts";
 import { openStore } from "../lib/store/open.ts";
 import { resolveS3Config } from "../lib/store/s3_config.ts";
+import {
+  S3RVER_ENDPOINT,
+  S3RVER_SKIP,
+  s3rverEnv,
+  s3rverRoot,
+  s3rverTestName,
+} from "../lib/testing/s3rver.ts";
 
-const endpoint = Deno.env.get("AZOF_TEST_S3_ENDPOINT");
-const bucket = Deno.env.get("AZOF_TEST_S3_BUCKET") ?? "azof-test";
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
 Deno.test({
-  name: `azof vacuum and inspect work on s3:// as they do locally${
-    endpoint
-      ? ""
-      : " (skipped: AZOF_TEST_S3_ENDPOINT is not set; start a server with .ci/s3rver.sh)"
-  }`,
-  ignore: !endpoint,
+  name: s3rverTestName("azof vacuum and inspect work on s3:// as they do locally"),
+  ignore: S3RVER_SKIP !== undefined,
   fn: async () => {
-    const env = {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_ENDPOINT_URL_S3: endpoint!,
-      AWS_REGION: "us-east-1",
-    };
-    const s3 = `s3://${bucket}/maint-${crypto.randomUUID().slice(0, 8)}`;
+    const env = s3rverEnv(S3RVER_ENDPOINT!);
+    const s3 = s3rverRoot("maint");
     const local = await Deno.makeTempDir({ prefix: "azof-s3-maint-" });
     try {
       const steps = [

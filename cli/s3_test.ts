@@ -1,26 +1,24 @@
 import assert from "node:assert/strict";
 import { runCli } from "./fixture_test_util.ts";
+import {
+  S3RVER_BUCKET,
+  S3RVER_ENDPOINT,
+  S3RVER_SKIP,
+  s3rverEnv,
+  s3rverRoot,
+  s3rverTestName,
+} from "../lib/testing/s3rver.ts";
 
-const endpoint = Deno.env.get("AZOF_TEST_S3_ENDPOINT");
-const bucket = Deno.env.get("AZOF_TEST_S3_BUCKET") ?? "azof-test";
 const _DATA = new URL("../testdata/", import.meta.url).pathname;
 
 Deno.test({
-  name:
-    `azof create, write, history, scan, inspect, compact and vacuum work on s3:// and match the same commands locally${
-      endpoint
-        ? ""
-        : " (skipped: AZOF_TEST_S3_ENDPOINT is not set; start a server with .ci/s3rver.sh)"
-    }`,
-  ignore: !endpoint,
+  name: s3rverTestName(
+    "azof create, write, history, scan, inspect, compact and vacuum work on s3:// and match the same commands locally",
+  ),
+  ignore: S3RVER_SKIP !== undefined,
   fn: async () => {
-    const env = {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_ENDPOINT_URL_S3: endpoint!,
-      AWS_REGION: "us-east-1",
-    };
-    const s3 = `s3://${bucket}/cli-${crypto.randomUUID().slice(0, 8)}`;
+    const env = s3rverEnv(S3RVER_ENDPOINT!);
+    const s3 = s3rverRoot("cli");
     const local = await Deno.makeTempDir({ prefix: "azof-s3-cli-" });
     try {
       const steps: string[][] = [
@@ -148,20 +146,19 @@ Deno.test("azof --verbose never prints the secret key or session token when S3 r
 });
 
 Deno.test({
-  name:
-    `azof --verbose never prints the secret key when s3rver refuses the key or lacks the bucket${
-      endpoint ? "" : " (skipped: AZOF_TEST_S3_ENDPOINT is not set)"
-    }`,
-  ignore: !endpoint,
+  name: s3rverTestName(
+    "azof --verbose never prints the secret key when s3rver refuses the key or lacks the bucket",
+  ),
+  ignore: S3RVER_SKIP !== undefined,
   fn: async () => {
-    const base = { AWS_ENDPOINT_URL_S3: endpoint!, AWS_REGION: "us-east-1" };
+    const base = { AWS_ENDPOINT_URL_S3: S3RVER_ENDPOINT!, AWS_REGION: "us-east-1" };
     const badKey = { ...base, AWS_ACCESS_KEY_ID: "NOSUCHKEY", AWS_SECRET_ACCESS_KEY: _SECRET };
     const goodKey = { ...base, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: _SECRET };
     const cases: [Record<string, string>, string[], RegExp][] = [
-      [badKey, ["scan", "-t", "rates", "-p", `s3://${bucket}/x`], /access denied \(403/],
+      [badKey, ["scan", "-t", "rates", "-p", `s3://${S3RVER_BUCKET}/x`], /access denied \(403/],
       [
         badKey,
-        ["write", "-t", "rates", "-p", `s3://${bucket}/x`, "-i", `${_DATA}rates.csv`],
+        ["write", "-t", "rates", "-p", `s3://${S3RVER_BUCKET}/x`, "-i", `${_DATA}rates.csv`],
         /403/,
       ],
       [goodKey, ["scan", "-t", "rates", "-p", "s3://azof-no-such-bucket/x"], /azof-no-such-bucket/],

@@ -4,14 +4,10 @@ import { S3Store } from "../lib/store/s3.ts";
 import { resolveS3Config } from "../lib/store/s3_config.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT } from "../lib/testing/upstream.ts";
 import { assertError, runCli } from "./fixture_test_util.ts";
+import { S3RVER_ENDPOINT, S3RVER_SKIP, s3rverEnv, s3rverRoot } from "../lib/testing/s3rver.ts";
 
-const endpoint = Deno.env.get("AZOF_TEST_S3_ENDPOINT");
-const bucket = Deno.env.get("AZOF_TEST_S3_BUCKET") ?? "azof-test";
-const skip = !endpoint
-  ? "AZOF_TEST_S3_ENDPOINT is not set; start a server with .ci/s3rver.sh"
-  : !hasUpstreamTable("financials")
-  ? "../shared/upstream-testdata is absent"
-  : undefined;
+const skip = S3RVER_SKIP ??
+  (!hasUpstreamTable("financials") ? "../shared/upstream-testdata is absent" : undefined);
 
 const QUERIES = [
   `SELECT key AS symbol, revenue, net_income FROM financials AT ('2019-01-17T00:00:00.000Z')
@@ -32,13 +28,8 @@ Deno.test({
   }`,
   ignore: skip !== undefined,
   fn: async (t) => {
-    const env = {
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_ENDPOINT_URL_S3: endpoint!,
-      AWS_REGION: "us-east-1",
-    };
-    const s3 = `s3://${bucket}/sql-${crypto.randomUUID().slice(0, 8)}`;
+    const env = s3rverEnv(S3RVER_ENDPOINT!);
+    const s3 = s3rverRoot("sql");
     const store = new S3Store(s3, { config: resolveS3Config(env, () => undefined) });
     const local = new LocalStore(UPSTREAM_ROOT);
     for (const entry of await local.list("financials/")) {
