@@ -25,7 +25,7 @@ export interface ProgressState {
   readonly done: number;
   /** Units in all, when known. */
   readonly total?: number | undefined;
-  /** The unit counted, plural (default `rows`). */
+  /** The unit counted, plural (default `rows`); its final `s` is dropped when the count is 1. */
   readonly unit?: string | undefined;
   /** Bytes done (read or written), when counted. */
   readonly bytes?: number | undefined;
@@ -121,8 +121,10 @@ export function renderProgress(state: ProgressState, elapsedMs: number): string 
   const unit = state.unit ?? "rows";
   const parts: string[] = [];
   if (state.label) parts.push(state.label);
+  const counted = state.total ?? state.done;
+  const noun = counted === 1 ? unit.replace(/s$/, "") : unit;
   parts.push(
-    `${count(state.done)}${state.total === undefined ? "" : `/${count(state.total)}`} ${unit}`,
+    `${count(state.done)}${state.total === undefined ? "" : `/${count(state.total)}`} ${noun}`,
   );
   if (state.bytes !== undefined) {
     parts.push(

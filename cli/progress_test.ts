@@ -27,6 +27,13 @@ Deno.test("renderProgress() leaves out the rate early on and the time left when 
   assert.equal(renderProgress({ done: 0, total: 10 }, 5000), "0/10 rows · 5.0s");
 });
 
+Deno.test("renderProgress() counts one thing in the singular, and a part of one in the plural", () => {
+  assert.equal(renderProgress({ done: 1 }, 100), "1 row · 0.1s");
+  assert.equal(renderProgress({ done: 1, total: 1, unit: "files" }, 100), "1/1 file · 0.1s");
+  assert.equal(renderProgress({ done: 1, total: 3, unit: "files" }, 100), "1/3 files · 0.1s");
+  assert.equal(renderProgress({ done: 0, total: 1 }, 100), "0/1 row · 0.1s");
+});
+
 Deno.test("startProgress() draws on a terminal, at most every 200 ms, and erases at the end", () => {
   let clock = 0;
   const run = memoryContext({ stderrIsTerminal: true });
@@ -39,7 +46,7 @@ Deno.test("startProgress() draws on a terminal, at most every 200 ms, and erases
   progress.done();
   assert.equal(
     run.stderr(),
-    "\r\x1b[2K1 rows · 0.0s" + "\r\x1b[2Ktext as given · 1.0s" + "\r\x1b[2K",
+    "\r\x1b[2K1 row · 0.0s" + "\r\x1b[2Ktext as given · 1.0s" + "\r\x1b[2K",
   );
   assert.equal(run.stdout(), "");
 });
