@@ -12,7 +12,6 @@ import {
   type LayoutCost,
   previewCompaction,
 } from "../lib/compact/preview.ts";
-import { AzofError } from "../lib/errors.ts";
 import { formatInstant } from "../lib/format/time.ts";
 import type { Context } from "./context.ts";
 import { jsonAnswer } from "./json_output.ts";
@@ -20,7 +19,7 @@ import { startProgress } from "./progress.ts";
 import { byteSize, count, counted } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
-import { choiceFlag, instantFlag, parseFlags, UsageError } from "./usage.ts";
+import { choiceFlag, instantFlag, parseFlags, withFlagValues } from "./usage.ts";
 
 const _encoder = new TextEncoder();
 
@@ -50,22 +49,19 @@ export async function run(args: string[], context: Context): Promise<void> {
   const progress = startProgress(context);
   let result: CompactResult;
   try {
-    result = await compactTable(table, {
-      policy,
-      since,
-      force: values.force === true,
-      savePolicy: values["set-policy"] === true,
-      dryRun: values["dry-run"] === true,
-      onProgress: (p) =>
-        progress.update(
-          `compacting: ${p.done}/${p.periods} periods, ${count(p.rows)} rows written`,
-        ),
-    });
-  } catch (error) {
-    if (error instanceof AzofError && error.code === "InputInvalid") {
-      throw new UsageError(error.message);
-    }
-    throw error;
+    result = await withFlagValues(() =>
+      compactTable(table, {
+        policy,
+        since,
+        force: values.force === true,
+        savePolicy: values["set-policy"] === true,
+        dryRun: values["dry-run"] === true,
+        onProgress: (p) =>
+          progress.update(
+            `compacting: ${p.done}/${p.periods} periods, ${count(p.rows)} rows written`,
+          ),
+      })
+    );
   } finally {
     progress.done();
   }

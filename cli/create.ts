@@ -5,12 +5,11 @@
  */
 
 import { type CreateOptions, createTable, parseSchemaText } from "../lib/write/create.ts";
-import { AzofError } from "../lib/errors.ts";
 import { openStore } from "../lib/store/open.ts";
 import type { Context } from "./context.ts";
 import { POLICY_OPTIONS, policyFlags } from "./policy_flags.ts";
 import { TABLE_OPTIONS } from "./table_flags.ts";
-import { parseFlags, required, UsageError } from "./usage.ts";
+import { parseFlags, required, UsageError, withFlagValues } from "./usage.ts";
 
 /** The flags `azof create` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
@@ -31,16 +30,11 @@ export async function run(args: string[], context: Context): Promise<void> {
   const schemaText = required(values.schema, "--schema 'name:Type,...'", "create");
   let table;
   try {
-    table = await createTable(
-      await openStore(values.path ?? "."),
-      name,
-      parseSchemaText(schemaText),
-      _createOptions(values),
+    const store = await openStore(values.path ?? ".");
+    table = await withFlagValues(() =>
+      createTable(store, name, parseSchemaText(schemaText), _createOptions(values))
     );
   } catch (error) {
-    if (error instanceof AzofError && error.code === "InputInvalid") {
-      throw new UsageError(error.message);
-    }
     if (error instanceof TypeError) {
       throw new UsageError(`invalid --table "${name}": ${error.message}`);
     }

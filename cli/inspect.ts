@@ -15,7 +15,14 @@ import { jsonAnswer } from "./json_output.ts";
 import { openOutput } from "./output_target.ts";
 import { byteSize, count } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
-import { choiceFlag, instantFlag, parseFlags, SNAPSHOT_OPTIONS, snapshotFlag } from "./usage.ts";
+import {
+  choiceFlag,
+  instantFlag,
+  parseFlags,
+  SNAPSHOT_OPTIONS,
+  snapshotFlag,
+  withFlagValues,
+} from "./usage.ts";
 
 /** The flags `azof inspect` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
@@ -43,10 +50,9 @@ export async function run(args: string[], context: Context): Promise<void> {
   const output = values.output;
   const byExtension = _FORMATS.find((f) => f !== "text" && output?.toLowerCase().endsWith(`.${f}`));
   const format = choiceFlag(values.format, "--format", _FORMATS) ?? byExtension ?? "text";
-  const report = await inspectTable(table, {
-    version,
-    plan: asOf ?? (values.current ? "current" : undefined),
-  });
+  const report = await withFlagValues(() =>
+    inspectTable(table, { version, plan: asOf ?? (values.current ? "current" : undefined) })
+  );
   const text = format === "json"
     ? _json(report)
     : format === "svg"

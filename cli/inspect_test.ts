@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli } from "./fixture_test_util.ts";
+import { assertError, runCli } from "./fixture_test_util.ts";
 import { planScan } from "../lib/read/plan.ts";
 import { openTable } from "../lib/format/table.ts";
 
@@ -66,4 +66,14 @@ Deno.test("azof inspect --format svg --as-of marks the instant and the files tha
   const marked = [...run.stdout.matchAll(/class="(?:base|delta) read" data-file="([^"]*)"/g)]
     .map((m) => m[1]!);
   assert.deepEqual(marked.sort(), [...new Set(files)].sort());
+});
+
+Deno.test("azof inspect and scan --snapshot N of a missing snapshot are the same usage error", async () => {
+  for (const command of ["inspect", "scan"]) {
+    assertError(
+      await runCli([command, "-p", _DATA, "-t", "prices", "--snapshot", "99"]),
+      2,
+      /^error: Cannot read snapshot s99\.json: it is not in .*prices$/,
+    );
+  }
 });

@@ -4,9 +4,8 @@
  * @module
  */
 
-import { AzofError } from "../lib/errors.ts";
 import type { RowBatch } from "../lib/read/batch.ts";
-import { scan, type ScanResult } from "../lib/read/scan.ts";
+import { scan } from "../lib/read/scan.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
 import { type Progress, startProgress } from "./progress.ts";
@@ -19,7 +18,7 @@ import {
   parseFlags,
   SNAPSHOT_OPTIONS,
   snapshotFlag,
-  UsageError,
+  withFlagValues,
 } from "./usage.ts";
 
 /** The flags `azof scan` accepts (besides the common ones); its help lists each of them. */
@@ -50,9 +49,8 @@ export async function run(args: string[], context: Context): Promise<void> {
   const columns = listFlag(values.columns, "--columns");
   const format = chooseFormat(values.format, values.output, context);
   const progress = startProgress(context);
-  let result: ScanResult;
-  try {
-    result = await scan(table, {
+  const result = await withFlagValues(() =>
+    scan(table, {
       asOf,
       columns,
       version,
@@ -65,13 +63,8 @@ export async function run(args: string[], context: Context): Promise<void> {
           done: p.rowsRead,
           fraction: p.files === 0 ? undefined : p.filesDone / p.files,
         }),
-    });
-  } catch (error) {
-    if (error instanceof AzofError && error.code === "InputInvalid") {
-      throw new UsageError(error.message);
-    }
-    throw error;
-  }
+    })
+  );
   let writing = progress;
   const batches = _reported(result.batches, () => {
     progress.done();

@@ -7,6 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { didYouMean } from "./suggest.ts";
 import { INSTANT_FORMS, tryParseInstant } from "../lib/format/time.ts";
+import { AzofError } from "../lib/errors.ts";
 
 /** A mistake in the command line: exit code 2. */
 export class UsageError extends Error {
@@ -14,6 +15,25 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/**
+ * Runs a library call whose `InputInvalid` errors are about the values of the command's flags (a
+ * column, a snapshot or a policy that does not exist), so the command reports them as usage errors
+ * (exit code 2).
+ *
+ * @param call The library call.
+ * @returns What it returns.
+ */
+export async function withFlagValues<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AzofError && error.code === "InputInvalid") {
+      throw new UsageError(error.message);
+    }
+    throw error;
   }
 }
 
