@@ -167,7 +167,7 @@ export class Router {
     return slots;
   }
 
-  /** The sibling for `t` at one policy level; none (below a closed parent) rather than a new one. */
+  /** The sibling for `t` at one policy level (made if missing, never below a closed parent). */
   #pick(
     siblings: _Node[],
     period: { start: number; end: number; id: string },
@@ -259,8 +259,9 @@ export function bucketStart(segment: Pick<Segment, "start" | "deltas">, t: numbe
 
 /**
  * A fingerprint of what routing depends on besides the segments azof creates: closed segments,
- * bases (and their `base_from`), and delta starts other than their segment's start. Two snapshots with equal fingerprints
- * route every row the same way, so files written against one can be committed onto the other.
+ * bases (and their `base_from`), and delta starts other than their segment's start. Two snapshots
+ * with equal fingerprints route every row the same way, so files written against one can be
+ * committed onto the other.
  *
  * @param segments The top-level segments.
  * @returns The fingerprint text.
