@@ -18,7 +18,7 @@ import {
 } from "../format/compact_policy.ts";
 import { OpenedFiles, rowsBetween, stateAt } from "./read.ts";
 import { gatherRows, mergeNewer, newestPerKey, type RowSet } from "./rows.ts";
-import { CompactFileWriter, writePeriod } from "./write.ts";
+import { CompactFileWriter, extendSegment, writePeriod } from "./write.ts";
 import { AzofError } from "../errors.ts";
 import { storedOrInferredPolicy } from "../format/layout_policy.ts";
 import { parsePolicy } from "../format/policy.ts";
@@ -171,7 +171,10 @@ async function _execute(
       planAt: first ? period.start : undefined,
     });
     const rows = await rowsBetween(table, snapshot, period.start, period.end ?? 8.64e15, files);
-    out.push(await writePeriod(writer, levels, period, state, rows, first));
+    const previous = out.at(-1);
+    if (rows.rows === 0 && period.end !== undefined && previous !== undefined) {
+      out[out.length - 1] = extendSegment(previous, period.end); // an empty span: SPEC §9.8 step 6
+    } else out.push(await writePeriod(writer, levels, period, state, rows, first));
     state = mergeNewer(state, gatherRows(rows, newestPerKey(rows)));
     if (period.end !== undefined) files.releaseBefore(period.end + 1);
     options.onProgress?.({ done: ++done, periods: total, rows: writer.rows });

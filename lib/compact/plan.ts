@@ -21,13 +21,16 @@ export interface CompactPlanOptions {
   readonly force?: boolean | undefined;
 }
 
-/** One top-level period of the compacted region. */
+/**
+ * One span of the compacted region: a top-level period that may hold rows, with the periods after it
+ * that cannot (docs/SPEC.md "Compaction", spans).
+ */
 export interface PlannedPeriod {
-  /** The segment id compaction gives it (the period's name, `2019`). */
+  /** The segment id compaction gives it (its first period's name, `2019`). */
   readonly id: string;
-  /** First instant of the period. */
+  /** First instant of the span. */
   readonly start: number;
-  /** Last instant, inclusive; `undefined` for the newest period, which stays open. */
+  /** Last instant, inclusive; `undefined` for the newest span, which stays open. */
   readonly end?: number | undefined;
   /** Keep the existing segment as it is, or write the period anew. */
   readonly action: "keep" | "rewrite";
@@ -51,14 +54,16 @@ export interface CompactionPlan {
   readonly before: readonly Segment[];
   /** The old top-level segments of the region (replaced by the periods' segments). */
   readonly region: readonly Segment[];
-  /** The region's periods in time order; the last one is open. */
+  /** The region's spans in time order; the last one is open. */
   readonly periods: readonly PlannedPeriod[];
 }
 
 /**
  * Plans a compaction: the region from `since` (or the policy's horizon, else the table's first
- * period) on is divided into top-level periods; a period whose only segment already has the policy's
- * layout, with at most `maxDeltas` deltas on any read path, is kept; the others are rewritten.
+ * period) on is divided into spans, one per top-level period that may hold rows (by the segment
+ * tree: segment starts and delta ranges), each reaching to the next; a span whose only segment
+ * already has the policy's layout, with at most `maxDeltas` deltas on any read path, is kept; the
+ * others are rewritten.
  *
  * @param snapshot The snapshot to compact.
  * @param policy The compaction policy.
@@ -98,14 +103,16 @@ export function planCompaction(
   const region = snapshot.segments.filter((s) => s.start >= start);
   if (region.length === 0) return { ...empty, regionStart: null, periods: [] };
   const periods: PlannedPeriod[] = [];
-  const last = periodOf(top, maxT).start;
-  for (let t = start; t <= last;) {
-    const p = periodOf(top, t);
-    const open = p.start === last;
-    const range = { id: p.id, start: p.start, ...(open ? {} : { end: p.end }) };
+  const starts = _spanStarts(region, top, start, maxT);
+  for (const [i, spanStart] of starts.entries()) {
+    const next = starts[i + 1];
+    const range = {
+      id: periodOf(top, spanStart).id,
+      start: spanStart,
+      ...(next === undefined ? {} : { end: next - 1 }),
+    };
     const first = before.length === 0 && periods.length === 0;
     periods.push(_period(range, region, levels, policy, options.force === true, first));
-    t = p.end + 1;
   }
   return { snapshot: snapshot.version, policy, regionStart: start, before, region, periods };
 }
@@ -155,12 +162,15 @@ function _verdict(
       : "range differs from the period";
   }
   if (s.base === undefined && !first) return "no base, after an earlier segment";
-  if (range.end === undefined) {
+  if (range.end === undefined && levels.length === 1) {
     if (s.children.length > 0) return "open segment with child segments";
     if (s.deltas.length > maxDeltas) {
       return `${s.deltas.length} deltas, more than max_deltas ${maxDeltas}`;
     }
     return undefined;
+  }
+  if (range.end === undefined && s.children.length === 0 && s.deltas.length > 0) {
+    return "open segment without child segments";
   }
   if (!_shaped(s, levels, 0)) return "layout differs from the policy";
   const deltas = _maxPathDeltas(s);
@@ -169,15 +179,23 @@ function _verdict(
     : undefined;
 }
 
+/**
+ * Whether a segment's children follow the policy's next level: each starts on a sub-period, closed
+ * ones end where a sub-period ends, before the next child and within the parent; only the last
+ * child of an open segment may be open (recursively).
+ */
 function _shaped(s: Segment, levels: readonly Period[], level: number): boolean {
   if (level === levels.length - 1) return s.children.length === 0;
   const sub = levels[level + 1]!;
-  let previous = -Infinity;
-  for (const c of s.children) {
-    const p = periodOf(sub, c.start);
-    if (c.start !== p.start || c.end !== p.end || c.start <= previous) return false;
-    if (c.start < s.start || c.end > s.end!) return false;
-    previous = c.start;
+  for (const [i, c] of s.children.entries()) {
+    const next = s.children[i + 1];
+    if (c.start !== periodOf(sub, c.start).start || c.start < s.start) return false;
+    if (c.end === undefined) {
+      if (next !== undefined || s.end !== undefined) return false;
+    } else {
+      if (periodOf(sub, c.end).end !== c.end || c.end > (s.end ?? Infinity)) return false;
+      if (next !== undefined && next.start <= c.end) return false;
+    }
     if (!_shaped(c, levels, level + 1)) return false;
   }
   return true;
@@ -187,32 +205,51 @@ function _maxPathDeltas(s: Segment): number {
   return s.deltas.length + Math.max(0, ...s.children.map(_maxPathDeltas));
 }
 
+/** The files a rewrite writes, described level by level (children depend on the rows found). */
 function _writes(
   range: { id: string; start: number; end?: number },
   levels: readonly Period[],
 ): string[] {
-  if (range.end === undefined) {
-    return [`${range.id}: base (state before ${formatInstant(range.start)}), delta (rows since)`];
-  }
+  const since = range.end === undefined ? "rows since" : "rows of the span";
   const out = [`${range.id}: base (state before ${formatInstant(range.start)})`];
-  const walk = (start: number, end: number, level: number, path: string) => {
-    if (level === levels.length) return;
-    const period = levels[level]!;
-    for (let t = start; t <= end;) {
-      const p = periodOf(period, t);
-      const here = `${path}/${p.id}`;
-      const last = level === levels.length - 1;
-      const parts = [
-        ...(p.start === start ? [] : ["base (keys changed since parent start)"]),
-        ...(last ? ["delta"] : []),
-      ];
-      if (parts.length > 0) out.push(`${here}: ${parts.join(", ")}`);
-      walk(p.start, p.end, level + 1, here);
+  if (levels.length === 1) return [`${out[0]}, delta (${since})`];
+  let path = range.id;
+  for (const [level, period] of levels.entries()) {
+    if (level === 0) continue;
+    path += `/<${period.text}>`;
+    const parts = ["base (keys changed since parent start, except the first)"];
+    if (level === levels.length - 1) parts.push("delta");
+    const open = range.end === undefined ? "; the last one open" : "";
+    out.push(`${path}: one child per ${period.text} with rows${open}: ${parts.join(", ")}`);
+  }
+  return out;
+}
+
+/**
+ * The starts of the region's spans: every top-level period that may hold rows (the region's start,
+ * a segment start, an instant of a delta's range) and the newest one, ascending.
+ */
+function _spanStarts(
+  region: readonly Segment[],
+  top: Period,
+  start: number,
+  maxT: number,
+): number[] {
+  const ranges: [number, number][] = [[start, start], [maxT, maxT]];
+  for (const { segment: s } of walkSegments(region)) {
+    ranges.push([s.start, s.start]);
+    for (const d of s.deltas) ranges.push([d.start, Math.max(d.start, d.end)]);
+  }
+  const out: number[] = [];
+  let covered = -Infinity;
+  for (const [from, to] of ranges.sort((a, b) => a[0] - b[0])) {
+    for (let t = Math.max(from, start, covered + 1); t <= Math.min(to, maxT);) {
+      const p = periodOf(top, t);
+      out.push(p.start);
+      covered = p.end;
       t = p.end + 1;
     }
-  };
-  if (levels.length === 1) out[0] += ", delta (rows of the period)";
-  walk(range.start, range.end, 1, range.id);
+  }
   return out;
 }
 

@@ -37,6 +37,30 @@ function _compactedYear(y: number, ups: number) {
   };
 }
 
+/** A delta of one day in January of a year written with four digits. */
+function _far(file: string, year: string) {
+  return { file, start: `${year}-01-01T00:00:00.000Z`, end: `${year}-01-02T00:00:00.000Z` };
+}
+
+/** The open year of the P1Y,P3M layout: a base, a closed first quarter, an open second quarter. */
+function _openYear(y: number) {
+  return {
+    id: String(y),
+    start: _Y(y),
+    file: `b${y}.parquet`,
+    segments: [
+      { id: `${y}-0`, start: _Y(y), end: _END(y, 3), delta: [_delta(`d${y}_0.parquet`, y)] },
+      {
+        id: `${y}-3`,
+        start: _Y(y, 3),
+        file: `b${y}_3.parquet`,
+        base_from: _Y(y),
+        delta: [_delta(`d${y}_3.parquet`, y, 3)],
+      },
+    ],
+  };
+}
+
 Deno.test("planCompaction() rewrites a write-path table's open periods, the newest stays open", () => {
   const snapshot = _snapshot([
     { id: "2019", start: _Y(2019), delta: [_delta("a.parquet", 2019)] },
@@ -44,25 +68,43 @@ Deno.test("planCompaction() rewrites a write-path table's open periods, the newe
   ]);
   const plan = planCompaction(snapshot, readCompactionPolicy({ segment: ["P1Y", "P3M"] }));
   assert.equal(plan.regionStart, Date.UTC(2019, 0, 1));
+  // 2020 may hold no rows (no segment or delta reaches it): the 2019 span reaches over it.
   assert.deepEqual(plan.periods.map((p) => [p.id, p.action, p.end === undefined]), [
     ["2019", "rewrite", false],
-    ["2020", "rewrite", false],
     ["2021", "rewrite", true],
   ]);
+  assert.equal(plan.periods[0]!.end, Date.UTC(2021, 0, 1) - 1);
   assert.deepEqual(plan.periods[0]!.remove, ["a.parquet"]);
   assert.match(plan.periods[0]!.reason, /open segment of a finished period/);
-  assert.match(
-    plan.periods[1]!.reason,
-    /^segment 2019 \(from 2019-01-01T00:00:00.000Z\) reaches into it$/,
-  );
-  assert.ok(plan.periods[0]!.write.some((w) => w.startsWith("2019/2019-04: base")));
+  assert.equal(plan.periods[1]!.reason, "2 segments overlap it");
+  assert.ok(plan.periods[0]!.write.some((w) => w.startsWith("2019/<P3M>: one child per P3M")));
+});
+
+Deno.test("planCompaction() gives a span to each period a segment or delta reaches, and to no other", () => {
+  const far = _snapshot([
+    { id: "0001", start: "0001-01-01T00:00:00.000Z", delta: [_far("a.parquet", "0001")] },
+    { id: "9999", start: "9999-01-01T00:00:00.000Z", delta: [_far("b.parquet", "9999")] },
+  ]);
+  const plan = planCompaction(far, readCompactionPolicy({ segment: ["P1Y", "P3M"] }));
+  assert.deepEqual(plan.periods.map((p) => [p.id, p.end && new Date(p.end).toISOString()]), [
+    ["0001", "9998-12-31T23:59:59.999Z"],
+    ["9999", undefined],
+  ]);
+  const wide = _snapshot([{
+    id: "2019",
+    start: _Y(2019),
+    delta: [{ file: "a.parquet", start: _Y(2019), end: _Y(2021, 5) }],
+  }, { id: "2024", start: _Y(2024), delta: [_delta("b.parquet", 2024)] }]);
+  const spans = planCompaction(wide, readCompactionPolicy({ segment: ["P1Y"] })).periods;
+  assert.deepEqual(spans.map((p) => p.id), ["2019", "2020", "2021", "2024"]);
+  assert.equal(spans[2]!.end, Date.UTC(2024, 0, 1) - 1);
 });
 
 Deno.test("planCompaction() keeps periods already in the layout and rewrites those past max_deltas", () => {
   const snapshot = _snapshot([
     _compactedYear(2019, 0),
     _compactedYear(2020, 3),
-    { id: "2021", start: _Y(2021), file: "b2021.parquet", delta: [_delta("c.parquet", 2021)] },
+    _openYear(2021),
   ]);
   const plan = planCompaction(
     snapshot,
@@ -79,6 +121,15 @@ Deno.test("planCompaction() keeps periods already in the layout and rewrites tho
     force: true,
   });
   assert.ok(forced.periods.every((p) => p.action === "rewrite"));
+  const flat = _snapshot([
+    _compactedYear(2019, 0),
+    { id: "2020", start: _Y(2020), file: "b2020.parquet", delta: [_delta("c.parquet", 2020)] },
+  ]);
+  const children = planCompaction(flat, readCompactionPolicy({ segment: ["P1Y", "P3M"] }));
+  assert.deepEqual(children.periods.map((p) => [p.id, p.action, p.reason]), [
+    ["2019", "keep", "already in the policy's layout"],
+    ["2020", "rewrite", "open segment without child segments"],
+  ]);
 });
 
 Deno.test("planCompaction() leaves periods before --since untouched, unless a segment reaches past it", () => {
@@ -105,7 +156,7 @@ Deno.test("planCompaction() counts the horizon back from the newest period", () 
     _compactedYear(2017, 9),
     _compactedYear(2018, 9),
     _compactedYear(2019, 9),
-    { id: "2020", start: _Y(2020), file: "b.parquet", delta: [_delta("c.parquet", 2020)] },
+    _openYear(2020),
   ]);
   const plan = planCompaction(
     snapshot,

@@ -1,9 +1,9 @@
 /**
  * What a compaction plan changes for readers, without reading or writing data: data files named by
  * the snapshot and the most files an as-of read opens (at the worst instant), before and after.
- * The layout after is the one the plan lays out, with every sub-period segment present and one
- * delta per leaf segment, so its counts are estimates from above unless `--file-rows` splits a
- * delta.
+ * The layout after is the one the plan lays out, with a child for every sub-period of a span's
+ * first period (the others cannot hold rows) and one delta per leaf segment, so its counts are
+ * estimates from above unless `--file-rows` splits a delta.
  *
  * @module
  */
@@ -75,7 +75,7 @@ function _cost(snapshot: Snapshot): LayoutCost {
   return { files: snapshotFiles(snapshot).length, worstRead: readStats(snapshot).worst };
 }
 
-/** The segment compaction writes for a period, with every sub-period present. */
+/** The segment compaction writes for a span, with every sub-period of its first period present. */
 function _skeleton(
   range: Pick<PlannedPeriod, "id" | "start" | "end">,
   levels: readonly Period[],
@@ -90,14 +90,16 @@ function _skeleton(
     ...(range.end === undefined ? {} : { end: range.end }),
     ...(withBase ? { base: `${path}-base` } : {}),
   };
-  if (range.end === undefined || level === levels.length - 1) {
+  if (level === levels.length - 1) {
     const end = Math.max(range.start, Math.min(range.end ?? last, last));
     return { ...head, deltas: [{ file: `${path}-delta`, start: range.start, end }], children: [] };
   }
   const children: Segment[] = [];
-  for (let t = range.start; t <= range.end;) {
+  const limit = Math.min(periodOf(levels[level]!, range.start).end, range.end ?? Infinity);
+  for (let t = range.start; t <= limit;) {
     const p = periodOf(levels[level + 1]!, t);
-    const child = { id: p.id, start: p.start, end: p.end };
+    const end = p.end < limit ? p.end : range.end;
+    const child = { id: p.id, start: p.start, ...(end === undefined ? {} : { end }) };
     children.push(_skeleton(child, levels, level + 1, `${path}_${p.id}`, t > range.start, last));
     t = p.end + 1;
   }

@@ -117,9 +117,11 @@ function _byTime(rows: RowSet): Int32Array {
 }
 
 /**
- * Builds and writes one top-level period's segment. A closed period gets a child per sub-period of
- * the next policy level that has rows or changed keys; the open (newest) period gets its base and
- * its rows as deltas, without children, so that it reads correctly for every later instant too.
+ * Builds and writes one top-level period's segment (docs/SPEC.md "Compaction", steps 3–4). With more
+ * than one policy level it gets a child per sub-period of the next level that holds rows, reaching
+ * over the empty sub-periods after it (recursively); the open (newest) period is laid out the same
+ * way, its last child at each level open, so that a read inside it reads one child's files and the
+ * bases above. With one level, the segment itself holds the rows as deltas.
  *
  * @param writer Where files go.
  * @param levels The policy's periods.
@@ -134,46 +136,115 @@ function _byTime(rows: RowSet): Int32Array {
 export async function writePeriod(
   writer: CompactFileWriter,
   levels: readonly Period[],
-  range: { id: string; start: number; end?: number | undefined },
+  range: SegmentRange,
   state: RowSet,
   rows: RowSet,
   first: boolean,
 ): Promise<Segment> {
-  return await _segment(writer, levels, 0, range, state, rows, range.id, !first);
+  return await _segment(writer, levels, 0, range, state, rows, range.id, { needsBase: !first });
+}
+
+/** A segment's id and range; no `end` when it is open. */
+export interface SegmentRange {
+  /** The segment id. */
+  readonly id: string;
+  /** First instant. */
+  readonly start: number;
+  /** Last instant, inclusive; `undefined` when open. */
+  readonly end?: number | undefined;
 }
 
 async function _segment(
   writer: CompactFileWriter,
   levels: readonly Period[],
   level: number,
-  range: { id: string; start: number; end?: number | undefined },
+  range: SegmentRange,
   base: RowSet,
   rows: RowSet,
   path: string,
-  needsBase = false,
+  options: { readonly needsBase?: boolean; readonly baseFrom?: number },
 ): Promise<Segment> {
-  const file = base.rows === 0 && !needsBase ? undefined : await writer.write(base, `${path}-base`);
+  const file = base.rows === 0 && !options.needsBase
+    ? undefined
+    : await writer.write(base, `${path}-base`);
   const head = {
     id: range.id,
     start: range.start,
     ...(range.end === undefined ? {} : { end: range.end }),
     ...(file === undefined ? {} : { base: file }),
+    ...(file === undefined || options.baseFrom === undefined ? {} : { baseFrom: options.baseFrom }),
   };
-  if (range.end === undefined || level === levels.length - 1) {
+  if (level === levels.length - 1) {
     return { ...head, deltas: await writer.deltas(rows, range.start, path), children: [] };
   }
+  const sub = levels[level + 1]!;
+  const starts = periodStarts(sub, rows.t);
   const children: Segment[] = [];
-  for (let t = range.start; t <= range.end;) {
-    const p = periodOf(levels[level + 1]!, t);
-    const own = gatherRows(rows, rowsInRange(rows, p.start, p.end));
-    const changed = gatherRows(rows, newestPerKey(rows, p.start));
-    if (changed.rows > 0 || own.rows > 0) {
-      const child = { id: p.id, start: p.start, end: p.end };
-      children.push(
-        await _segment(writer, levels, level + 1, child, changed, own, `${path}_${p.id}`),
-      );
-    }
-    t = p.end + 1;
+  for (const [i, start] of starts.entries()) {
+    const next = starts[i + 1];
+    const end = next === undefined ? range.end : next - 1;
+    const id = periodOf(sub, start).id;
+    const own = gatherRows(rows, rowsInRange(rows, start, end ?? Infinity));
+    const changed = gatherRows(rows, newestPerKey(rows, start));
+    children.push(
+      await _segment(writer, levels, level + 1, { id, start, end }, changed, own, `${path}_${id}`, {
+        baseFrom: range.start,
+      }),
+    );
   }
   return { ...head, deltas: [], children };
+}
+
+/**
+ * The starts of the periods that hold at least one of some instants, ascending.
+ *
+ * @param period The period.
+ * @param times The instants, in any order.
+ * @returns The distinct period starts.
+ *
+ * @example Two quarters out of three instants
+ * ```ts
+ * import { periodStarts } from "./write.ts";
+ * import { parsePeriod } from "../format/policy.ts";
+ * import assert from "node:assert/strict";
+ * const times = new Float64Array([Date.UTC(2019, 7, 1), Date.UTC(2019, 0, 5), Date.UTC(2019, 1, 1)]);
+ * assert.deepEqual(periodStarts(parsePeriod("P3M"), times), [Date.UTC(2019, 0, 1), Date.UTC(2019, 6, 1)]);
+ * ```
+ */
+export function periodStarts(period: Period, times: Float64Array): number[] {
+  const out: number[] = [];
+  let end = -Infinity;
+  for (const t of Float64Array.from(times).sort()) {
+    if (t <= end) continue;
+    const p = periodOf(period, t);
+    out.push(p.start);
+    end = p.end;
+  }
+  return out;
+}
+
+/**
+ * A closed segment reaching further, over time that holds no rows: its end moves to `end`, and so
+ * does the end of its last child at each level when that child ended with it.
+ *
+ * @param segment The segment (closed).
+ * @param end The new last instant, inclusive.
+ * @returns The extended segment.
+ *
+ * @example A year with one quarter child, extended by a year
+ * ```ts
+ * import { extendSegment } from "./write.ts";
+ * import assert from "node:assert/strict";
+ * const q4 = { id: "2019-10", start: Date.UTC(2019, 9, 1), end: Date.UTC(2020, 0, 1) - 1, deltas: [], children: [] };
+ * const year = { id: "2019", start: Date.UTC(2019, 0, 1), end: q4.end, deltas: [], children: [q4] };
+ * const longer = extendSegment(year, Date.UTC(2021, 0, 1) - 1);
+ * assert.equal(longer.children[0]?.end, Date.UTC(2021, 0, 1) - 1);
+ * ```
+ */
+export function extendSegment(segment: Segment, end: number): Segment {
+  const last = segment.children.at(-1);
+  const children = last !== undefined && last.end === segment.end
+    ? [...segment.children.slice(0, -1), extendSegment(last, end)]
+    : segment.children;
+  return { ...segment, end, children };
 }

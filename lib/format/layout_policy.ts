@@ -13,8 +13,8 @@ const _CANDIDATES = ["P1Y", "P6M", "P3M", "P1M", "P1D"].map(parsePeriod);
 
 /**
  * Infers the segment policy of a segment tree: per depth, the longest calendar period (of P1Y, P6M,
- * P3M, P1M, P1D) that every segment of that depth starts on, ends with (when closed) and does not
- * overlap the next sibling's start. Depths that fit no period (and those below) are left out.
+ * P3M, P1M, P1D) that every segment of that depth starts on, ends on (when closed: the end of that
+ * period or of a later one) and does not overlap the next sibling's start. Depths that fit no period (and those below) are left out.
  *
  * @param segments The top-level segments.
  * @returns The periods, outermost first, or `undefined` when the top level fits none (or is empty).
@@ -59,8 +59,12 @@ function _fits(period: Period, siblings: readonly Segment[]): boolean {
   return sorted.every((s, i) => {
     const p = periodOf(period, s.start);
     if (p.start !== s.start) return false;
-    if (s.end !== undefined) return s.end === p.end;
     const next = sorted[i + 1];
+    // A closed segment may reach over whole periods after its own (compaction extends one over
+    // periods without rows): it must end where a period ends, before the next one starts.
+    if (s.end !== undefined) {
+      return periodOf(period, s.end).end === s.end && (next === undefined || next.start > s.end);
+    }
     return next === undefined || next.start > p.end;
   });
 }

@@ -28,6 +28,8 @@ export interface Segment {
   readonly end?: number;
   /** The base file: the state of the segment's keys at `start`. */
   readonly base?: string;
+  /** `base_from`: no row of the base is before this instant (a writer's promise, SPEC §3.3). */
+  readonly baseFrom?: number;
   /** Delta files in the order the snapshot lists them. */
   readonly deltas: readonly Delta[];
   /** Child segments in the order the snapshot lists them. */
@@ -185,6 +187,9 @@ function _segment(json: unknown, where: string, field: string): Segment {
   const base = s.file === undefined || s.file === null
     ? undefined
     : _fileName(s.file, where, `"file" of ${label}`);
+  const baseFrom = s.base_from === undefined || s.base_from === null
+    ? undefined
+    : _instant(s.base_from, where, `"base_from" of ${label}`);
   const deltas = s.delta === undefined || s.delta === null
     ? []
     : _array(s.delta, where, `"delta" of ${label}`).map((d, i) =>
@@ -200,6 +205,7 @@ function _segment(json: unknown, where: string, field: string): Segment {
     start,
     ...(end === undefined ? {} : { end }),
     ...(base === undefined ? {} : { base }),
+    ...(baseFrom === undefined ? {} : { baseFrom }),
     deltas,
     children,
   };

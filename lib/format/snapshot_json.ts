@@ -54,6 +54,7 @@ function _segment(segment: Segment): Record<string, unknown> {
     start: formatInstant(segment.start),
     ...(segment.end === undefined ? {} : { end: formatInstant(segment.end) }),
     ...(segment.base === undefined ? {} : { file: segment.base }),
+    ...(segment.baseFrom === undefined ? {} : { base_from: formatInstant(segment.baseFrom) }),
     delta: segment.deltas.map(_delta),
     segments: segment.children.map(_segment),
   };

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { AzofError } from "../errors.ts";
 import { isSafeFileName, parseSnapshot, snapshotText } from "./snapshot.ts";
+import { serializeSnapshot } from "./snapshot_json.ts";
 
 type Json = Record<string, unknown>;
 
@@ -362,4 +363,22 @@ Deno.test("parseSnapshot() refuses a byte order mark, trailing text, bad UTF-8 a
       1,
     );
   });
+});
+
+Deno.test("parseSnapshot() reads base_from as an instant, serializeSnapshot() writes it back, a bad one is refused", () => {
+  const child = {
+    id: "2024-04",
+    start: "2024-04-01T00:00:00.000Z",
+    file: "b.parquet",
+    base_from: "2024-01-01T00:00:00.000Z",
+  };
+  const snapshot = parseSnapshot(withSegment({ ...SEGMENT, segments: [child] }), 1);
+  assert.equal(snapshot.segments[0]!.children[0]!.baseFrom, Date.UTC(2024, 0, 1));
+  assert.equal(snapshot.segments[0]!.baseFrom, undefined);
+  assert.deepEqual(parseSnapshot(serializeSnapshot(snapshot), 1), snapshot);
+  assert.throws(
+    () => parseSnapshot(withSegment({ ...SEGMENT, base_from: "2024-01-01" }), 2),
+    (e) =>
+      e instanceof AzofError && /"base_from" of segment 10 must be an RFC 3339/.test(e.message),
+  );
 });

@@ -15,6 +15,7 @@ import { Prng } from "../write/prng.ts";
 import type { Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
 import { scanMap } from "../testing/scan_map.ts";
+import { snapshotFiles as namedFiles } from "../format/segments.ts";
 import { writeRows } from "../write/write.ts";
 
 const FLIPS = 200;
@@ -44,12 +45,9 @@ function rows(seed: number, n: number): Record<string, unknown>[] {
   }));
 }
 
+/** Every data file a snapshot names, at every level (compaction puts rows in child segments). */
 async function snapshotFiles(table: Table, version: number): Promise<string[]> {
-  const snapshot = await table.snapshot(version);
-  return snapshot.segments.flatMap((s) => [
-    ...(s.base ? [s.base] : []),
-    ...s.deltas.map((d) => d.file),
-  ]);
+  return namedFiles(await table.snapshot(version));
 }
 
 /** A byte offset inside region `r` of `REGIONS` of a file, the last region being the footer. */

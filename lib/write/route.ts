@@ -48,6 +48,7 @@ interface _Node {
   start: number;
   end?: number;
   base?: string;
+  baseFrom?: number;
   deltas: Delta[];
   children: _Node[];
 }
@@ -70,7 +71,10 @@ interface _Node {
 export class Router {
   readonly #roots: _Node[];
   readonly #policy: readonly Period[];
-  readonly #based: { path: SegmentRef[]; node: _Node }[] = [];
+  /** The segments with a base, each with its path and the nodes from the top level down to it. */
+  readonly #based: { path: SegmentRef[]; node: _Node; chain: _Node[] }[] = [];
+  /** Every base's start and `base_from`, ascending: carry targets change only across these. */
+  readonly #thresholds: number[];
   readonly #homeCache = new Map<number, Slot[]>();
   readonly #carryCache = new Map<number, Slot[]>();
   // The deepest policy period last routed to a cached home (tables without bases): its slots.
@@ -87,15 +91,18 @@ export class Router {
   constructor(segments: readonly Segment[], policy: readonly Period[]) {
     this.#roots = segments.map(_clone);
     this.#policy = policy;
-    const walk = (nodes: _Node[], path: SegmentRef[]) => {
+    const walk = (nodes: _Node[], path: SegmentRef[], above: _Node[]) => {
       for (const node of nodes) {
         const here = [...path, { id: node.id, start: node.start }];
-        if (node.base !== undefined) this.#based.push({ path: here, node });
-        walk(node.children, here);
+        const chain = [...above, node];
+        if (node.base !== undefined) this.#based.push({ path: here, node, chain });
+        walk(node.children, here, chain);
       }
     };
-    walk(this.#roots, []);
+    walk(this.#roots, [], []);
     this.#based.sort((a, b) => a.node.start - b.node.start);
+    const thresholds = this.#based.flatMap(({ node }) => [node.start, node.baseFrom ?? -Infinity]);
+    this.#thresholds = [...new Set(thresholds)].sort((a, b) => a - b);
   }
 
   /**
@@ -125,7 +132,9 @@ export class Router {
     const nodes: _Node[] = [];
     let siblings = this.#roots;
     for (const period of this.#policy) {
-      const node = this.#pick(siblings, periodOf(period, t), t);
+      const parent = nodes.at(-1);
+      const node = this.#pick(siblings, periodOf(period, t), t, parent?.end !== undefined);
+      if (!node) break;
       nodes.push(node);
       siblings = node.children;
     }
@@ -158,11 +167,17 @@ export class Router {
     return slots;
   }
 
-  #pick(siblings: _Node[], period: { start: number; end: number; id: string }, t: number): _Node {
+  /** The sibling for `t` at one policy level (made if missing, never below a closed parent). */
+  #pick(
+    siblings: _Node[],
+    period: { start: number; end: number; id: string },
+    t: number,
+    closedParent: boolean,
+  ): _Node | undefined {
     const match =
       siblings.find((s) => s.start === period.start && (s.end === undefined || s.end >= t)) ??
         _closedCovering(siblings, t);
-    if (match) return match;
+    if (match || closedParent) return match;
     const node: _Node = { id: period.id, start: period.start, deltas: [], children: [] };
     const at = siblings.findIndex((s) => s.start > period.start);
     siblings.splice(at < 0 ? siblings.length : at, 0, node);
@@ -172,21 +187,38 @@ export class Router {
 
   #carries(t: number): Slot[] {
     let lo = 0;
-    let hi = this.#based.length;
+    let hi = this.#thresholds.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#based[mid]!.node.start > t) hi = mid;
+      if (this.#thresholds[mid]! > t) hi = mid;
       else lo = mid + 1;
     }
     let slots = this.#carryCache.get(lo);
     if (!slots) {
-      slots = this.#based.slice(lo).map(({ path, node }) =>
+      slots = this.#based.filter(({ chain }) => _needsCarry(chain, t)).map(({ path, node }) =>
         _slot(path, "carry", bucketStart(node, node.start))
       );
       this.#carryCache.set(lo, slots);
     }
     return slots;
   }
+}
+
+/**
+ * Whether the last segment of a chain (top level first; it has a base) needs a carry copy of a row
+ * at `t` (SPEC §9.3): its start is after `t`, unless an ancestor gets a copy and every base from
+ * there down to it has `base_from > t`, so that none of the files read before that copy holds a row
+ * at `t`.
+ */
+function _needsCarry(chain: readonly _Node[], t: number): boolean {
+  let covered: boolean = false;
+  for (const [i, node] of chain.entries()) {
+    if (node.base === undefined) continue;
+    const spared: boolean = covered && (node.baseFrom ?? -Infinity) > t;
+    if (i === chain.length - 1) return node.start > t && !spared;
+    covered = spared || node.start > t;
+  }
+  return false;
 }
 
 function _slot(path: SegmentRef[], kind: Slot["kind"], start: number): Slot {
@@ -204,6 +236,7 @@ function _clone(segment: Segment): _Node {
     start: segment.start,
     ...(segment.end === undefined ? {} : { end: segment.end }),
     ...(segment.base === undefined ? {} : { base: segment.base }),
+    ...(segment.baseFrom === undefined ? {} : { baseFrom: segment.baseFrom }),
     deltas: [...segment.deltas],
     children: segment.children.map(_clone),
   };
@@ -226,8 +259,9 @@ export function bucketStart(segment: Pick<Segment, "start" | "deltas">, t: numbe
 
 /**
  * A fingerprint of what routing depends on besides the segments azof creates: closed segments,
- * bases, and delta starts other than their segment's start. Two snapshots with equal fingerprints
- * route every row the same way, so files written against one can be committed onto the other.
+ * bases (and their `base_from`), and delta starts other than their segment's start. Two snapshots
+ * with equal fingerprints route every row the same way, so files written against one can be
+ * committed onto the other.
  *
  * @param segments The top-level segments.
  * @returns The fingerprint text.
@@ -239,7 +273,8 @@ export function layoutFingerprint(segments: readonly Segment[]): string {
       const here = `${path}/${s.id}@${s.start}`;
       const starts = [...new Set(s.deltas.map((d) => d.start).filter((x) => x !== s.start))];
       if (s.end !== undefined || s.base !== undefined || starts.length > 0) {
-        parts.push(`${here}:${s.end ?? ""}:${s.base ?? ""}:${starts.sort().join(",")}`);
+        const base = `${s.base ?? ""}:${s.baseFrom ?? ""}`;
+        parts.push(`${here}:${s.end ?? ""}:${base}:${starts.sort().join(",")}`);
       }
       walk(s.children, here);
     }
