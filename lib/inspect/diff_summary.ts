@@ -11,7 +11,7 @@ import { type Period, periodOf } from "../format/policy.ts";
 import type { Table } from "../format/table.ts";
 import { formatInstant } from "../format/time.ts";
 import { count } from "../output/units.ts";
-import { type DiffCounts, diffRows } from "../read/diff.ts";
+import { type DiffCounts, diffRows, snapshotPair } from "../read/diff.ts";
 
 /** The changed answers of one period. */
 export interface DiffPeriod extends DiffCounts {
@@ -80,8 +80,7 @@ export async function diffSummary(
       `Cannot summarise the diff: the range ends before it starts`,
     );
   }
-  const newer = await table.snapshot(options.toSnapshot);
-  const older = { ...await table.snapshot(options.fromSnapshot), schema: newer.schema };
+  const { older, newer } = await snapshotPair(table, options.fromSnapshot, options.toSnapshot);
   const out: DiffPeriod[] = [];
   for (let p = periodOf(options.every, options.from); p.start <= options.to;) {
     if (out.length === DIFF_MAX_PERIODS) {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { AzofError } from "../errors.ts";
 import { kindOf } from "../columns/column_data.ts";
 import { EVENT_TIME, KEY, type Value } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
@@ -83,8 +84,7 @@ export interface DiffCounts {
  * ```
  */
 export async function diffSnapshots(table: Table, options: DiffOptions): Promise<DiffResult> {
-  const newer = await table.snapshot(options.toSnapshot);
-  const older = { ...await table.snapshot(options.fromSnapshot), schema: newer.schema };
+  const { older, newer } = await snapshotPair(table, options.fromSnapshot, options.toSnapshot);
   const value = newer.schema.columns.map((c) => ({ name: c.name, type: c.type, nullable: true }));
   const columns = [
     { name: KEY, type: "String" as const, nullable: false },
@@ -110,6 +110,30 @@ export async function diffSnapshots(table: Table, options: DiffOptions): Promise
     };
   }
   return { from: older.version, to: newer.version, columns, batches: batches() };
+}
+
+/**
+ * The two snapshots a diff compares, the older one with the newer one's schema.
+ *
+ * @param table The table.
+ * @param from The older snapshot.
+ * @param to The newer snapshot; the current one when omitted.
+ * @returns Both snapshots.
+ * @throws {AzofError} `InputInvalid` when `from` is after `to` or a snapshot cannot be read.
+ */
+export async function snapshotPair(
+  table: Table,
+  from: number,
+  to: number | undefined,
+): Promise<{ older: Snapshot; newer: Snapshot }> {
+  const newer = await table.snapshot(to);
+  if (from > newer.version) {
+    throw new AzofError(
+      "InputInvalid",
+      `Cannot diff table ${table.name}: --from-snapshot ${from} is after snapshot ${newer.version}`,
+    );
+  }
+  return { older: { ...await table.snapshot(from), schema: newer.schema }, newer };
 }
 
 /** A changed key: its change and the old and new rows (`[event_time, ...values]`, or absent). */
@@ -171,8 +195,10 @@ export async function candidateKeys(
     for await (const batch of feed.batches) {
       for (const key of batch.columns[0]!.values) keys.add(key as string);
     }
-  } catch {
-    return undefined; // a vacuumed snapshot between them: compare every key
+  } catch (error) {
+    // A snapshot between them was vacuumed: compare every key.
+    if (error instanceof AzofError && error.code === "InputInvalid") return undefined;
+    throw error;
   }
   return keys;
 }

@@ -10,8 +10,12 @@ import type { Schema } from "../format/schema.ts";
 import { DELETED, EVENT_TIME, KEY } from "../format/schema.ts";
 import { fileColumnNames } from "../format/schema_evolution.ts";
 import { CREATED_BY_PREFIX } from "../format/version.ts";
-import type { SqlConnection } from "./relation.ts";
 import { quoteIdentifier, quoteString } from "./tokens.ts";
+
+/** The part of a DuckDB connection this file uses (a `SqlConnection` of relation.ts fits). */
+interface _Reader {
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+}
 
 const _OPTIONS = "filename = true, file_row_number = true, binary_as_string = true";
 
@@ -26,7 +30,7 @@ const _OPTIONS = "filename = true, file_row_number = true, binary_as_string = tr
  * @returns The table expression.
  */
 export async function parquetSource(
-  connection: SqlConnection,
+  connection: _Reader,
   paths: readonly string[],
   schema: Schema,
 ): Promise<string> {
