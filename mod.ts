@@ -20,7 +20,7 @@
 export { AzofError } from "./lib/errors.ts";
 export type { AzofErrorCode } from "./lib/errors.ts";
 export { formatInstant, parseInstant } from "./lib/format/time.ts";
-export type { Column, ColumnType, Schema as TableSchema } from "./lib/format/schema.ts";
+export type { Column, ColumnType, Schema as TableSchema, SchemaIds } from "./lib/format/schema.ts";
 export { parseSnapshot } from "./lib/format/snapshot.ts";
 export type { Delta, Segment, Snapshot } from "./lib/format/snapshot.ts";
 export { openTable, resolveTable } from "./lib/format/table.ts";
