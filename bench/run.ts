@@ -9,6 +9,8 @@
  * `--only s3` runs the object-storage benchmark of issue 5 (bench/s3.ts; not in the default set).
  * `--only compact` runs the compaction benchmark of issue 4 (bench/compact.ts; not in the default
  * set: generating and compacting 40 years takes minutes).
+ * `--only evolve` runs the change-feed and diff benchmarks of issue 17 (bench/evolve.ts; not in the
+ * default set).
  *
  * @module
  */
@@ -25,6 +27,7 @@ import { benchS3 } from "./s3.ts";
 import { benchCompact, compactMarkdown } from "./compact.ts";
 import { benchStartup } from "./startup.ts";
 import { benchWrite, WRITE_CASES } from "./write.ts";
+import { benchEvolve } from "./evolve.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -43,6 +46,7 @@ const s3Report = only.has("s3") ? await benchS3(runs ?? 5) : undefined;
 const writeCases = new Set(WRITE_CASES.filter((c) => only.has("write") || only.has(c)));
 if (writeCases.size > 0) rows.push(...await benchWrite(writeCases, runs ?? 1));
 const compact = only.has("compact") ? await benchCompact(runs ?? 3) : undefined;
+const evolve = only.has("evolve") ? await benchEvolve(runs ?? 3) : undefined;
 if (compact) rows.push(...compact.rows);
 
 await Deno.mkdir(OUT, { recursive: true });
@@ -52,3 +56,4 @@ console.log(`- Peak RSS: ${rssMethod()}; times are medians of the measured runs\
 console.log(markdown(rows));
 if (s3Report) console.log(`\n${s3Report}`);
 if (compact) console.log(`\n${compactMarkdown(compact)}`);
+if (evolve) console.log(`\n${evolve}`);

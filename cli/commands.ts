@@ -201,7 +201,7 @@ Examples:
     name: "write",
     summary: "Append rows from CSV or NDJSON in one atomic commit",
     help: `Usage: azof write --table NAME --input FILE|- [--path ROOT] [--input-format csv|ndjson]
-                  [--idempotency-key KEY]
+                  [--idempotency-key KEY] [--evolve]
 
 Appends rows: key, event_time, the schema's columns (missing nullable columns are null), and an
 optional _deleted (true deletes the key at that event time). Rows may be late (older than rows
@@ -225,6 +225,9 @@ Flags:
       --coerce             NDJSON: convert JSON types (a digit string "1" to an Int, a string to a
                            Float or Boolean, a millisecond number to a timestamp); without it such
                            a field is refused
+      --evolve             Add the input's columns the table lacks (nullable) in an alter commit
+                           before the write; types from the first MiB of input (see docs/CLI.md).
+                           Without it such a column is refused
 ${_COMMON}
 
 ${_TIME} event_time takes the same forms.
@@ -233,6 +236,106 @@ Examples:
   azof write -p data -t prices --input prices.csv
   cat changes.ndjson | azof write -p data -t prices`,
     load: () => import("./write.ts"),
+  },
+  {
+    name: "alter",
+    summary: "Change a table's schema (add, rename, drop, widen columns) in one commit",
+    help:
+      `Usage: azof alter --table NAME [--path ROOT] [--add-column NAME:TYPE?] [--rename-column OLD:NEW]
+                  [--drop-column NAME] [--widen-column NAME:TYPE]
+
+Changes the schema in one new snapshot (operation alter); no data file is rewritten. Old files
+are read with the new schema: an added column is null in rows written before it, a renamed
+column keeps its values, a dropped column is gone, widened values are converted. Older
+snapshots keep their own schema (azof scan --snapshot N). Each flag may be repeated; one run
+applies every drop, then every rename, widening and add, or nothing (exit 2 naming the bad
+change).
+
+Flags:
+  -p, --path ROOT          Folder holding the tables (default: current folder)
+  -t, --table NAME         Table folder name under ROOT
+      --add-column NAME:TYPE?
+                           Add a nullable column at the end (the ? is required: old rows have no
+                           value). Types: String, Int, Float, Boolean, DateTime
+      --rename-column OLD:NEW
+                           Rename a column; its values stay
+      --drop-column NAME   Remove a column (its values stay in old files, unread)
+      --widen-column NAME:TYPE
+                           Int to Float (NAME:Float), and/or make a column nullable (NAME:Int?)
+${_COMMON}
+
+Examples:
+  azof alter -p data -t prices --add-column note:String?
+  azof alter -p data -t prices --rename-column price:close --widen-column volume:Float`,
+    load: () => import("./alter.ts"),
+  },
+  {
+    name: "changes",
+    summary: "Output the rows committed between two snapshots (change feed)",
+    help: `Usage: azof changes --table NAME --from-snapshot A [--to-snapshot B] [--path ROOT]
+                    [--event-from TIME] [--event-to TIME] [--format FMT] [--output FILE]
+
+Outputs the rows committed after snapshot A up to snapshot B (default: the current one), in
+snapshot order, then key and event_time: key, event_time, the columns of snapshot B's schema,
+_snapshot (the snapshot that committed the row) and _op (upsert, or delete for a row that
+deletes its key; its values are null). Compaction, alter and create commit no rows. Reads only
+the data files those snapshots added.
+
+Flags:
+  -p, --path ROOT          Folder holding the tables (default: current folder)
+  -t, --table NAME         Table folder name under ROOT
+      --from-snapshot A    Rows committed after snapshot A (0: from the table's creation)
+      --to-snapshot B      Up to and including snapshot B (default: the current snapshot)
+      --event-from TIME    Only rows with event_time at or after TIME
+      --event-to TIME      Only rows with event_time at or before TIME
+  -f, --format FORMAT      table, csv, ndjson, json, parquet or arrow, as for azof scan
+  -o, --output FILE        Write to FILE (complete or not at all) instead of stdout
+${_COMMON}
+
+${_TIME}
+
+Examples:
+  azof changes -p data -t prices --from-snapshot 3 -f ndjson
+  azof changes -p data -t prices --from-snapshot 3 --to-snapshot 5 --event-from 2024-01-01`,
+    load: () => import("./changes.ts"),
+  },
+  {
+    name: "diff",
+    summary: "Show which as-of answers changed between two snapshots (late data)",
+    help: `Usage: azof diff --table NAME --from-snapshot A [--to-snapshot B] [--path ROOT]
+                 (--as-of TIME [--with-old] | --as-of-range FROM..TO --every PERIOD)
+                 [--format FMT] [--output FILE]
+
+With --as-of: outputs the keys whose answer as of TIME differs between snapshot A and snapshot
+B (default: the current one), sorted by key: key, _change (insert: absent in A; update: other
+event_time or values; delete: absent in B), event_time and the values in B (null for a delete).
+--with-old adds old_event_time and old_<column> with A's answer. Both snapshots are read with
+B's schema, so a schema change alone changes no answer.
+
+With --as-of-range FROM..TO --every PERIOD: for each calendar period (P1Y, P3M, P1M, P7D, ...)
+from FROM's to TO's, counts the keys whose answer as of the period's last instant (TO for the
+last period) changed: a text table, JSON, or an SVG bar chart of the changes per period.
+
+Flags:
+  -p, --path ROOT          Folder holding the tables (default: current folder)
+  -t, --table NAME         Table folder name under ROOT
+      --from-snapshot A    The older snapshot
+      --to-snapshot B      The newer snapshot (default: the current one)
+      --as-of TIME         The event-time instant whose answers are compared
+      --with-old           Also output A's answer (old_event_time, old_<column>)
+      --as-of-range FROM..TO, --every PERIOD
+                           Summarise changed answers per period
+  -f, --format FORMAT      --as-of: as for azof scan. --as-of-range: text (default), json or svg
+  -o, --output FILE        Write to FILE instead of stdout
+${_COMMON}
+
+${_TIME}
+
+Examples:
+  azof diff -p data -t prices --as-of 2024-03-31 --from-snapshot 4 --with-old
+  azof diff -p data -t prices --from-snapshot 4 --as-of-range 2023-01-01..2024-12-31 --every P1M
+  azof diff -p data -t prices --from-snapshot 4 --as-of-range 2023-01-01..2024-12-31 --every P1M -o backfill.svg`,
+    load: () => import("./diff.ts"),
   },
   {
     name: "compact",

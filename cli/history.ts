@@ -43,6 +43,9 @@ export async function run(args: string[], context: Context): Promise<void> {
       .map((k) => `${k}=${s[k]}`);
     if (Array.isArray(s.files)) parts.push(`files=${s.files.length}`);
     if (Array.isArray(s.policy)) parts.push(`policy=${s.policy.join(",")}`);
+    for (const k of ["dropped", "renamed", "widened", "added"]) {
+      if (Array.isArray(s[k])) parts.push(`${k}=${s[k].join(",")}`);
+    }
     lines.push(
       `${String(e.version).padEnd(7)}  ${(e.committedAt ?? "-").padEnd(24)}  ${
         (e.operation ?? "-").padEnd(9)

@@ -13,6 +13,7 @@ import { startProgress } from "./progress.ts";
 import { counted } from "../lib/output/units.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
 import { choiceFlag, parseFlags, required } from "./usage.ts";
+import { evolveForInput } from "./write_evolve.ts";
 
 /** The flags `azof write` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
@@ -21,6 +22,7 @@ export const OPTIONS = {
   "input-format": { type: "string" },
   "idempotency-key": { type: "string" },
   coerce: { type: "boolean" },
+  evolve: { type: "boolean" },
 } as const;
 
 /**
@@ -36,10 +38,21 @@ export async function run(args: string[], context: Context): Promise<void> {
     (context.stdinIsTerminal === false
       ? "-"
       : required(values.input, "--input FILE (or - for stdin)", "write"));
-  const stdin = input === "-" ? await _sniff(context.stdin) : undefined;
+  let stdin = input === "-" ? await _sniff(context.stdin) : undefined;
   const format = choiceFlag(values["input-format"], "--input-format", ["csv", "ndjson"] as const) ??
     (stdin?.json || /\.(nd)?jsonl?$/i.test(input) ? "ndjson" : "csv");
-  const snapshot = await table.snapshot();
+  let snapshot = await table.snapshot();
+  if (values.evolve) {
+    const evolved = await evolveForInput(
+      table,
+      snapshot,
+      stdin ?? { path: input },
+      format,
+      context,
+    );
+    snapshot = evolved.snapshot;
+    if (stdin && evolved.stream) stdin = { ...stdin, stream: evolved.stream };
+  }
   let read = 0;
   const onRead = (bytes: number) => read = bytes;
   const size = input === "-" ? undefined : (await inputFile(input, Deno.stat)).size;

@@ -31,12 +31,24 @@ export interface Column {
   readonly type: ColumnType;
   /** Whether values may be null. */
   readonly nullable: boolean;
+  /** The column id (docs/SPEC.md §3.7); set on every column once the table's schema has changed. */
+  readonly id?: number;
 }
 
 /** The columns of a table after `key` and `event_time`. */
 export interface Schema {
   /** Columns in file order. */
   readonly columns: readonly Column[];
+  /** The column ids beyond `columns` (`column_ids`, docs/SPEC.md §3.7), once the schema has changed. */
+  readonly ids?: SchemaIds;
+}
+
+/** What `column_ids` holds besides the id of each column. */
+export interface SchemaIds {
+  /** The greatest id ever given. */
+  readonly last: number;
+  /** The id of each column name of the data files written without field ids. */
+  readonly byName: Readonly<Record<string, number>>;
 }
 
 /**

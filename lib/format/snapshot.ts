@@ -7,6 +7,7 @@
 import { AzofError } from "../errors.ts";
 import { type Column, DELETED, EVENT_TIME, isColumnType, KEY, type Schema } from "./schema.ts";
 import { tryParseInstant } from "./time.ts";
+import { COLUMN_IDS_FIELD, schemaWithIds } from "./column_ids.ts";
 
 /** A delta file: the changes to a segment's keys within `[start, end]`. */
 export interface Delta {
@@ -101,9 +102,10 @@ export function parseSnapshot(text: string, version: number): Snapshot {
   );
   const extra: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(root)) {
-    if (name !== "schema" && name !== "segments") extra[name] = value;
+    if (name !== "schema" && name !== "segments" && name !== COLUMN_IDS_FIELD) extra[name] = value;
   }
-  return { version, schema: { columns }, segments, extra };
+  const schema = schemaWithIds(columns, root[COLUMN_IDS_FIELD] ?? undefined, where);
+  return { version, schema, segments, extra };
 }
 
 /** The most JSON levels (objects and arrays) a snapshot may nest (§3.5). */

@@ -7,12 +7,14 @@
 
 import type { Delta, Segment, Snapshot } from "./snapshot.ts";
 import { formatInstant } from "./time.ts";
+import { COLUMN_IDS_FIELD, columnIdsJson } from "./column_ids.ts";
 
 /** What a snapshot file holds: the model without its number. */
 export type SnapshotContent = Omit<Snapshot, "version">;
 
 /**
- * Serializes a snapshot: `schema`, `segments`, then the `extra` top-level fields. Timestamps are
+ * Serializes a snapshot: `schema`, `segments`, `column_ids` when the schema has ids, then the
+ * `extra` top-level fields. Timestamps are
  * written as `YYYY-MM-DDTHH:mm:ss.sssZ`; absent optional fields are left out.
  *
  * @param snapshot The snapshot (its `version` is not written).
@@ -42,8 +44,10 @@ export function serializeSnapshot(snapshot: SnapshotContent): string {
     },
     segments: snapshot.segments.map(_segment),
   };
+  const ids = columnIdsJson(snapshot.schema);
+  if (ids !== undefined) json[COLUMN_IDS_FIELD] = ids;
   for (const [name, value] of Object.entries(snapshot.extra)) {
-    if (name !== "schema" && name !== "segments") json[name] = value;
+    if (name !== "schema" && name !== "segments" && name !== COLUMN_IDS_FIELD) json[name] = value;
   }
   return JSON.stringify(json, null, 2) + "\n";
 }

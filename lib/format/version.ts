@@ -14,3 +14,6 @@ export const VERSION: string = denoJson.version;
  * readers parse to decide whether the file's statistics can be trusted.
  */
 export const CREATED_BY: string = `azof version ${VERSION}`;
+
+/** How the `created_by` of every Parquet file azof writes starts. */
+export const CREATED_BY_PREFIX = "azof version ";

@@ -16,6 +16,8 @@ export interface ParquetColumn {
   readonly type: ColumnType;
   /** Whether the column is OPTIONAL (nullable) rather than REQUIRED. */
   readonly nullable: boolean;
+  /** The Parquet `field_id`: the column id of an evolved table (docs/SPEC.md §3.7). */
+  readonly id?: number;
 }
 
 /**
@@ -26,6 +28,10 @@ export interface ParquetColumn {
  * @returns The schema element.
  */
 export function parquetElement(column: ParquetColumn): SchemaElement {
+  return column.id === undefined ? _element(column) : { ..._element(column), field_id: column.id };
+}
+
+function _element(column: ParquetColumn): SchemaElement {
   const repetition_type = column.nullable ? "OPTIONAL" : "REQUIRED";
   const name = column.name;
   switch (column.type) {

@@ -33,6 +33,7 @@ import { readTail, type Store, type StoreTail } from "../store/store.ts";
 import { checkDecoded, checkFooter, checkPages } from "./integrity.ts";
 import { chunkRanges, corrupt } from "./page_crc.ts";
 import { checkFileColumns, topLevelColumns } from "./data_file_columns.ts";
+import { fileColumnView } from "./file_columns.ts";
 
 /** One row group of a data file, as its footer describes it. */
 export interface RowGroupInfo {
@@ -169,14 +170,17 @@ export async function openDataFile(
       { cause: error },
     );
   }
-  const elements = topLevelColumns(metadata);
+  const fileElements = topLevelColumns(metadata);
+  // The file's columns under the schema's names (column ids, docs/SPEC.md §3.7).
+  const view = fileColumnView(fileElements, schema, metadata.created_by);
+  const elements = view.elements;
   const required = new Set(
     [...elements].filter(([, e]) => e.repetition_type === "REQUIRED").map(([name]) => name),
   );
-  checkFileColumns(elements, file, schema);
+  checkFileColumns(elements, file, view.schema);
   const hasDeleted = elements.has(DELETED);
-  const etIndex = [...elements.keys()].indexOf(EVENT_TIME);
-  const keyIndex = [...elements.keys()].indexOf(KEY);
+  const etIndex = [...fileElements.keys()].indexOf(EVENT_TIME);
+  const keyIndex = [...fileElements.keys()].indexOf(KEY);
   const rowGroups = metadata.row_groups.map((rg): RowGroupInfo => {
     const stats = rg.columns[etIndex]?.meta_data?.statistics;
     const min = stats?.min_value ?? stats?.min;
@@ -223,10 +227,10 @@ export async function openDataFile(
     const kinds = new Map<string, ColumnKind>([[KEY, "utf8"], [EVENT_TIME, "f64"]]);
     if (hasDeleted) kinds.set(DELETED, "bool");
     for (const name of columns) {
-      const column = schema.columns.find((c) => c.name === name);
+      const column = view.schema.columns.find((c) => c.name === name);
       if (column && elements.has(name)) kinds.set(name, kindOf(column.type));
     }
-    return kinds;
+    return view.toFile(kinds);
   };
   return {
     file,
@@ -242,7 +246,7 @@ export async function openDataFile(
       try {
         const kinds = kindsOf(columns);
         await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
-        const decoded = await decode(index, kinds);
+        const decoded = view.fromFile(await decode(index, kinds));
         checkDecoded(decoded, rowGroups[index]!.rows, required, file);
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
       } catch (error) {

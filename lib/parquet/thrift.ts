@@ -179,6 +179,7 @@ function _element(w: _Writer, e: SchemaElement): void {
   w.binary(4, e.name);
   w.i32(5, e.num_children);
   w.i32(6, e.converted_type === undefined ? undefined : _CONVERTED[e.converted_type]);
+  w.i32(9, e.field_id);
   const logical = e.logical_type;
   if (logical?.type === "STRING") w.structField(10, () => w.structField(1, () => {}));
   if (logical?.type === "TIMESTAMP") {

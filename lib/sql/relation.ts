@@ -14,6 +14,7 @@ import type { ColumnType } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import { resolveTable, type Table } from "../format/table.ts";
 import { localPaths } from "./staging.ts";
+import { parquetSource } from "./parquet_source.ts";
 import { quoteIdentifier, quoteString } from "./tokens.ts";
 
 /**
@@ -123,8 +124,7 @@ export async function relationOf(
   }
   const paths = await localPaths(table, plan.files.map((f) => f.file), options.stagingDir);
   const list = `[${paths.map(quoteString).join(", ")}]`;
-  const source = `read_parquet(${list}, filename = true, file_row_number = true, ` +
-    `union_by_name = true, binary_as_string = true)`;
+  const source = await parquetSource(connection, paths, snapshot.schema);
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
   const present = new Set(described.getRows().map((r) => String(r[0])));
   const raw = [

@@ -1,0 +1,247 @@
+/**
+ * The change feed (docs/SPEC.md §9.10): the rows committed after one snapshot up to another, read
+ * only from the data files those snapshots added, with the snapshot that committed each row and
+ * whether it upserts or deletes its key.
+ *
+ * @module
+ */
+
+import { AzofError } from "../errors.ts";
+import { toValues } from "../columns/column_data.ts";
+import { compareBytes } from "../format/key_order.ts";
+import { type Column, EVENT_TIME, KEY, type Value } from "../format/schema.ts";
+import type { Segment, Snapshot } from "../format/snapshot.ts";
+import { snapshotFiles } from "../format/segments.ts";
+import type { Table } from "../format/table.ts";
+import { openDataFile } from "../parquet/data_file.ts";
+import type { BatchColumn, RowBatch } from "./batch.ts";
+
+/** Options of {@linkcode changes}. */
+export interface ChangesOptions {
+  /** Rows committed after this snapshot (0: from the table's creation). */
+  readonly fromSnapshot: number;
+  /** Up to and including this snapshot; the current one when omitted. */
+  readonly toSnapshot?: number | undefined;
+  /** Only rows with `event_time` at or after this instant (ms). */
+  readonly eventFrom?: number | undefined;
+  /** Only rows with `event_time` at or before this instant (ms). */
+  readonly eventTo?: number | undefined;
+}
+
+/** One committed row: `key`, `event_time`, the columns of the newer snapshot, `_snapshot`, `_op`. */
+export type ChangeRow = Record<string, Value>;
+
+/**
+ * The change feed: its columns, and its rows as batches (for the output formats) or, iterated
+ * directly, as row objects. It is one-shot: consume either the batches or the rows, once.
+ */
+export interface ChangesResult extends AsyncIterable<ChangeRow> {
+  /** The snapshot the feed starts after. */
+  readonly from: number;
+  /** The last snapshot whose rows the feed holds. */
+  readonly to: number;
+  /** The output columns (without values). */
+  readonly columns: readonly Omit<BatchColumn, "values">[];
+  /** The rows, by snapshot, then key (UTF-8 byte order), then `event_time`. */
+  readonly batches: AsyncIterable<RowBatch>;
+  /** The data files read, once the rows have been consumed. */
+  readonly filesRead: readonly string[];
+}
+
+/** Operations that commit no rows (docs/SPEC.md §9.10). */
+const _NO_ROWS = new Set(["compact", "alter", "create"]);
+
+/**
+ * Reads the rows committed after snapshot `fromSnapshot` up to `toSnapshot`. Only the data files
+ * each contributing snapshot added are read; compaction, alter and create snapshots contribute
+ * nothing. Every file is read with the newer snapshot's schema. A deletion's values are null.
+ *
+ * @param table The table.
+ * @param options The snapshot range and the event-time filter.
+ * @returns The feed; snapshots are read before this resolves, data files on iteration.
+ * @throws {AzofError} `InputInvalid` when the range is empty or backwards or names a snapshot
+ *   that does not exist.
+ *
+ * @example The rows of one write
+ * ```ts
+ * import { appendRows, changes, createTable, MemoryStore } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ * const table = await createTable(new MemoryStore(), "t", {
+ *   columns: [{ name: "v", type: "Int", nullable: false }],
+ * });
+ * await appendRows(table, [{ key: "a", event_time: "2024-01-01", v: 1n }]);
+ * await appendRows(table, [{ key: "b", event_time: "2023-01-01", v: 2n }]);
+ * const rows = [];
+ * for await (const row of await changes(table, { fromSnapshot: 2 })) rows.push(row);
+ * assert.deepEqual(rows.map((r) => [r.key, r.v, r._snapshot, r._op]), [["b", 2n, 3n, "upsert"]]);
+ * ```
+ */
+export async function changes(table: Table, options: ChangesOptions): Promise<ChangesResult> {
+  const to = options.toSnapshot ?? await table.currentVersion();
+  const from = options.fromSnapshot;
+  if (!Number.isInteger(from) || from < 0 || from > to) {
+    throw new AzofError(
+      "InputInvalid",
+      `Cannot read changes of table ${table.name}: --from-snapshot ${from} must be a whole number from 0 to ${to}`,
+    );
+  }
+  const target = await table.snapshot(to);
+  const columns = changeColumns(target.schema.columns);
+  const filesRead: string[] = [];
+  const batches = _batches(table, target, from, options, columns, filesRead);
+  return {
+    from,
+    to,
+    columns,
+    batches,
+    filesRead,
+    [Symbol.asyncIterator]: () => _rows(batches)[Symbol.asyncIterator](),
+  };
+}
+
+/**
+ * The columns of the change feed: `key`, `event_time`, the schema's columns (nullable: a deletion's
+ * values are null), `_snapshot` and `_op`.
+ *
+ * @param schemaColumns The newer snapshot's columns.
+ * @returns The output columns.
+ */
+export function changeColumns(
+  schemaColumns: readonly Column[],
+): Omit<BatchColumn, "values">[] {
+  return [
+    { name: KEY, type: "String", nullable: false },
+    { name: EVENT_TIME, type: "DateTime", nullable: false },
+    ...schemaColumns.map((c) => ({ name: c.name, type: c.type, nullable: true })),
+    { name: "_snapshot", type: "Int", nullable: false },
+    { name: "_op", type: "String", nullable: false },
+  ];
+}
+
+/**
+ * The data files snapshot `next` added to `previous`, in the order a read meets them (children
+ * before parents, deltas by `start` newest first, then the base), so that among copies and tied
+ * rows of one key and `event_time` the first met is the one a read would pick (§7).
+ *
+ * @param previous The snapshot before (`undefined` for snapshot 1).
+ * @param next The snapshot.
+ * @returns The added files, in read order.
+ */
+export function addedFiles(previous: Snapshot | undefined, next: Snapshot): string[] {
+  const old = new Set(previous ? snapshotFiles(previous) : []);
+  const out: string[] = [];
+  const visit = (segments: readonly Segment[]): void => {
+    for (const s of segments) {
+      visit(s.children);
+      const deltas = s.deltas.map((d, i) => ({ d, i }))
+        .sort((a, b) => b.d.start - a.d.start || a.i - b.i);
+      for (const { d } of deltas) out.push(d.file);
+      if (s.base !== undefined) out.push(s.base);
+    }
+  };
+  visit(next.segments);
+  return [...new Set(out)].filter((f) => !old.has(f));
+}
+
+/** Whether snapshot `snapshot` commits rows (its operation is not compaction, alter or create). */
+function _commitsRows(snapshot: Snapshot): boolean {
+  const operation = snapshot.extra.operation;
+  return !(typeof operation === "string" && _NO_ROWS.has(operation));
+}
+
+async function* _batches(
+  table: Table,
+  target: Snapshot,
+  from: number,
+  options: ChangesOptions,
+  columns: readonly Omit<BatchColumn, "values">[],
+  filesRead: string[],
+): AsyncGenerator<RowBatch> {
+  let previous = from === 0 ? undefined : await table.snapshot(from);
+  for (let version = from + 1; version <= target.version; version++) {
+    const next = version === target.version ? target : await table.snapshot(version);
+    if (_commitsRows(next)) {
+      const files = addedFiles(previous, next);
+      filesRead.push(...files);
+      const rows = await _committedRows(table, target, files, options);
+      if (rows.length > 0) yield _batch(rows, version, columns);
+    }
+    previous = next;
+  }
+}
+
+interface _Row {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  readonly t: number;
+  readonly deleted: boolean;
+  readonly values: readonly Value[];
+}
+
+/** The rows of the files, one per key and `event_time` (the first met), in key and time order. */
+async function _committedRows(
+  table: Table,
+  target: Snapshot,
+  files: readonly string[],
+  options: ChangesOptions,
+): Promise<_Row[]> {
+  const names = target.schema.columns.map((c) => c.name);
+  const encoder = new TextEncoder();
+  const seen = new Map<string, _Row>();
+  for (const file of files) {
+    const data = await openDataFile(table, file, target.schema);
+    const fileRows = new Map<string, _Row>();
+    for (let g = 0; g < data.rowGroups.length; g++) {
+      const group = await data.readRowGroup(g, names);
+      const keys = toValues(group.key) as string[];
+      const values = names.map((n) => toValues(group.columns.get(n)!));
+      for (let r = 0; r < group.rows; r++) {
+        const t = group.eventTime[r]!;
+        if (options.eventFrom !== undefined && t < options.eventFrom) continue;
+        if (options.eventTo !== undefined && t > options.eventTo) continue;
+        const key = keys[r]!;
+        const id = `${t}\u0000${key}`;
+        if (seen.has(id)) continue;
+        const deleted = group.deleted?.[r] === 1;
+        fileRows.set(id, {
+          key,
+          bytes: encoder.encode(key),
+          t,
+          deleted,
+          values: values.map((v) => deleted ? null : v[r]!),
+        });
+      }
+    }
+    // Within a file the later row of a tie wins, so a file's rows join the seen ones at its end.
+    for (const [id, row] of fileRows) seen.set(id, row);
+  }
+  return [...seen.values()].sort((a, b) =>
+    compareBytes(a.bytes, 0, a.bytes.length, b.bytes, 0, b.bytes.length) || a.t - b.t
+  );
+}
+
+function _batch(
+  rows: readonly _Row[],
+  version: number,
+  columns: readonly Omit<BatchColumn, "values">[],
+): RowBatch {
+  const value = (i: number, row: _Row): Value => {
+    if (i === 0) return row.key;
+    if (i === 1) return row.t;
+    if (i === columns.length - 2) return BigInt(version);
+    if (i === columns.length - 1) return row.deleted ? "delete" : "upsert";
+    return row.values[i - 2]!;
+  };
+  return {
+    rows: rows.length,
+    columns: columns.map((c, i) => ({ ...c, values: rows.map((row) => value(i, row)) })),
+  };
+}
+
+async function* _rows(batches: AsyncIterable<RowBatch>): AsyncGenerator<ChangeRow> {
+  for await (const batch of batches) {
+    for (let r = 0; r < batch.rows; r++) {
+      yield Object.fromEntries(batch.columns.map((c) => [c.name, c.values[r]!]));
+    }
+  }
+}

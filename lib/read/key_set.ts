@@ -1,0 +1,115 @@
+/**
+ * A set of keys that tests a decoded row's key straight from its UTF-8 bytes: a hashed bit set
+ * answers most misses without making a string, so picking a few keys' rows out of a large row group
+ * costs little more than hashing its keys. Used by the late-data diff (lib/read/diff.ts).
+ *
+ * @module
+ */
+
+import type { ColumnData, Utf8Data } from "../columns/column_data.ts";
+import type { DecodedRowGroup } from "../parquet/data_file.ts";
+
+const _BITS = 1 << 24;
+const _encoder = new TextEncoder();
+const _decoder = new TextDecoder();
+
+/**
+ * Keys, looked up by their UTF-8 bytes.
+ *
+ * @example
+ * ```ts
+ * import { KeySet } from "./key_set.ts";
+ * import assert from "node:assert/strict";
+ * const set = new KeySet();
+ * set.add("a");
+ * const bytes = new TextEncoder().encode("ba");
+ * assert.equal(set.hasBytes(bytes, 1, 2), true);
+ * assert.equal(set.hasBytes(bytes, 0, 1), false);
+ * ```
+ */
+export class KeySet {
+  readonly #keys = new Set<string>();
+  readonly #bits = new Uint32Array(_BITS / 32);
+
+  /** Number of keys. */
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  /** @param key A key to add. */
+  add(key: string): void {
+    if (this.#keys.has(key)) return;
+    this.#keys.add(key);
+    const bytes = _encoder.encode(key);
+    const h = _hash(bytes, 0, bytes.length);
+    this.#bits[h >>> 5]! |= 1 << (h & 31);
+  }
+
+  /**
+   * Whether the key held in `bytes[start, end)` is in the set.
+   *
+   * @param bytes UTF-8 bytes holding the key.
+   * @param start Where it starts.
+   * @param end Where it ends (exclusive).
+   * @returns `true` when it is.
+   */
+  hasBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const h = _hash(bytes, start, end);
+    if ((this.#bits[h >>> 5]! & (1 << (h & 31))) === 0) return false;
+    return this.#keys.has(_decoder.decode(bytes.subarray(start, end)));
+  }
+}
+
+/**
+ * The rows of a decoded row group whose keys are in the set, as a row group of their own.
+ *
+ * @param group The row group.
+ * @param keys The keys to keep.
+ * @returns The kept rows, in their order.
+ */
+export function rowsOf(group: DecodedRowGroup, keys: KeySet): DecodedRowGroup {
+  const { offsets, bytes } = group.key;
+  const picked: number[] = [];
+  for (let r = 0; r < group.rows; r++) {
+    if (keys.hasBytes(bytes, offsets[r]!, offsets[r + 1]!)) picked.push(r);
+  }
+  const rows = Int32Array.from(picked);
+  const deleted = group.deleted;
+  return {
+    rows: rows.length,
+    key: _gather(group.key, rows) as Utf8Data,
+    eventTime: Float64Array.from(rows, (r) => group.eventTime[r]!),
+    ...(deleted ? { deleted: Uint8Array.from(rows, (r) => deleted[r]!) } : {}),
+    columns: new Map([...group.columns].map(([name, data]) => [name, _gather(data, rows)])),
+  };
+}
+
+function _gather(data: ColumnData, rows: Int32Array): ColumnData {
+  const nulls = data.nulls ? { nulls: Uint8Array.from(rows, (r) => data.nulls![r]!) } : {};
+  switch (data.kind) {
+    case "utf8": {
+      const offsets = new Int32Array(rows.length + 1);
+      rows.forEach((r, i) =>
+        offsets[i + 1] = offsets[i]! + data.offsets[r + 1]! - data.offsets[r]!
+      );
+      const bytes = new Uint8Array(offsets[rows.length]!);
+      rows.forEach((r, i) =>
+        bytes.set(data.bytes.subarray(data.offsets[r]!, data.offsets[r + 1]!), offsets[i]!)
+      );
+      return { kind: "utf8", offsets, bytes, ...nulls };
+    }
+    case "f64":
+      return { kind: "f64", values: Float64Array.from(rows, (r) => data.values[r]!), ...nulls };
+    case "i64":
+      return { kind: "i64", values: BigInt64Array.from(rows, (r) => data.values[r]!), ...nulls };
+    case "bool":
+      return { kind: "bool", values: Uint8Array.from(rows, (r) => data.values[r]!), ...nulls };
+  }
+}
+
+/** FNV-1a over the bytes, reduced to the bit set's size. */
+function _hash(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0) & (_BITS - 1);
+}
