@@ -68,7 +68,16 @@ export interface ExportedFile {
   readonly rowGroups: readonly ExportedRowGroup[];
 }
 
-/** The resolution rule (docs/SPEC.md §7), in words, for engines that carry the plan out. */
+/**
+ * The resolution rule (docs/SPEC.md §7), in words, for engines that carry the plan out; every
+ * exported plan holds it as `resolution`.
+ *
+ * @example Print the tie-break
+ * ```ts
+ * import { RESOLUTION_RULE } from "../../mod.ts";
+ * console.log(RESOLUTION_RULE.winner);
+ * ```
+ */
 export const RESOLUTION_RULE = {
   candidates: "rows of the listed files with event_time <= asOf (every row when asOf is null)",
   winner: "per key, the candidate with the greatest event_time; on equal event_time the row of " +
