@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 from typing import Any, Optional
 
 import numpy as np
@@ -100,7 +101,10 @@ def read_range(plan: dict[str, Any], range_index: int) -> tuple[pa.Table, dict[s
             stats["footer_bytes"] += opened.footer_bytes
             stats["data_bytes"] += opened.data_bytes
             opened.close()
-    return resolve(parts, output_schema(plan)), stats
+    table = resolve(parts, output_schema(plan))
+    stats["rows_out"] = table.num_rows
+    stats["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return table, stats
 
 
 def partition_file(plan: dict[str, Any], file_index: int, partitions: int):

@@ -58,11 +58,14 @@ def _with_argument(text: str) -> list[int]:
 class Cluster:
     """Two Ray nodes (1 CPU each) on 127.0.0.1, started with deadlines and stopped by pid."""
 
-    def __init__(self, temp_dir: str, port: int = 46379, deadline: float = 120.0):
+    def __init__(
+        self, temp_dir: str, port: int = 46379, deadline: float = 120.0, object_store: int = 200_000_000
+    ):
         self.temp_dir = temp_dir
         self.address = f"127.0.0.1:{port}"
         self._port = port
         self._deadline = deadline
+        self._object_store = object_store
         self._procs: list[subprocess.Popen] = []
         self._pids: set[int] = set()
 
@@ -83,7 +86,7 @@ class Cluster:
              f"--object-manager-port={p + 2}",
              f"--min-worker-port={p + 100}", f"--max-worker-port={p + 199}",
              f"--dashboard-agent-listen-port={p + 4}", f"--metrics-export-port={p + 5}",
-             f"--runtime-env-agent-port={p + 6}", "--object-store-memory=200000000"],
+             f"--runtime-env-agent-port={p + 6}", f"--object-store-memory={self._object_store}"],
             "head.log",
         )
         self._wait_nodes(1, "the head node")
@@ -92,7 +95,7 @@ class Cluster:
              f"--object-manager-port={p + 12}", f"--min-worker-port={p + 200}",
              f"--max-worker-port={p + 299}", f"--dashboard-agent-listen-port={p + 14}",
              f"--metrics-export-port={p + 15}", f"--runtime-env-agent-port={p + 16}",
-             "--object-store-memory=200000000"],
+             f"--object-store-memory={self._object_store}"],
             "worker.log",
         )
         self._wait_nodes(2, "the second node")

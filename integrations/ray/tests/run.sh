@@ -5,7 +5,8 @@
 #
 #   AZOF_CMD='deno run -A cli/main.ts' integrations/ray/tests/run.sh [run_tests.py flags]
 #
-# Environment: AZOF_RAY_VENV (default /tmp/azof-ray-venv), AZOF_RAY_DEADLINE (seconds, default 1500).
+# Environment: AZOF_RAY_VENV (default /tmp/azof-ray-venv), AZOF_RAY_DEADLINE (seconds, default 1500),
+# AZOF_RAY_SCRIPT (default run_tests.py; bench.py for the benchmark).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${AZOF_RAY_VENV:-/tmp/azof-ray-venv}"
@@ -30,8 +31,8 @@ fi
 export PYTHONUNBUFFERED=1 RAY_USAGE_STATS_ENABLED=0
 status=0
 timeout -k 30 "$deadline" unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' \
-  "$venv/bin/python" "$here/tests/run_tests.py" "$@" || status=$?
+  "$venv/bin/python" "$here/tests/${AZOF_RAY_SCRIPT:-run_tests.py}" "$@" || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-  echo "error: the Ray tests did not finish within ${deadline} s" >&2
+  echo "error: tests/${AZOF_RAY_SCRIPT:-run_tests.py} did not finish within ${deadline} s (killed)" >&2
 fi
 exit "$status"
