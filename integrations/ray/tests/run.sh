@@ -29,6 +29,8 @@ if ! unshare -n true 2>/dev/null; then
   exit 1
 fi
 export PYTHONUNBUFFERED=1 RAY_USAGE_STATS_ENABLED=0
+# The S3 tests start an s3rver of their own inside the namespace, from the one .ci/s3rver.sh installed.
+export AZOF_S3RVER_MODULES="${AZOF_S3RVER_MODULES:-${AZOF_S3RVER_DIR:-/tmp/azof-s3rver}/node_modules}"
 status=0
 timeout -k 30 "$deadline" unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' \
   "$venv/bin/python" "$here/tests/${AZOF_RAY_SCRIPT:-run_tests.py}" "$@" || status=$?

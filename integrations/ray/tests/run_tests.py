@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,6 +96,32 @@ def check_bytes(stats: list[dict], what: str) -> None:
             )
 
 
+def start_s3(work: str):
+    """Starts an s3rver of its own in this network namespace (.ci/s3rver.sh with the s3rver that
+    AZOF_S3RVER_MODULES holds) and points the AWS_* variables at it; returns its stop function."""
+    modules = os.environ.get("AZOF_S3RVER_MODULES", "/tmp/azof-s3rver/node_modules")
+    if not os.path.isdir(os.path.join(modules, "s3rver")):
+        raise RuntimeError(f"S3 tests NOT RUN: no s3rver in {modules} (run .ci/s3rver.sh start once)")
+    folder = os.path.join(work, "s3rver")
+    os.makedirs(folder)
+    os.symlink(modules, os.path.join(folder, "node_modules"))
+    script = str(Path(__file__).resolve().parents[3] / ".ci" / "s3rver.sh")
+    env = {**os.environ, "AZOF_S3RVER_DIR": folder, "AZOF_S3RVER_PORT": "4613"}
+    subprocess.run([script, "start"], env=env, check=True, capture_output=True, timeout=120)
+    exports = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in Path(folder, "env").read_text().splitlines()
+    )
+    os.environ.update({
+        "AWS_ENDPOINT_URL_S3": exports["AZOF_TEST_S3_ENDPOINT"],
+        "AWS_ACCESS_KEY_ID": "S3RVER",
+        "AWS_SECRET_ACCESS_KEY": "S3RVER",
+        "AWS_REGION": "us-east-1",
+    })
+    bucket = exports["AZOF_TEST_S3_BUCKET"]
+    return f"s3://{bucket}/ray", lambda: subprocess.run([script, "stop"], env=env, timeout=60)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tables", type=int, default=2)
@@ -112,7 +139,9 @@ def main() -> int:
     work = tempfile.mkdtemp(prefix="azof-ray-test-")
     cluster = Cluster(os.path.join(work, "ray"))
     nodes: set[str] = set()
+    stop_s3 = None
     try:
+        s3_root, stop_s3 = start_s3(work)
         cluster.start()
         ray.init(address=cluster.address, log_to_driver=False)
         upstream = os.path.abspath(options.upstream)
@@ -133,9 +162,9 @@ def main() -> int:
                 def random_read(at=at, name=table.name):
                     want = scan_arrow(command, root, name, at)
                     plan, got, stats = read_ray(root, name, at, 4, expect_shuffle=False)
+                    nodes.update(s["node"] for s in stats)
                     same(got, want, f"{name} as of {at}", ordered=True)
                     check_bytes(stats, f"{name} as of {at}")
-                    nodes.update(s["node"] for s in stats)
                     if len(plan["keyRanges"]) < 2:
                         raise AssertionError(f"{name}: expected several key ranges, got {plan['keyRanges']}")
                 checks.run(f"{table.name} as of {at}", random_read)
@@ -145,6 +174,17 @@ def main() -> int:
                 _, got, _ = read_ray(root, name, at, 3, columns=columns)
                 same(got, want, f"{name} columns {columns} as of {at}", ordered=True)
             checks.run(f"{table.name} with --columns key,f,s", subset)
+
+        s3_table = RandomTable(command, s3_root, "t_s3", 99, keys=300, rows=1500)
+        checks.run("build random table t_s3 on S3 (s3rver)", s3_table.build, 60)
+        for at in s3_table.instants(3):
+            def s3_read(at=at):
+                want = scan_arrow(command, s3_root, "t_s3", at)
+                plan, got, stats = read_ray(s3_root, "t_s3", at, 3, expect_shuffle=False)
+                assert all(f["path"].startswith("s3://") for f in plan["files"])
+                same(got, want, f"s3 t_s3 as of {at}", ordered=True)
+                check_bytes(stats, f"s3 t_s3 as of {at}")
+            checks.run(f"t_s3 on S3 as of {at}", s3_read)
 
         def both_nodes():
             if len(nodes) < 2:
@@ -158,6 +198,8 @@ def main() -> int:
             ray.shutdown()
         finally:
             cluster.stop()
+            if stop_s3 is not None:
+                stop_s3()
             shutil.rmtree(work, ignore_errors=True)
     print(f"ray: {checks.passed} passed, {checks.failed} failed", flush=True)
     return 0 if checks.failed == 0 and checks.passed > 0 else 1

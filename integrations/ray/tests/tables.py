@@ -43,6 +43,8 @@ class RandomTable:
         self.keys = [f"k{i:05d}" for i in range(keys)] + [f"k{o}" for o in _ODD]
         self.rows = rows
         self.times: list[int] = []
+        self.written: list[tuple[str, int]] = []
+        self.ties: list[int] = []
         self._base = int(_START.timestamp() * 1000)
 
     def _value(self, kind: str):
@@ -61,18 +63,23 @@ class RandomTable:
 
     def _batch(self, count: int, late_from: Optional[int]) -> bytes:
         lines = []
+        batch: list[tuple[str, int]] = []
         for _ in range(count):
             low = self._base if late_from is None else late_from
             t = low + self.rng.randrange(max(1, self._base + _SPAN_MS - low))
-            if self.times and self.rng.random() < 0.1:
-                t = self.rng.choice(self.times)  # ties with an earlier write
+            key = self.rng.choice(self.keys)
+            if self.written and self.rng.random() < 0.15:
+                key, t = self.rng.choice(self.written)  # a tie with an earlier write: this one wins
+                self.ties.append(t)
             self.times.append(t)
-            row = {"key": self.rng.choice(self.keys), "event_time": instant(t)}
+            batch.append((key, t))
+            row = {"key": key, "event_time": instant(t)}
             if self.rng.random() < 0.08:
                 row["_deleted"] = True
             else:
                 row.update({c: self._value(c) for c in ("s", "n", "f", "b", "d")})
             lines.append(json.dumps(row, ensure_ascii=False))
+        self.written += batch
         return ("\n".join(lines) + "\n").encode()
 
     def build(self, row_group_rows: int) -> "RandomTable":
@@ -90,9 +97,11 @@ class RandomTable:
         return self
 
     def instants(self, count: int) -> list[Optional[str]]:
-        """`count` instants: exact event times written, ±1 ms around them, and the current state."""
+        """`count` instants: the current state, then exact event times written (every other one a
+        tie between writes), some ±1 ms."""
         picked: list[Optional[str]] = [None]
         while len(picked) < count:
-            t = self.rng.choice(self.times) + self.rng.choice([-1, 0, 0, 1])
+            pool = self.ties if self.ties and len(picked) % 2 == 1 else self.times
+            t = self.rng.choice(pool) + self.rng.choice([-1, 0, 0, 1])
             picked.append(instant(t))
         return picked
