@@ -30,16 +30,13 @@ interface _Dialect {
 const _string = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const _quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
+/** SQL types of DuckDB and Trino, but for DateTime. */
+const _TYPES = { String: "VARCHAR", Int: "BIGINT", Float: "DOUBLE", Boolean: "BOOLEAN" } as const;
+
 const _DIALECTS: Readonly<Record<SqlDialect, _Dialect>> = {
   duckdb: {
     ident: _quoted,
-    types: {
-      String: "VARCHAR",
-      Int: "BIGINT",
-      Float: "DOUBLE",
-      Boolean: "BOOLEAN",
-      DateTime: "TIMESTAMPTZ",
-    },
+    types: { ..._TYPES, DateTime: "TIMESTAMPTZ" },
     source: (f) =>
       `(SELECT *, file_row_number AS __row FROM read_parquet(${
         _string(f.path)
@@ -66,13 +63,7 @@ const _DIALECTS: Readonly<Record<SqlDialect, _Dialect>> = {
   },
   trino: {
     ident: _quoted,
-    types: {
-      String: "VARCHAR",
-      Int: "BIGINT",
-      Float: "DOUBLE",
-      Boolean: "BOOLEAN",
-      DateTime: "TIMESTAMP(3) WITH TIME ZONE",
-    },
+    types: { ..._TYPES, DateTime: "TIMESTAMP(3) WITH TIME ZONE" },
     source: (f) => `(SELECT *, 0 AS __row FROM azof_files WHERE "$path" = ${_string(f.path)})`,
     instant: (t) => `TIMESTAMP ${_string(t.replace("T", " ").replace("Z", " UTC"))}`,
     startsWith: (c, p) => `starts_with(${c}, ${_string(p)})`,

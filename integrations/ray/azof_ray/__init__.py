@@ -33,7 +33,8 @@ class ReadResult:
     stats_refs: list
     """Per key-range task (empty after a shuffle): an ObjectRef of a dict with `footer_bytes`,
     `data_bytes` (column chunks read), `overlapping_bytes` (stored size of the chunks of the row
-    groups overlapping the range), `row_groups`, `rows_read`, `files` and `node`."""
+    groups overlapping the range), `row_groups`, `rows_read`, `rows_out`, `files`, `node` and
+    `peak_rss_bytes` (of the worker process, which may have run earlier tasks)."""
 
 
 def _cpus() -> int:
