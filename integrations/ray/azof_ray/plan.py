@@ -24,18 +24,23 @@ class AzofPlanError(RuntimeError):
 
 def azof_command(azof: Union[str, Sequence[str], None] = None) -> list[str]:
     """The command that runs the azof CLI: `azof`, else `AZOF_CMD` (split like a shell), else
-    `azof` on PATH."""
+    `azof` on PATH, else `deno run --allow-all cli/main.ts` when the current folder is an azof
+    checkout and deno is on PATH."""
     if azof is None:
         azof = os.environ.get("AZOF_CMD")
-    if azof is None:
-        found = shutil.which("azof")
-        if found is None:
-            raise AzofPlanError(
-                "Cannot plan the read: no azof on PATH; install the azof CLI or set AZOF_CMD "
-                "(e.g. AZOF_CMD='deno run -A /path/to/azof/cli/main.ts')"
-            )
+    if azof is not None:
+        return shlex.split(azof) if isinstance(azof, str) else list(azof)
+    found = shutil.which("azof")
+    if found is not None:
         return [found]
-    return shlex.split(azof) if isinstance(azof, str) else list(azof)
+    deno = shutil.which("deno")
+    main = os.path.join(os.getcwd(), "cli", "main.ts")
+    if deno is not None and os.path.isfile(main):
+        return [deno, "run", "--allow-all", main]
+    raise AzofPlanError(
+        "Cannot plan the read: no azof on PATH; install the azof CLI or set AZOF_CMD "
+        "(e.g. AZOF_CMD='deno run -A /path/to/azof/cli/main.ts')"
+    )
 
 
 def instant_text(value: Instant) -> Optional[str]:

@@ -11,6 +11,7 @@ Prints `ray: N passed, N failed` last; exits 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -174,6 +175,15 @@ def main() -> int:
                 _, got, _ = read_ray(root, name, at, 3, columns=columns)
                 same(got, want, f"{name} columns {columns} as of {at}", ordered=True)
             checks.run(f"{table.name} with --columns key,f,s", subset)
+
+            def public(name=table.name, at=table.instants(2)[1]):
+                import azof_ray
+
+                moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+                ds = azof_ray.read_as_of(root, name, as_of=moment)
+                got = pa.concat_tables(ray.get(ds.to_arrow_refs(), timeout=TASK_DEADLINE))
+                same(got, scan_arrow(command, root, name, at), f"read_as_of({name}, {moment})", ordered=True)
+            checks.run(f"{table.name} through read_as_of() with a datetime", public)
 
         s3_table = RandomTable(command, s3_root, "t_s3", 99, keys=300, rows=1500)
         checks.run("build random table t_s3 on S3 (s3rver)", s3_table.build, 60)
