@@ -29,6 +29,16 @@ export { isInRange, planScan } from "./lib/read/plan.ts";
 export type { PlannedFile, PlanOptions, ScanPlan } from "./lib/read/plan.ts";
 export { scan } from "./lib/read/scan.ts";
 export type { ScanOptions, ScanProgress, ScanResult } from "./lib/read/scan.ts";
+export { exportPlan, RESOLUTION_RULE } from "./lib/read/plan_export.ts";
+export type {
+  ExportedFile,
+  ExportedPlan,
+  ExportedRowGroup,
+  ExportPlanOptions,
+} from "./lib/read/plan_export.ts";
+export type { KeyRange } from "./lib/read/key_ranges.ts";
+export { planSql } from "./lib/read/plan_sql.ts";
+export type { SqlDialect } from "./lib/read/plan_sql.ts";
 export type { BatchColumn, RowBatch } from "./lib/read/batch.ts";
 export type { Value } from "./lib/format/schema.ts";
 export { scanArrowBatches, scanToArrow } from "./lib/read/arrow.ts";

@@ -79,6 +79,38 @@ Examples:
     load: () => import("./scan.ts"),
   },
   {
+    name: "plan",
+    summary: "Print the read plan (files, ranks, key ranges) as JSON or as one SQL query",
+    help: `Usage: azof plan --table NAME [--path ROOT] [--as-of TIME] [--splits N] [options]
+                 [--format json | --format sql --dialect duckdb|spark|trino]
+
+Prints what a read as of TIME takes, for other engines (Ray, DuckDB, Spark, Trino): the files
+in read order with their absolute path or s3:// URL, role (base/delta), rank (on equal
+event_time the higher rank wins), rows, bytes, key order and, per row group to read, key and
+event_time statistics; the resolution rule; and keyRanges, a split of the key space into up to
+N ranges of roughly equal rows. Reads footers, no data. See docs/DISTRIBUTED.md.
+
+Flags:
+  -p, --path ROOT        Folder holding the tables (default: current folder)
+  -t, --table NAME       Table folder name under ROOT
+      --as-of TIME       Event-time instant to read as of (default: current state)
+      --snapshot N       Plan against snapshot N instead of the newest (alias --version N)
+  -c, --columns a,b      Output columns, in this order (key, event_time, schema columns)
+      --key K            Only key K (repeatable); row groups that cannot hold it are left out
+      --key-prefix P     Only keys starting with P (repeatable; with --key: either matches)
+      --splits N         Number of key ranges (default 1)
+  -f, --format FORMAT    json (default) or sql
+      --dialect D        With --format sql: duckdb, spark or trino
+${_COMMON}
+
+${_TIME}
+
+Examples:
+  azof plan --path testdata --table prices --as-of 2023-06-30 --splits 4
+  azof plan -p testdata -t prices --format sql --dialect duckdb`,
+    load: () => import("./plan.ts"),
+  },
+  {
     name: "inspect",
     summary: "Show a table's schema, segments and files",
     help: `Usage: azof inspect --table NAME [--path ROOT] [--as-of TIME | --current]

@@ -8,7 +8,7 @@ const _ROOT = new URL("../", import.meta.url);
 const _DOCS: ReadonlyArray<readonly [string, number]> = [["README.md", 5], ["docs/CLI.md", 20]];
 
 /** Commands that never write under their `--path`. */
-const _READ_ONLY = ["scan", "inspect", "history", "sql", "check", "ls"];
+const _READ_ONLY = ["scan", "plan", "inspect", "history", "sql", "check", "ls"];
 
 /** The `azof ...` command lines of a document's `sh` blocks (and `deno task azof ...`). */
 function docCommands(path: string): string[][] {

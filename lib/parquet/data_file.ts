@@ -75,6 +75,8 @@ export interface DataFile {
   readonly rowGroups: readonly RowGroupInfo[];
   /** Whether the file has the `_deleted` column. */
   readonly hasDeleted: boolean;
+  /** The file's top-level column names, in file order. */
+  readonly columns: readonly string[];
   /** Whether the file declares key order (docs/SPEC.md §5.6): rows sorted by key, then time. */
   readonly keyOrdered: boolean;
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
@@ -238,6 +240,7 @@ export async function openDataFile(
     rows: total,
     rowGroups,
     hasDeleted,
+    columns: [...elements.keys()],
     keyOrdered:
       metadata.key_value_metadata?.some((e) =>
         e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
