@@ -5,28 +5,22 @@
  * @module
  */
 
-import {
-  type AsyncBuffer,
-  type FileMetaData,
-  parquetMetadataAsync,
-  parquetRead,
-} from "npm:hyparquet@1.31.5";
+import { type FileMetaData, parquetMetadataAsync } from "npm:hyparquet@1.31.5";
 import { compressors } from "npm:hyparquet-compressors@1.1.2";
 import { AzofError } from "../errors.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
+import { decodeFlatRowGroup } from "./decode_flat.ts";
 import {
   allNull,
   type BoolData,
   type ColumnData,
   type ColumnKind,
   type F64Data,
-  fromValues,
   kindOf,
   type Utf8Data,
 } from "../columns/column_data.ts";
-import type { Value } from "../format/schema.ts";
 import { FOOTER_BYTES, type RangedReader, rangedReader } from "../store/ranged.ts";
 import { KEY_ORDER_ENTRY } from "../format/key_order.ts";
 import { readTail, type Store, type StoreTail } from "../store/store.ts";
@@ -214,7 +208,7 @@ export async function openDataFile(
     kinds: Map<string, ColumnKind>,
   ): Promise<Map<string, ColumnData>> => {
     if (!useWasm) {
-      return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, kinds);
+      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS, compressors });
     }
     wasm ??= openWasmReader(_throughReader(table.store, key, buffer), key, bytes);
     return wasm.then((reader) => reader.readRowGroup(index, kinds));
@@ -278,43 +272,6 @@ function _throughReader(store: Store, key: string, reader: RangedReader): Store 
     putIfAbsent: (k, data) => store.putIfAbsent(k, data),
     delete: (k) => store.delete(k),
   };
-}
-
-async function _decodeHyparquet(
-  file: AsyncBuffer,
-  metadata: FileMetaData,
-  rowStart: number,
-  rows: number,
-  kinds: ReadonlyMap<string, ColumnKind>,
-): Promise<Map<string, ColumnData>> {
-  const decoded = new Map<string, Value[]>([...kinds.keys()].map((n) => [n, new Array(rows)]));
-  const counts = new Map<string, number>();
-  await parquetRead({
-    file,
-    metadata,
-    columns: [...kinds.keys()],
-    rowStart,
-    rowEnd: rowStart + rows,
-    compressors,
-    parsers: _PARSERS,
-    onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
-      const target = decoded.get(columnName);
-      if (!target) return;
-      const offset = chunkStart - rowStart;
-      const from = Math.max(0, -offset);
-      const to = Math.min(columnData.length, rows - offset);
-      for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
-      counts.set(columnName, (counts.get(columnName) ?? 0) + Math.max(0, to - from));
-    },
-  });
-  for (const name of kinds.keys()) {
-    if (counts.get(name) !== rows) {
-      throw new Error(`column "${name}" decoded ${counts.get(name) ?? 0} of ${rows} values`);
-    }
-  }
-  const out = new Map<string, ColumnData>();
-  for (const [name, kind] of kinds) out.set(name, fromValues(decoded.get(name)!, kind));
-  return out;
 }
 
 function _hasMagic(tail: StoreTail): boolean {
