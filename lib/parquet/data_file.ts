@@ -5,8 +5,9 @@
  * @module
  */
 
-import { type FileMetaData, parquetMetadataAsync } from "npm:hyparquet@1.31.5";
-import { compressors } from "npm:hyparquet-compressors@1.1.2";
+import type { FileMetaData } from "npm:hyparquet@1.31.5";
+// hyparquet's modules, not its entry point, which loads node:fs (about 40 ms of start-up).
+import { parquetMetadataAsync } from "npm:hyparquet@1.31.5/src/metadata.js";
 import { AzofError } from "../errors.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
@@ -72,6 +73,8 @@ export interface DataFile {
   readonly keyOrdered: boolean;
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
   readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
+  /** Decodes only the `key` column of row group `index` (to see whether the rest is needed). */
+  readKeys(index: number): Promise<Utf8Data>;
   /**
    * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
    * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
@@ -208,7 +211,7 @@ export async function openDataFile(
     kinds: Map<string, ColumnKind>,
   ): Promise<Map<string, ColumnData>> => {
     if (!useWasm) {
-      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS, compressors });
+      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS });
     }
     wasm ??= openWasmReader(_throughReader(table.store, key, buffer), key, bytes);
     return wasm.then((reader) => reader.readRowGroup(index, kinds));
@@ -239,6 +242,17 @@ export async function openDataFile(
         const decoded = await decode(index, kinds);
         checkDecoded(decoded, rowGroups[index]!.rows, required, file);
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    readKeys: async (index) => {
+      try {
+        const kinds = new Map<string, ColumnKind>([[KEY, "utf8"]]);
+        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
+        const decoded = await decode(index, kinds);
+        checkDecoded(decoded, rowGroups[index]!.rows, required, file);
+        return decoded.get(KEY) as Utf8Data;
       } catch (error) {
         return fail(error);
       }

@@ -15,7 +15,7 @@ import type {
   FileMetaData,
   PageHeader,
 } from "npm:hyparquet@1.31.5";
-import { parquetSchema } from "npm:hyparquet@1.31.5";
+import { parquetSchema } from "npm:hyparquet@1.31.5/src/metadata.js";
 import { parquetHeader, readPage } from "npm:hyparquet@1.31.5/src/column.js";
 import {
   convert,
@@ -24,8 +24,15 @@ import {
 } from "npm:hyparquet@1.31.5/src/convert.js";
 import { decompressPage, readDataPage, readDataPageV2 } from "npm:hyparquet@1.31.5/src/datapage.js";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
-import { ByteBuffer } from "../columns/byte_buffer.ts";
+import {
+  plainStringPage,
+  type StringPage,
+  type Strings,
+  stringsOf,
+  utf8Column,
+} from "./decode_strings.ts";
 import { chunkRanges } from "./page_crc.ts";
+import { copyPage, timestampDivisor, timestampsToMs } from "./decode_numbers.ts";
 
 /** Converters of timestamps and dates, as hyparquet's `parsers` option takes them. */
 export type Parsers = Partial<ColumnDecoder["parsers"]>;
@@ -36,8 +43,16 @@ export interface FlatDecodeOptions {
   readonly metadata: FileMetaData;
   /** Converters for timestamps (ms since the epoch) and dates. */
   readonly parsers: Parsers;
-  /** Decompressors by codec. */
-  readonly compressors: Compressors;
+}
+
+/** Codecs hyparquet decompresses by itself; the others load hyparquet-compressors on first use. */
+const _BUILT_IN = new Set(["UNCOMPRESSED", "SNAPPY"]);
+
+let _compressors: Promise<Compressors> | undefined;
+
+function _loadCompressors(): Promise<Compressors> {
+  _compressors ??= import("npm:hyparquet-compressors@1.1.2").then((m) => m.compressors);
+  return _compressors;
 }
 
 /**
@@ -62,6 +77,9 @@ export async function decodeFlatRowGroup(
   const group = metadata.row_groups[rowGroup]!;
   const ranges = chunkRanges(metadata, rowGroup, kinds.keys());
   const bytes = await Promise.all(ranges.map((r) => file.slice(r.start, r.end)));
+  const compressors = group.columns.some((c) => c.meta_data && !_BUILT_IN.has(c.meta_data.codec))
+    ? await _loadCompressors()
+    : undefined;
   const out = new Map<string, ColumnData>();
   ranges.forEach((range, i) => {
     const node = tree.children.find((c) => c.element.name === range.column)!;
@@ -73,7 +91,7 @@ export async function decodeFlatRowGroup(
       schemaPath: [tree, node],
       codec: chunk.meta_data!.codec,
       parsers,
-      compressors: options.compressors,
+      ...(compressors ? { compressors } : {}),
     };
     const rows = Number(group.num_rows);
     out.set(
@@ -100,26 +118,61 @@ function _decodeChunk(
     view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     offset: 0,
   };
-  const raw = kind === "utf8";
+  if (kind === "utf8") return utf8Column(_stringPages(bytes, reader, decoder), rows);
+  const divisor = timestampDivisor(decoder.element);
+  const typed = (data: DecodedArray): DecodedArray =>
+    divisor !== undefined && data instanceof BigInt64Array
+      ? timestampsToMs(data, divisor)
+      : convert(data, decoder);
   let dictionary: DecodedArray | undefined;
   const pages: _Page[] = [];
   while (reader.offset < bytes.length) {
     const header = parquetHeader(reader);
     if (header.type === "DICTIONARY_PAGE") {
-      const data = readPage(reader, header, decoder, undefined, undefined, 0).data!;
-      dictionary = raw ? data : convert(data, decoder);
+      dictionary = typed(readPage(reader, header, decoder, undefined, undefined, 0).data!);
       continue;
     }
     const page = _dataPage(bytes, reader, header, decoder);
     const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
-    const values = raw
-      ? (dictionary && encoding.endsWith("_DICTIONARY")
-        ? Array.from(page.values, (d) => dictionary![d as number])
-        : page.values)
-      : convertWithDictionary(page.values, dictionary, encoding, decoder);
-    pages.push({ levels: page.levels, values });
+    pages.push({
+      levels: page.levels,
+      values: dictionary && encoding.endsWith("_DICTIONARY")
+        ? convertWithDictionary(page.values, dictionary, encoding, decoder)
+        : typed(page.values),
+    });
   }
   return _column(pages, kind, rows);
+}
+
+/** The pages of a string column chunk, each with its strings as bytes (dictionary pages once). */
+function _stringPages(
+  bytes: Uint8Array,
+  reader: { view: DataView; offset: number },
+  decoder: ColumnDecoder,
+): StringPage[] {
+  let dictionary: Strings | undefined;
+  const pages: StringPage[] = [];
+  while (reader.offset < bytes.length) {
+    const header = parquetHeader(reader);
+    if (header.type === "DICTIONARY_PAGE") {
+      const data = readPage(reader, header, decoder, undefined, undefined, 0).data!;
+      dictionary = stringsOf(data as Uint8Array[]);
+      continue;
+    }
+    const plain = plainStringPage(bytes, reader, header, decoder);
+    if (plain) {
+      pages.push(plain);
+      continue;
+    }
+    const page = _dataPage(bytes, reader, header, decoder);
+    const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
+    pages.push(
+      dictionary && encoding.endsWith("_DICTIONARY")
+        ? { levels: page.levels, strings: dictionary, indices: page.values as ArrayLike<number> }
+        : { levels: page.levels, strings: stringsOf(page.values as Uint8Array[]) },
+    );
+  }
+  return pages;
 }
 
 /** Reads a data page (v1 or v2) at the reader. */
@@ -149,11 +202,22 @@ function _dataPage(
 }
 
 /** Lays the pages' values out as one column, a null wherever the definition level is 0. */
-function _column(pages: readonly _Page[], kind: ColumnKind, rows: number): ColumnData {
+function _column(
+  pages: readonly _Page[],
+  kind: Exclude<ColumnKind, "utf8">,
+  rows: number,
+): ColumnData {
   let nulls: Uint8Array | undefined;
   let row = 0;
-  const place = (visit: (row: number, value: unknown) => void) => {
+  const place = (
+    visit: (row: number, value: unknown) => void,
+    target?: Float64Array | BigInt64Array,
+  ) => {
     for (const { levels, values } of pages) {
+      if (levels.length === 0 && target && copyPage(target, values, row)) {
+        row += values.length;
+        continue;
+      }
       if (levels.length === 0) {
         for (let i = 0; i < values.length; i++) visit(row++, values[i]);
         continue;
@@ -171,29 +235,15 @@ function _column(pages: readonly _Page[], kind: ColumnKind, rows: number): Colum
   };
   const withNulls = () => (nulls ? { nulls } : {});
   switch (kind) {
-    case "utf8": {
-      const offsets = new Int32Array(rows + 1);
-      const out = new ByteBuffer(rows * 8 + 16);
-      place((r, value) => {
-        out.append(value as Uint8Array);
-        offsets[r + 1] = out.length;
-      });
-      for (let r = 1; r <= rows; r++) {
-        if (offsets[r]! < offsets[r - 1]!) offsets[r] = offsets[r - 1]!;
-      }
-      return { kind, offsets, bytes: out.bytes(), ...withNulls() };
-    }
     case "f64": {
       const values = new Float64Array(rows);
-      place((r, value) => (values[r] = Number(value)));
+      place((r, value) => (values[r] = Number(value)), values);
       return { kind, values, ...withNulls() };
     }
     case "i64": {
       const values = new BigInt64Array(rows);
-      place((
-        r,
-        value,
-      ) => (values[r] = typeof value === "bigint" ? value : BigInt(value as number)));
+      const big = (value: unknown) => typeof value === "bigint" ? value : BigInt(value as number);
+      place((r, value) => (values[r] = big(value)), values);
       return { kind, values, ...withNulls() };
     }
     case "bool": {

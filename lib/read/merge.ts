@@ -127,6 +127,7 @@ class _Stream {
   readonly #outputs: readonly string[];
   readonly #groups: number[];
   readonly #loaded: (group: DecodedRowGroup | undefined) => void;
+  readonly #filter: KeyFilter | undefined;
   #next = 0;
 
   constructor(
@@ -142,6 +143,7 @@ class _Stream {
     this.#columns = columns;
     this.#outputs = outputs;
     this.#loaded = loaded;
+    this.#filter = skip.filter;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
         (skip.filter && !skip.filter.mayHold(g.minKey, g.maxKey))
@@ -156,6 +158,7 @@ class _Stream {
     while (this.#next < this.#groups.length) {
       const index = this.#groups[this.#next++]!;
       const ahead = this.#groups[this.#next];
+      if (this.#filter && !_selects(this.#filter, await this.#file.readKeys(index))) continue;
       if (ahead !== undefined) this.#file.prefetch(ahead, this.#columns);
       const data = await this.#file.readRowGroup(index, this.#columns);
       this.#loaded(data);
@@ -191,6 +194,18 @@ class _Stream {
   equals(group: _Group, row: number): boolean {
     return _compare(this.group!, this.row, group, row) === 0;
   }
+}
+
+/**
+ * Whether the filter selects one of the keys: a row group whose statistics let a selected key in
+ * may still hold none, and then its other columns are not decoded.
+ */
+function _selects(filter: KeyFilter, keys: Utf8Data): boolean {
+  const { offsets, bytes } = keys;
+  for (let r = 0; r + 1 < offsets.length; r++) {
+    if (filter.matches(bytes, offsets[r]!, offsets[r + 1]!)) return true;
+  }
+  return false;
 }
 
 function _compare(a: _Group, i: number, b: _Group, j: number): number {
