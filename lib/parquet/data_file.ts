@@ -73,8 +73,12 @@ export interface DataFile {
   readonly keyOrdered: boolean;
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
   readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
-  /** Decodes only the `key` column of row group `index` (to see whether the rest is needed). */
-  readKeys(index: number): Promise<Utf8Data>;
+  /**
+   * Decodes only the named columns of row group `index` (`key`, `event_time` or schema columns; a
+   * nullable column the file lacks reads as all null): to see whether the rest is needed, or to
+   * decode it once it is.
+   */
+  readColumns(index: number, columns: readonly string[]): Promise<Map<string, ColumnData>>;
   /**
    * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
    * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
@@ -246,13 +250,19 @@ export async function openDataFile(
         return fail(error);
       }
     },
-    readKeys: async (index) => {
+    readColumns: async (index, columns) => {
       try {
-        const kinds = new Map<string, ColumnKind>([[KEY, "utf8"]]);
+        const all = kindsOf(columns);
+        const kinds = new Map([...all].filter(([name]) => columns.includes(name)));
         await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
         const decoded = await decode(index, kinds);
-        checkDecoded(decoded, rowGroups[index]!.rows, required, file);
-        return decoded.get(KEY) as Utf8Data;
+        const rows = rowGroups[index]!.rows;
+        checkDecoded(decoded, rows, required, file);
+        for (const name of columns) {
+          const type = schema.columns.find((c) => c.name === name)?.type;
+          if (!decoded.has(name) && type) decoded.set(name, allNull(kindOf(type), rows));
+        }
+        return decoded;
       } catch (error) {
         return fail(error);
       }

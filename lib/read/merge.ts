@@ -104,17 +104,51 @@ export async function* mergeResolve(
     if (filter && !filter.matches(bytes, offsets[winRow]!, offsets[winRow + 1]!)) continue;
     out.push(winGroup, winRow);
     emitted++;
-    if (out.rows === options.batchSize) yield out.take();
+    if (out.rows === options.batchSize) yield await out.take();
   }
-  if (out.rows > 0) yield out.take();
+  if (out.rows > 0) yield await out.take();
 }
 
-/** A decoded row group with its keys' 6-byte prefixes (to compare keys without a byte loop). */
-interface _Group {
+/**
+ * A row group with its keys, times and deletions decoded, and its keys' 6-byte prefixes (to compare
+ * keys without a byte loop). Its other columns are decoded when a winner of it is first output, so
+ * a row group the answer takes nothing from (beyond `--limit`, or shadowed by later files) costs
+ * only those three columns.
+ */
+class _Group {
   readonly data: DecodedRowGroup;
   readonly prefix: Float64Array;
-  /** The output columns' data, in output order (`event_time` as Float64 data). */
-  readonly columns: readonly ColumnData[];
+  /** The output columns' data, in output order (`event_time` as Float64 data), once loaded. */
+  columns: readonly ColumnData[] = [];
+  readonly #outputs: readonly string[];
+  readonly #read: () => Promise<ReadonlyMap<string, ColumnData>>;
+  #loading: Promise<void> | undefined;
+
+  constructor(
+    data: DecodedRowGroup,
+    prefix: Float64Array,
+    outputs: readonly string[],
+    read: () => Promise<ReadonlyMap<string, ColumnData>>,
+  ) {
+    this.data = data;
+    this.prefix = prefix;
+    this.#outputs = outputs;
+    this.#read = read;
+  }
+
+  /** Decodes the output columns (once). */
+  load(): Promise<void> {
+    this.#loading ??= this.#read().then((values) => {
+      this.columns = this.#outputs.map((name): ColumnData =>
+        name === KEY
+          ? this.data.key
+          : name === EVENT_TIME
+          ? { kind: "f64", values: this.data.eventTime }
+          : values.get(name)!
+      );
+    });
+    return this.#loading;
+  }
 }
 
 /** One file read row group by row group, skipping those whose rows are all after the instant. */
@@ -158,26 +192,31 @@ class _Stream {
     while (this.#next < this.#groups.length) {
       const index = this.#groups[this.#next++]!;
       const ahead = this.#groups[this.#next];
-      if (this.#filter && !_selects(this.#filter, await this.#file.readKeys(index))) continue;
+      if (this.#filter && !_selects(this.#filter, await this.#keys(index))) continue;
       if (ahead !== undefined) this.#file.prefetch(ahead, this.#columns);
-      const data = await this.#file.readRowGroup(index, this.#columns);
+      const data = await this.#file.readRowGroup(index, []);
       this.#loaded(data);
       if (data.rows === 0) continue;
       const { offsets, bytes } = data.key;
       const [prefix] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, data.rows);
-      const columns = this.#outputs.map((name): ColumnData =>
-        name === KEY
-          ? data.key
-          : name === EVENT_TIME
-          ? { kind: "f64", values: data.eventTime }
-          : data.columns.get(name)!
+      this.group = new _Group(
+        data,
+        prefix,
+        this.#outputs,
+        () =>
+          this.#columns.length === 0
+            ? Promise.resolve(new Map())
+            : this.#file.readColumns(index, this.#columns),
       );
-      this.group = { data, prefix, columns };
       this.row = 0;
       return true;
     }
     this.#loaded(undefined);
     return false;
+  }
+
+  async #keys(index: number): Promise<Utf8Data> {
+    return (await this.#file.readColumns(index, [KEY])).get(KEY) as Utf8Data;
   }
 
   /** Moves to the next row of the group; `false` when the group is used up. */
@@ -232,8 +271,12 @@ class _Batch {
     this.rows++;
   }
 
-  /** The batch's values, column by column; the batch starts again empty. */
-  take(): RowBatch {
+  /**
+   * The batch's values, column by column; the batch starts again empty. Row groups are decoded
+   * one after another: all at once would grow the decoder's memory for good.
+   */
+  async take(): Promise<RowBatch> {
+    for (const group of new Set(this.#groups)) await group.load();
     const columns = this.#columns.map((column, c) => ({
       ...column,
       values: _values(this.#groups, this.#at, c, this.rows),
