@@ -117,7 +117,7 @@ export function plainStringPage(
  */
 export function utf8Column(pages: readonly StringPage[], rows: number): Utf8Data {
   const offsets = new Int32Array(rows + 1);
-  let out = new Uint8Array(rows * 8 + 16);
+  let out = new Uint8Array(_plainBytes(pages) ?? rows * 8 + 16);
   let nulls: Uint8Array | undefined;
   let at = 0;
   let row = 0;
@@ -153,4 +153,14 @@ export function utf8Column(pages: readonly StringPage[], rows: number): Utf8Data
   }
   if (row !== rows) throw new Error(`decoded ${row} values, the footer says ${rows} rows`);
   return { kind: "utf8", offsets, bytes: out.subarray(0, at), ...(nulls ? { nulls } : {}) };
+}
+
+/** The exact size of the strings when no page is dictionary-encoded or has nulls. */
+function _plainBytes(pages: readonly StringPage[]): number | undefined {
+  let total = 0;
+  for (const { levels, strings, indices } of pages) {
+    if (levels.length > 0 || indices) return undefined;
+    for (let j = 0; j < strings.starts.length; j++) total += strings.ends[j]! - strings.starts[j]!;
+  }
+  return total;
 }

@@ -15,7 +15,6 @@ import {
 } from "../columns/column_data.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
 import type { Value } from "../format/schema.ts";
-import { keyPrefixes } from "../format/key_order.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
@@ -111,7 +110,7 @@ export async function* mergeResolve(
 
 /**
  * A row group with its keys, times and deletions decoded, and its keys' 6-byte prefixes (to compare
- * keys without a byte loop). Its other columns are decoded when a winner of it is first output, so
+ * keys without a byte loop; NaN until computed). Its other columns are decoded when a winner of it is first output, so
  * a row group the answer takes nothing from (beyond `--limit`, or shadowed by later files) costs
  * only those three columns.
  */
@@ -197,8 +196,7 @@ class _Stream {
       const data = await this.#file.readRowGroup(index, []);
       this.#loaded(data);
       if (data.rows === 0) continue;
-      const { offsets, bytes } = data.key;
-      const [prefix] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, data.rows);
+      const prefix = new Float64Array(data.rows).fill(NaN);
       this.group = new _Group(
         data,
         prefix,
@@ -236,6 +234,20 @@ class _Stream {
 }
 
 /**
+ * The first 6 bytes of key `r` as a number (0-padded), which orders like the bytes; computed when
+ * first compared, so that rows a limited scan never reaches cost nothing.
+ */
+function _prefix(group: _Group, r: number): number {
+  const { offsets, bytes } = group.data.key;
+  const start = offsets[r]!;
+  const end = offsets[r + 1]!;
+  let p = 0;
+  for (let k = start; k < start + 6; k++) p = p * 256 + (k < end ? bytes[k]! : 0);
+  group.prefix[r] = p;
+  return p;
+}
+
+/**
  * Whether the filter selects one of the keys: a row group whose statistics let a selected key in
  * may still hold none, and then its other columns are not decoded.
  */
@@ -248,8 +260,10 @@ function _selects(filter: KeyFilter, keys: Utf8Data): boolean {
 }
 
 function _compare(a: _Group, i: number, b: _Group, j: number): number {
-  const pa = a.prefix[i]!;
-  const pb = b.prefix[j]!;
+  let pa = a.prefix[i]!;
+  let pb = b.prefix[j]!;
+  if (pa !== pa) pa = _prefix(a, i);
+  if (pb !== pb) pb = _prefix(b, j);
   if (pa !== pb) return pa < pb ? -1 : 1;
   return compareKeyRows(a.data.key, i, b.data.key, j);
 }
