@@ -5,6 +5,7 @@
  */
 
 import type { ColumnType, Value } from "../format/schema.ts";
+import type { Utf8Data } from "../columns/column_data.ts";
 
 /** One output column of a batch. */
 export interface BatchColumn {
@@ -16,6 +17,11 @@ export interface BatchColumn {
   readonly nullable: boolean;
   /** Values: strings, `bigint` for Int, numbers for Float, ms numbers for DateTime, booleans; null. */
   readonly values: readonly Value[];
+  /**
+   * The same strings as UTF-8 bytes, when the scan has them (String columns of a merge scan): the
+   * CSV writer copies these and never makes the strings, which `values` then decodes on first use.
+   */
+  readonly utf8?: Utf8Data | undefined;
 }
 
 /** A run of output rows in key order, column by column. */

@@ -291,10 +291,20 @@ class _Batch {
    */
   async take(): Promise<RowBatch> {
     for (const group of new Set(this.#groups)) await group.load();
-    const columns = this.#columns.map((column, c) => ({
-      ...column,
-      values: _values(this.#groups, this.#at, c, this.rows),
-    }));
+    const columns = this.#columns.map((column, c): BatchColumn => {
+      if (this.#groups[0]?.columns[c]?.kind !== "utf8") {
+        return { ...column, values: _values(this.#groups, this.#at, c, this.rows) };
+      }
+      const utf8 = _utf8(this.#groups, this.#at, c, this.rows);
+      let strings: Value[] | undefined;
+      return {
+        ...column,
+        utf8,
+        get values() {
+          return strings ??= _strings(utf8);
+        },
+      };
+    });
     const batch = { rows: this.rows, columns };
     this.#groups = [];
     this.#at = [];
@@ -303,10 +313,9 @@ class _Batch {
   }
 }
 
-/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values. */
+/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values (not strings). */
 function _values(groups: readonly _Group[], at: readonly number[], c: number, rows: number) {
   const out = new Array<Value>(rows);
-  if (groups[0]?.columns[c]?.kind === "utf8") return _strings(groups, at, c, out);
   for (let i = 0; i < rows; i++) {
     const column = groups[i]!.columns[c]!;
     const row = at[i]!;
@@ -318,15 +327,21 @@ function _values(groups: readonly _Group[], at: readonly number[], c: number, ro
 }
 
 /**
- * Strings of a utf8 output column: the winners' bytes are copied together and decoded at once, so
- * the strings die with the batch rather than living as long as their row groups.
+ * A utf8 output column: the winners' bytes copied together, so that they die with the batch rather
+ * than keeping their row groups alive.
  */
-function _strings(groups: readonly _Group[], at: readonly number[], c: number, out: Value[]) {
-  const rows = out.length;
+function _utf8(
+  groups: readonly _Group[],
+  at: readonly number[],
+  c: number,
+  rows: number,
+): Utf8Data {
   const offsets = new Int32Array(rows + 1);
+  let nulls: Uint8Array | undefined;
   for (let i = 0; i < rows; i++) {
-    const { offsets: o } = groups[i]!.columns[c] as Utf8Data;
+    const { offsets: o, nulls: n } = groups[i]!.columns[c] as Utf8Data;
     offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
+    if (n?.[at[i]!] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
   }
   const bytes = new Uint8Array(offsets[rows]!);
   for (let i = 0; i < rows; i++) {
@@ -336,7 +351,14 @@ function _strings(groups: readonly _Group[], at: readonly number[], c: number, o
     if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);
     else for (let k = from, p = offsets[i]!; k < to; k++, p++) bytes[p] = column.bytes[k]!;
   }
-  utf8Strings(bytes, offsets, 0, rows, out, 0);
-  for (let i = 0; i < rows; i++) if (groups[i]!.columns[c]!.nulls?.[at[i]!] === 1) out[i] = null;
+  return { kind: "utf8", offsets, bytes, ...(nulls ? { nulls } : {}) };
+}
+
+/** The strings of a column (decoded in one call when they are all ASCII). */
+function _strings(column: Utf8Data): Value[] {
+  const rows = column.offsets.length - 1;
+  const out = new Array<Value>(rows);
+  utf8Strings(column.bytes, column.offsets, 0, rows, out, 0);
+  if (column.nulls) { for (let i = 0; i < rows; i++) if (column.nulls[i] === 1) out[i] = null; }
   return out;
 }
