@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { RowBatch } from "../read/batch.ts";
-import type { Utf8Data } from "../columns/column_data.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../format/schema.ts";
@@ -206,7 +205,7 @@ const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
  * line breaks is copied as is (what {@linkcode _string} does for a string); anything else goes
  * through the string, as before.
  */
-function _bytesWriter(column: Utf8Data): _Writer {
+function _bytesWriter(column: NonNullable<BatchColumn["utf8"]>): _Writer {
   const { offsets, bytes, nulls } = column;
   return (out, r) => {
     if (nulls?.[r] === 1) return;
