@@ -121,6 +121,11 @@ export const WASM_MIN_BYTES = 8 * 1024 * 1024;
 export interface OpenDataFileOptions {
   /** The decoder; `"auto"` by default. */
   readonly decoder?: Decoder | undefined;
+  /**
+   * Bytes of the file kept once read (the CRC check's read serves the decoder, and prefetched row
+   * groups wait here); 16 MiB by default. A scan merging many files at once keeps less per file.
+   */
+  readonly cacheBytes?: number | undefined;
 }
 
 /**
@@ -151,7 +156,10 @@ export async function openDataFile(
     );
   }
   const bytes = tail.size;
-  const buffer = rangedReader(table.store, key, bytes, { known: tail });
+  const buffer = rangedReader(table.store, key, bytes, {
+    known: tail,
+    ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
+  });
   await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
   let metadata: FileMetaData;
   try {
