@@ -61,9 +61,9 @@ function _loadCompressors(): Promise<Compressors> {
  * @param file The file's bytes.
  * @param rowGroup The row group index.
  * @param kinds The layout of each column to decode; columns the file lacks are left out.
- * @param options The footer, converters and decompressors.
- * @returns The decoded columns by name, each with the row group's rows (unless the file is corrupt:
- * callers check the counts).
+ * @param options The footer and converters.
+ * @returns The decoded columns by name, each with the row group's rows.
+ * @throws {Error} When a page does not decode or the pages hold another number of rows.
  */
 export async function decodeFlatRowGroup(
   file: AsyncBuffer,
