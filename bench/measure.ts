@@ -1,9 +1,10 @@
 /**
- * Whole-process measurement: runs a command N times as a subprocess and records wall time and peak
- * resident set size (RSS) of each run, reporting medians.
+ * Whole-process measurement: runs a command N times as a subprocess and records wall time, CPU time
+ * and peak resident set size (RSS) of each run, reporting medians.
  *
- * Peak RSS comes from GNU `/usr/bin/time -f %M` when it exists, else from polling `VmHWM` in
- * `/proc/<pid>/status` (which can miss a peak shorter than the polling interval).
+ * Peak RSS and CPU time (user + system) come from GNU `/usr/bin/time -f "%U %S %M"` when it exists
+ * (without it, CPU time is not measured and peak RSS comes else from polling `VmHWM` in
+ * `/proc/<pid>/status` (which can miss a peak shorter than the polling interval)).
  *
  * @module
  */
@@ -18,6 +19,8 @@ export interface Measurement {
   readonly runsMs: readonly number[];
   /** Every run's peak RSS (MiB). */
   readonly runsMiB: readonly number[];
+  /** Median CPU time (user + system) in milliseconds; `undefined` without GNU time. */
+  readonly cpuMs?: number | undefined;
 }
 
 /** Options of {@linkcode measure}. */
@@ -57,12 +60,15 @@ export async function measure(
   await _runOnce(command, options.warmupStdout ?? "/dev/null");
   const runsMs: number[] = [];
   const runsMiB: number[] = [];
+  const runsCpu: number[] = [];
   for (let i = 0; i < (options.runs ?? 5); i++) {
-    const { ms, kib } = await _runOnce(command, options.stdout ?? "/dev/null");
+    const { ms, kib, cpu } = await _runOnce(command, options.stdout ?? "/dev/null");
     runsMs.push(ms);
     runsMiB.push(kib / 1024);
+    if (cpu !== undefined) runsCpu.push(cpu);
   }
-  return { wallMs: median(runsMs), rssMiB: median(runsMiB), runsMs, runsMiB };
+  const cpuMs = runsCpu.length > 0 ? median(runsCpu) : undefined;
+  return { wallMs: median(runsMs), rssMiB: median(runsMiB), runsMs, runsMiB, cpuMs };
 }
 
 /**
@@ -83,7 +89,7 @@ async function _runOnce(command: readonly string[], stdout: string) {
   // `exec` keeps one process, so the measured RSS is the command's own, not the shell's.
   const shell = ["sh", "-c", 'out="$1"; shift; exec "$@" > "$out"', "sh", stdout];
   const args = gnu
-    ? [_GNU_TIME, "-f", "%M", "-o", rssFile, ...shell, ...command]
+    ? [_GNU_TIME, "-f", "%U %S %M", "-o", rssFile, ...shell, ...command]
     : [...shell, ...command];
   const started = performance.now();
   const child = new Deno.Command(args[0]!, { args: args.slice(1), stderr: "piped" }).spawn();
@@ -99,11 +105,15 @@ async function _runOnce(command: readonly string[], stdout: string) {
       `${command.join(" ")} exited with ${result.code}: ${new TextDecoder().decode(result.stderr)}`,
     );
   }
+  let cpu: number | undefined;
   if (gnu) {
-    peakKiB = Number((await Deno.readTextFile(rssFile)).trim().split("\n").at(-1));
+    const [user, system, kib] = (await Deno.readTextFile(rssFile)).trim().split("\n").at(-1)!
+      .split(" ").map(Number);
+    peakKiB = kib!;
+    cpu = (user! + system!) * 1000;
     await Deno.remove(rssFile);
   }
-  return { ms, kib: peakKiB };
+  return { ms, kib: peakKiB, cpu };
 }
 
 function _vmHwm(pid: number): number {

@@ -51,8 +51,8 @@ export async function machine(): Promise<string> {
  */
 export function markdown(rows: readonly Row[]): string {
   const lines = [
-    "| Benchmark | azof time | azof peak RSS | DuckDB time | DuckDB peak RSS | time ratio | same CSV | target | result |",
-    "|---|---:|---:|---:|---:|---:|:-:|---|:-:|",
+    "| Benchmark | azof time | azof CPU | azof peak RSS | DuckDB time | DuckDB CPU | DuckDB peak RSS | time ratio | same CSV | target | result |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|:-:|---|:-:|",
   ];
   for (const row of rows) {
     const ratio = row.duckdb ? row.azof.wallMs / row.duckdb.wallMs : undefined;
@@ -71,13 +71,13 @@ export function markdown(rows: readonly Row[]): string {
       pass &&= row.azof.rssMiB * 1.048576 < row.target.mib;
     }
     lines.push(
-      `| ${row.name} | ${_ms(row.azof.wallMs)} | ${_mib(row.azof.rssMiB)} | ${
+      `| ${row.name} | ${_ms(row.azof.wallMs)} | ${_cpu(row.azof)} | ${_mib(row.azof.rssMiB)} | ${
         row.duckdb ? _ms(row.duckdb.wallMs) : "–"
-      } | ${row.duckdb ? _mib(row.duckdb.rssMiB) : "–"} | ${
-        ratio === undefined ? "–" : `${ratio.toFixed(2)}x`
-      } | ${row.same === undefined ? "–" : row.same ? "yes" : "no"} | ${targets.join(", ")} | ${
-        pass ? "pass" : "**fail**"
-      } |`,
+      } | ${row.duckdb ? _cpu(row.duckdb) : "–"} | ${
+        row.duckdb ? _mib(row.duckdb.rssMiB) : "–"
+      } | ${ratio === undefined ? "–" : `${ratio.toFixed(2)}x`} | ${
+        row.same === undefined ? "–" : row.same ? "yes" : "no"
+      } | ${targets.join(", ")} | ${pass ? "pass" : "**fail**"} |`,
     );
   }
   return lines.join("\n");
@@ -85,6 +85,10 @@ export function markdown(rows: readonly Row[]): string {
 
 function _ms(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+function _cpu(m: Measurement): string {
+  return m.cpuMs === undefined ? "–" : _ms(m.cpuMs);
 }
 
 function _mib(mib: number): string {

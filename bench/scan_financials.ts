@@ -54,6 +54,6 @@ export async function benchFinancials(runs: number): Promise<Row[]> {
     azof,
     duckdb: duck,
     same,
-    target: { ratio: 2 },
+    target: { ratio: 2, ms: 300 },
   }];
 }

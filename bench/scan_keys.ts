@@ -2,7 +2,9 @@
  * The key-scaling benchmark of issue 15: tables written by azof itself (`azof create` + `azof write`
  * of a generated CSV, so every file is key-ordered) with 1,000,000 and 10,000,000 keys (1.2 rows
  * per key: every fifth key updated later), scanned as of an instant to CSV, beside DuckDB computing
- * the same answer over the same files. Peak RSS shows whether memory grows with the keys.
+ * the same answer over the same files. Peak RSS shows whether memory grows with the keys. On each
+ * table also a point lookup (`--key`) and `--limit 10` as of the same instant, checked against
+ * DuckDB's full answer.
  *
  * `AZOF_BENCH_KEYS` (comma-separated) overrides the key counts. Inputs and tables live in
  * `bench/out/keys/` (git-ignored) and are generated once.
@@ -59,8 +61,70 @@ export async function benchKeys(runs: number): Promise<Row[]> {
       same,
       target: { ratio: 1, mib: 500 },
     });
+    rows.push(...await _small(root, keys, duckCsv, runs));
   }
   return rows;
+}
+
+/**
+ * A point lookup (`--key`) and `--limit 10` on the table, whole process; "same CSV": the output is
+ * the header and the lines of DuckDB's full answer for that key (or its first ten lines).
+ */
+async function _small(root: string, keys: number, duckCsv: string, runs: number): Promise<Row[]> {
+  const asOf = new Date(KEYS_AS_OF).toISOString();
+  const key = `k${Math.floor(keys / 3)}`;
+  const cases = [
+    { name: `scan --key ${key}`, args: ["--key", key], ms: 300, pick: _keyLines(key) },
+    { name: "scan --limit 10", args: ["--limit", "10"], ms: 500, pick: _firstLines(10) },
+  ];
+  const rows: Row[] = [];
+  for (const c of cases) {
+    const out = `${_DIR}/azof_${keys}_${c.args[0]!.slice(2)}.csv`;
+    const azof = await measure(
+      [...AZOF, "scan", "-p", root, "-t", "t", "--as-of", asOf, ...c.args, "--format", "csv"],
+      { runs: Math.max(runs, 3), warmupStdout: out },
+    );
+    const same = await Deno.readTextFile(out) === await _lines(duckCsv, c.pick);
+    rows.push({
+      name: `${keys.toLocaleString("en-US")} keys, ${c.name} --as-of to CSV`,
+      azof,
+      same,
+      target: { ms: c.ms },
+    });
+  }
+  return rows;
+}
+
+/** Picks the header and the lines of one key. */
+function _keyLines(key: string): (line: string, n: number) => boolean | "stop" {
+  return (line, n) => n === 0 || line.startsWith(`${key},`);
+}
+
+/** Picks the header and the first `count` lines, then stops. */
+function _firstLines(count: number): (line: string, n: number) => boolean | "stop" {
+  return (_line, n) => n <= count ? true : "stop";
+}
+
+/** The picked lines of a CSV file (each with its line break), read as a stream. */
+async function _lines(
+  path: string,
+  pick: (line: string, n: number) => boolean | "stop",
+): Promise<string> {
+  using file = await Deno.open(path);
+  const decoder = new TextDecoder();
+  let rest = "";
+  let out = "";
+  let n = 0;
+  for await (const chunk of file.readable) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const picked = pick(line, n++);
+      if (picked === "stop") return out;
+      if (picked) out += line + "\n";
+    }
+  }
+  return out;
 }
 
 /** Builds the table of `keys` keys unless it exists; returns its root folder. */

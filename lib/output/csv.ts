@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RowBatch } from "../read/batch.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../format/schema.ts";
@@ -188,6 +188,50 @@ function _digits(
   return at + width + 1;
 }
 
+/** Writes row `r` of a column's values. */
+type _Writer = (out: ByteBuffer, r: number) => void;
+
+function _valueWriter(values: readonly Value[], field: _Field): _Writer {
+  return (out, r) => {
+    const value = values[r] ?? null;
+    if (value !== null) field(out, value);
+  };
+}
+
+const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * Writes row `r` of a string column from its UTF-8 bytes: printable ASCII without quote, comma or
+ * line breaks is copied as is (what {@linkcode _string} does for a string); anything else goes
+ * through the string, as before.
+ */
+function _bytesWriter(column: NonNullable<BatchColumn["utf8"]>): _Writer {
+  const { offsets, bytes, nulls } = column;
+  return (out, r) => {
+    if (nulls?.[r] === 1) return;
+    const start = offsets[r]!;
+    const n = offsets[r + 1]! - start;
+    out.ensure(n + 2);
+    const target = out.bytes;
+    const at = out.at;
+    const first = bytes[start]!;
+    const last = bytes[start + n - 1]!;
+    if (n > 0 && first > 32 && first < 127 && last > 32 && last < 127) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = bytes[start + i]!;
+        if (c >= 0x80 || c === 34 || c === 44 || c === 10 || c === 13) break;
+        target[at + i] = c;
+      }
+      if (i === n) {
+        out.at = at + n;
+        return;
+      }
+    }
+    out.text(csvField(_decoder.decode(bytes.subarray(start, start + n))));
+  };
+}
+
 /**
  * Writes batches as CSV.
  *
@@ -206,16 +250,17 @@ export async function writeCsv(
   let rows = 0;
   let fields: _Field[] | undefined;
   for await (const batch of batches) {
-    const columns = batch.columns.map((c) => c.values);
     fields ??= batch.columns.map((c) => _fieldOf(c.type));
+    const writers = batch.columns.map((c, i) =>
+      c.utf8 ? _bytesWriter(c.utf8) : _valueWriter(c.values, fields![i]!)
+    );
     for (let r = 0; r < batch.rows; r++) {
-      for (let c = 0; c < columns.length; c++) {
-        const value = columns[c]![r] ?? null;
+      for (let c = 0; c < writers.length; c++) {
         if (c > 0) {
           out.ensure(1);
           out.bytes[out.at++] = 0x2c;
         }
-        if (value !== null) fields[c]!(out, value);
+        writers[c]!(out, r);
       }
       out.ensure(1);
       out.bytes[out.at++] = 0x0a;

@@ -4,8 +4,10 @@ import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
 import { Prng } from "../write/prng.ts";
+import { fromValues, type Utf8Data } from "../columns/column_data.ts";
 
-async function _csv(columns: [ColumnType, Value[]][]): Promise<string> {
+/** CSV of the columns; with `bytes`, String columns also carry their UTF-8 bytes (`utf8`). */
+async function _csv(columns: [ColumnType, Value[]][], bytes = false): Promise<string> {
   const chunks: Uint8Array[] = [];
   const batch: RowBatch = {
     rows: columns[0]![1].length,
@@ -14,6 +16,7 @@ async function _csv(columns: [ColumnType, Value[]][]): Promise<string> {
       type,
       nullable: true,
       values,
+      ...(bytes && type === "String" ? { utf8: fromValues(values, "utf8") as Utf8Data } : {}),
     })),
   };
   const rows = (async function* () {
@@ -85,6 +88,36 @@ Deno.test("writeCsv() quotes strings as csvField() does and writes other types a
     ["Boolean", Array.from({ length: n }, (_, i) => (i % 3 === 2 ? null : i % 3 === 0))],
   ];
   assert.equal(await _csv(columns), _expected(columns));
+  assert.equal(await _csv(columns, true), _expected(columns));
+});
+
+Deno.test("writeCsv() writes String columns given as UTF-8 bytes exactly as it writes the strings", async () => {
+  const prng = new Prng(11);
+  const pieces = [
+    "a",
+    "Z",
+    " ",
+    ",",
+    '"',
+    "\n",
+    "\r",
+    "é",
+    "😀",
+    "\uFEFF",
+    "\u00A0",
+    "\u2028",
+    "~",
+  ];
+  const strings: Value[] = ["", "\uFEFFx", "x\u00A0", "\u2028", "plain", null];
+  for (let i = 0; i < 2_000; i++) {
+    const n = prng.int(0, 6);
+    strings.push(
+      prng.chance(0.05) ? null : Array.from({ length: n }, () => prng.pick(pieces)).join(""),
+    );
+  }
+  const columns: [ColumnType, Value[]][] = [["String", strings], ["String", strings.toReversed()]];
+  assert.equal(await _csv(columns, true), _expected(columns));
+  assert.equal(await _csv(columns, true), await _csv(columns));
 });
 
 Deno.test("writeCsv() writes rows longer than its buffer, and many buffers' worth", async () => {

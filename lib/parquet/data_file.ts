@@ -5,28 +5,23 @@
  * @module
  */
 
-import {
-  type AsyncBuffer,
-  type FileMetaData,
-  parquetMetadataAsync,
-  parquetRead,
-} from "npm:hyparquet@1.31.5";
-import { compressors } from "npm:hyparquet-compressors@1.1.2";
+import type { FileMetaData } from "npm:hyparquet@1.31.5";
+// hyparquet's modules, not its entry point, which loads node:fs (about 40 ms of start-up).
+import { parquetMetadataAsync } from "npm:hyparquet@1.31.5/src/metadata.js";
 import { AzofError } from "../errors.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
+import { decodeFlatRowGroup } from "./decode_flat.ts";
 import {
   allNull,
   type BoolData,
   type ColumnData,
   type ColumnKind,
   type F64Data,
-  fromValues,
   kindOf,
   type Utf8Data,
 } from "../columns/column_data.ts";
-import type { Value } from "../format/schema.ts";
 import { FOOTER_BYTES, type RangedReader, rangedReader } from "../store/ranged.ts";
 import { KEY_ORDER_ENTRY } from "../format/key_order.ts";
 import { readTail, type Store, type StoreTail } from "../store/store.ts";
@@ -82,6 +77,12 @@ export interface DataFile {
   /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
   readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
   /**
+   * Decodes only the named columns of row group `index` (`key`, `event_time` or schema columns; a
+   * nullable column the file lacks reads as all null): to see whether the rest is needed, or to
+   * decode it once it is.
+   */
+  readColumns(index: number, columns: readonly string[]): Promise<Map<string, ColumnData>>;
+  /**
    * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
    * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
    * reads and for row groups of more than {@linkcode PREFETCH_MAX_BYTES}.
@@ -123,6 +124,11 @@ export const WASM_MIN_BYTES = 8 * 1024 * 1024;
 export interface OpenDataFileOptions {
   /** The decoder; `"auto"` by default. */
   readonly decoder?: Decoder | undefined;
+  /**
+   * Bytes of the file kept once read (the CRC check's read serves the decoder, and prefetched row
+   * groups wait here); 16 MiB by default. A scan merging many files at once keeps less per file.
+   */
+  readonly cacheBytes?: number | undefined;
 }
 
 /**
@@ -153,7 +159,10 @@ export async function openDataFile(
     );
   }
   const bytes = tail.size;
-  const buffer = rangedReader(table.store, key, bytes, { known: tail });
+  const buffer = rangedReader(table.store, key, bytes, {
+    known: tail,
+    ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
+  });
   await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
   let metadata: FileMetaData;
   try {
@@ -220,20 +229,22 @@ export async function openDataFile(
     kinds: Map<string, ColumnKind>,
   ): Promise<Map<string, ColumnData>> => {
     if (!useWasm) {
-      return _decodeHyparquet(buffer, metadata, starts[index]!, rowGroups[index]!.rows, kinds);
+      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS });
     }
     wasm ??= openWasmReader(_throughReader(table.store, key, buffer), key, bytes);
     return wasm.then((reader) => reader.readRowGroup(index, kinds));
   };
-  const kindsOf = (columns: readonly string[]): Map<string, ColumnKind> => {
+  // Decode kinds by schema name: `key`, `event_time`, `_deleted` and the named columns the file has.
+  const schemaKinds = (columns: readonly string[]): Map<string, ColumnKind> => {
     const kinds = new Map<string, ColumnKind>([[KEY, "utf8"], [EVENT_TIME, "f64"]]);
     if (hasDeleted) kinds.set(DELETED, "bool");
     for (const name of columns) {
       const column = view.schema.columns.find((c) => c.name === name);
       if (column && elements.has(name)) kinds.set(name, kindOf(column.type));
     }
-    return view.toFile(kinds);
+    return kinds;
   };
+  const kindsOf = (columns: readonly string[]) => view.toFile(schemaKinds(columns));
   return {
     file,
     bytes,
@@ -252,6 +263,23 @@ export async function openDataFile(
         const decoded = view.fromFile(await decode(index, kinds));
         checkDecoded(decoded, rowGroups[index]!.rows, required, file);
         return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    readColumns: async (index, columns) => {
+      try {
+        const named = [...schemaKinds(columns)].filter(([name]) => columns.includes(name));
+        const kinds = view.toFile(new Map(named));
+        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
+        const decoded = view.fromFile(await decode(index, kinds));
+        const rows = rowGroups[index]!.rows;
+        checkDecoded(decoded, rows, required, file);
+        for (const name of columns) {
+          const type = schema.columns.find((c) => c.name === name)?.type;
+          if (!decoded.has(name) && type) decoded.set(name, allNull(kindOf(type), rows));
+        }
+        return decoded;
       } catch (error) {
         return fail(error);
       }
@@ -285,43 +313,6 @@ function _throughReader(store: Store, key: string, reader: RangedReader): Store 
     putIfAbsent: (k, data) => store.putIfAbsent(k, data),
     delete: (k) => store.delete(k),
   };
-}
-
-async function _decodeHyparquet(
-  file: AsyncBuffer,
-  metadata: FileMetaData,
-  rowStart: number,
-  rows: number,
-  kinds: ReadonlyMap<string, ColumnKind>,
-): Promise<Map<string, ColumnData>> {
-  const decoded = new Map<string, Value[]>([...kinds.keys()].map((n) => [n, new Array(rows)]));
-  const counts = new Map<string, number>();
-  await parquetRead({
-    file,
-    metadata,
-    columns: [...kinds.keys()],
-    rowStart,
-    rowEnd: rowStart + rows,
-    compressors,
-    parsers: _PARSERS,
-    onChunk: ({ columnName, columnData, rowStart: chunkStart }) => {
-      const target = decoded.get(columnName);
-      if (!target) return;
-      const offset = chunkStart - rowStart;
-      const from = Math.max(0, -offset);
-      const to = Math.min(columnData.length, rows - offset);
-      for (let i = from; i < to; i++) target[offset + i] = (columnData[i] ?? null) as Value;
-      counts.set(columnName, (counts.get(columnName) ?? 0) + Math.max(0, to - from));
-    },
-  });
-  for (const name of kinds.keys()) {
-    if (counts.get(name) !== rows) {
-      throw new Error(`column "${name}" decoded ${counts.get(name) ?? 0} of ${rows} values`);
-    }
-  }
-  const out = new Map<string, ColumnData>();
-  for (const [name, kind] of kinds) out.set(name, fromValues(decoded.get(name)!, kind));
-  return out;
 }
 
 function _hasMagic(tail: StoreTail): boolean {

@@ -54,7 +54,7 @@ for (const root of [UPSTREAM_ROOT, new URL("../../testdata", import.meta.url).pa
   });
 }
 
-Deno.test("parquet-wasm and hyparquet decode DuckDB files of every timestamp unit, INT32, FLOAT, dictionaries and nulls as DuckDB reads them", async () => {
+Deno.test("parquet-wasm and hyparquet decode DuckDB files of every timestamp unit, INT32, FLOAT, dictionaries, nulls, v2 pages and zstd as DuckDB reads them", async () => {
   const root = await Deno.makeTempDir();
   const dir = `${root}/t`;
   await Deno.mkdir(dir);
@@ -72,10 +72,18 @@ Deno.test("parquet-wasm and hyparquet decode DuckDB files of every timestamp uni
   };
   const columns = schema.columns.map((c) => c.name);
   try {
-    for (
-      const unit of ["TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMPTZ"]
-    ) {
-      const file = `${unit}.parquet`;
+    const cases = [
+      ...["TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMPTZ"].map((
+        unit,
+      ) => ({
+        unit,
+        options: "",
+      })),
+      // Data pages v2, DELTA_BINARY_PACKED and DELTA_LENGTH_BYTE_ARRAY, zstd.
+      { unit: "TIMESTAMP", options: ", PARQUET_VERSION V2, COMPRESSION zstd" },
+    ];
+    for (const { unit, options } of cases) {
+      const file = `${unit}${options ? "_v2" : ""}.parquet`;
       await duck.rows(`COPY (
         SELECT 'k' || (i % 997) AS key,
           (TIMESTAMP '1969-12-31 23:59:58.5' + to_microseconds(i * 1234567))::${unit} AS event_time,
@@ -87,7 +95,7 @@ Deno.test("parquet-wasm and hyparquet decode DuckDB files of every timestamp uni
           CASE WHEN i % 4 = 0 THEN NULL ELSE i % 3 = 0 END AS flag,
           CASE WHEN i % 9 = 0 THEN NULL ELSE TIMESTAMP_NS '1900-01-01' + to_microseconds(i * 987654321) END AS seen
         FROM range(5000) t(i)
-      ) TO ${sqlString(`${dir}/${file}`)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+      ) TO ${sqlString(`${dir}/${file}`)} (FORMAT parquet, ROW_GROUP_SIZE 2048${options})`);
       const expected = await duck.rows(`SELECT key, epoch_ns(event_time::TIMESTAMP_NS)::VARCHAR,
           name, small, big, f32, f64, flag, epoch_ns(seen)::VARCHAR
         FROM read_parquet(${sqlString(`${dir}/${file}`)}) ORDER BY file_row_number`);

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { crc32 } from "node:zlib";
+import { crc32 } from "./crc32.ts";
 import { corrupt } from "./page_crc.ts";
 
 /** The footer key of the checksum. */

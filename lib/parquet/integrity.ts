@@ -10,7 +10,8 @@
 import type { FileMetaData } from "npm:hyparquet@1.31.5";
 import type { ColumnData } from "../columns/column_data.ts";
 import { verifyFooter } from "./footer_crc.ts";
-import { chunkRanges, corrupt, verifyChunk } from "./page_crc.ts";
+import { chunkRanges, corrupt, crcPages, verifyPages } from "./page_crc.ts";
+import { crc32, NATIVE_CRC_BYTES, nativeCrc32 } from "./crc32.ts";
 import type { StoreTail } from "../store/store.ts";
 
 /** Reads bytes `[start, end)` of the file. */
@@ -59,12 +60,18 @@ export async function checkPages(
   columns: Iterable<string>,
   file: string,
 ): Promise<void> {
-  await Promise.all(
+  const chunks = await Promise.all(
     chunkRanges(metadata, rowGroup, columns).map(async (range) => {
       if (range.end < range.start) throw corrupt(file, `column "${range.column}" has no bytes`);
-      verifyChunk(new Uint8Array(await read(range.start, range.end)), file, range);
+      const bytes = new Uint8Array(await read(range.start, range.end));
+      return { range, pages: crcPages(bytes, file, range) };
     }),
   );
+  let total = 0;
+  for (const { pages } of chunks) for (const page of pages) total += page.bytes.length;
+  if (total === 0) return;
+  const crc = total >= NATIVE_CRC_BYTES ? await nativeCrc32() : crc32;
+  for (const { range, pages } of chunks) verifyPages(pages, crc, file, range);
 }
 
 /**

@@ -7,7 +7,6 @@
  */
 
 import type { ColumnChunk, FileMetaData } from "npm:hyparquet@1.31.5";
-import { crc32 } from "node:zlib";
 import { AzofError } from "../errors.ts";
 
 /** Where a column chunk lies in its file. */
@@ -57,16 +56,27 @@ function _start(chunk: ColumnChunk): number {
   return Number(dictionary !== undefined && dictionary > 0n ? dictionary : m.data_page_offset);
 }
 
+/** A page with a stored CRC. */
+export interface CrcPage {
+  /** The page's bytes as stored (after its header). */
+  readonly bytes: Uint8Array;
+  /** The CRC its header holds (signed 32-bit, as Thrift stores it). */
+  readonly crc: number;
+}
+
 /**
- * Checks every page of one column chunk against its CRC.
+ * Walks the pages of one column chunk, checking that each header parses and each page lies inside
+ * the chunk, and returns the pages that carry a CRC (for the caller to check).
  *
  * @param bytes The chunk's bytes.
  * @param file The file name, for messages.
  * @param range Which chunk it is, for messages.
- * @throws {AzofError} `DataCorrupt` on a CRC mismatch or a page that does not parse.
+ * @returns The pages with a CRC.
+ * @throws {AzofError} `DataCorrupt` on a page that does not parse or runs past the chunk.
  */
-export function verifyChunk(bytes: Uint8Array, file: string, range: ChunkRange): void {
-  const where = `column "${range.column}", row group ${range.rowGroup}`;
+export function crcPages(bytes: Uint8Array, file: string, range: ChunkRange): CrcPage[] {
+  const where = _where(range);
+  const pages: CrcPage[] = [];
   let at = 0;
   while (at < bytes.length) {
     let header: _Header;
@@ -79,11 +89,38 @@ export function verifyChunk(bytes: Uint8Array, file: string, range: ChunkRange):
     if (header.compressed < 0 || end > bytes.length) {
       throw corrupt(file, `page at byte ${range.start + at} runs past its column chunk (${where})`);
     }
-    if (header.crc !== undefined && (crc32(bytes.subarray(header.end, end)) | 0) !== header.crc) {
-      throw corrupt(file, `CRC mismatch (${where})`);
+    if (header.crc !== undefined) {
+      pages.push({ bytes: bytes.subarray(header.end, end), crc: header.crc });
     }
     at = end;
   }
+  return pages;
+}
+
+/**
+ * Checks pages against their CRCs.
+ *
+ * @param pages The pages ({@linkcode crcPages}).
+ * @param crc32 The CRC-32 function (unsigned results).
+ * @param file The file name, for messages.
+ * @param range Which chunk they belong to, for messages.
+ * @throws {AzofError} `DataCorrupt` on a mismatch.
+ */
+export function verifyPages(
+  pages: readonly CrcPage[],
+  crc32: (bytes: Uint8Array) => number,
+  file: string,
+  range: ChunkRange,
+): void {
+  for (const page of pages) {
+    if ((crc32(page.bytes) | 0) !== page.crc) {
+      throw corrupt(file, `CRC mismatch (${_where(range)})`);
+    }
+  }
+}
+
+function _where(range: ChunkRange): string {
+  return `column "${range.column}", row group ${range.rowGroup}`;
 }
 
 /**

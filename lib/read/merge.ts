@@ -15,7 +15,6 @@ import {
 } from "../columns/column_data.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
 import type { Value } from "../format/schema.ts";
-import { keyPrefixes } from "../format/key_order.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
@@ -104,17 +103,51 @@ export async function* mergeResolve(
     if (filter && !filter.matches(bytes, offsets[winRow]!, offsets[winRow + 1]!)) continue;
     out.push(winGroup, winRow);
     emitted++;
-    if (out.rows === options.batchSize) yield out.take();
+    if (out.rows === options.batchSize) yield await out.take();
   }
-  if (out.rows > 0) yield out.take();
+  if (out.rows > 0) yield await out.take();
 }
 
-/** A decoded row group with its keys' 6-byte prefixes (to compare keys without a byte loop). */
-interface _Group {
+/**
+ * A row group with its keys, times and deletions decoded, and its keys' 6-byte prefixes (to compare
+ * keys without a byte loop; NaN until computed). Its other columns are decoded when a winner of it is first output, so
+ * a row group the answer takes nothing from (beyond `--limit`, or shadowed by later files) costs
+ * only those three columns.
+ */
+class _Group {
   readonly data: DecodedRowGroup;
   readonly prefix: Float64Array;
-  /** The output columns' data, in output order (`event_time` as Float64 data). */
-  readonly columns: readonly ColumnData[];
+  /** The output columns' data, in output order (`event_time` as Float64 data), once loaded. */
+  columns: readonly ColumnData[] = [];
+  readonly #outputs: readonly string[];
+  readonly #read: () => Promise<ReadonlyMap<string, ColumnData>>;
+  #loading: Promise<void> | undefined;
+
+  constructor(
+    data: DecodedRowGroup,
+    prefix: Float64Array,
+    outputs: readonly string[],
+    read: () => Promise<ReadonlyMap<string, ColumnData>>,
+  ) {
+    this.data = data;
+    this.prefix = prefix;
+    this.#outputs = outputs;
+    this.#read = read;
+  }
+
+  /** Decodes the output columns (once). */
+  load(): Promise<void> {
+    this.#loading ??= this.#read().then((values) => {
+      this.columns = this.#outputs.map((name): ColumnData =>
+        name === KEY
+          ? this.data.key
+          : name === EVENT_TIME
+          ? { kind: "f64", values: this.data.eventTime }
+          : values.get(name)!
+      );
+    });
+    return this.#loading;
+  }
 }
 
 /** One file read row group by row group, skipping those whose rows are all after the instant. */
@@ -127,6 +160,7 @@ class _Stream {
   readonly #outputs: readonly string[];
   readonly #groups: number[];
   readonly #loaded: (group: DecodedRowGroup | undefined) => void;
+  readonly #filter: KeyFilter | undefined;
   #next = 0;
 
   constructor(
@@ -142,6 +176,7 @@ class _Stream {
     this.#columns = columns;
     this.#outputs = outputs;
     this.#loaded = loaded;
+    this.#filter = skip.filter;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
         (skip.filter && !skip.filter.mayHold(g.minKey, g.maxKey))
@@ -156,25 +191,30 @@ class _Stream {
     while (this.#next < this.#groups.length) {
       const index = this.#groups[this.#next++]!;
       const ahead = this.#groups[this.#next];
+      if (this.#filter && !_selects(this.#filter, await this.#keys(index))) continue;
       if (ahead !== undefined) this.#file.prefetch(ahead, this.#columns);
-      const data = await this.#file.readRowGroup(index, this.#columns);
+      const data = await this.#file.readRowGroup(index, []);
       this.#loaded(data);
       if (data.rows === 0) continue;
-      const { offsets, bytes } = data.key;
-      const [prefix] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, data.rows);
-      const columns = this.#outputs.map((name): ColumnData =>
-        name === KEY
-          ? data.key
-          : name === EVENT_TIME
-          ? { kind: "f64", values: data.eventTime }
-          : data.columns.get(name)!
+      const prefix = new Float64Array(data.rows).fill(NaN);
+      this.group = new _Group(
+        data,
+        prefix,
+        this.#outputs,
+        () =>
+          this.#columns.length === 0
+            ? Promise.resolve(new Map())
+            : this.#file.readColumns(index, this.#columns),
       );
-      this.group = { data, prefix, columns };
       this.row = 0;
       return true;
     }
     this.#loaded(undefined);
     return false;
+  }
+
+  async #keys(index: number): Promise<Utf8Data> {
+    return (await this.#file.readColumns(index, [KEY])).get(KEY) as Utf8Data;
   }
 
   /** Moves to the next row of the group; `false` when the group is used up. */
@@ -193,9 +233,37 @@ class _Stream {
   }
 }
 
+/**
+ * The first 6 bytes of key `r` as a number (0-padded), which orders like the bytes; computed when
+ * first compared, so that rows a limited scan never reaches cost nothing.
+ */
+function _prefix(group: _Group, r: number): number {
+  const { offsets, bytes } = group.data.key;
+  const start = offsets[r]!;
+  const end = offsets[r + 1]!;
+  let p = 0;
+  for (let k = start; k < start + 6; k++) p = p * 256 + (k < end ? bytes[k]! : 0);
+  group.prefix[r] = p;
+  return p;
+}
+
+/**
+ * Whether the filter selects one of the keys: a row group whose statistics let a selected key in
+ * may still hold none, and then its other columns are not decoded.
+ */
+function _selects(filter: KeyFilter, keys: Utf8Data): boolean {
+  const { offsets, bytes } = keys;
+  for (let r = 0; r + 1 < offsets.length; r++) {
+    if (filter.matches(bytes, offsets[r]!, offsets[r + 1]!)) return true;
+  }
+  return false;
+}
+
 function _compare(a: _Group, i: number, b: _Group, j: number): number {
-  const pa = a.prefix[i]!;
-  const pb = b.prefix[j]!;
+  let pa = a.prefix[i]!;
+  let pb = b.prefix[j]!;
+  if (pa !== pa) pa = _prefix(a, i);
+  if (pb !== pb) pb = _prefix(b, j);
   if (pa !== pb) return pa < pb ? -1 : 1;
   return compareKeyRows(a.data.key, i, b.data.key, j);
 }
@@ -217,12 +285,26 @@ class _Batch {
     this.rows++;
   }
 
-  /** The batch's values, column by column; the batch starts again empty. */
-  take(): RowBatch {
-    const columns = this.#columns.map((column, c) => ({
-      ...column,
-      values: _values(this.#groups, this.#at, c, this.rows),
-    }));
+  /**
+   * The batch's values, column by column; the batch starts again empty. Row groups are decoded
+   * one after another: all at once would grow the decoder's memory for good.
+   */
+  async take(): Promise<RowBatch> {
+    for (const group of new Set(this.#groups)) await group.load();
+    const columns = this.#columns.map((column, c): BatchColumn => {
+      if (this.#groups[0]?.columns[c]?.kind !== "utf8") {
+        return { ...column, values: _values(this.#groups, this.#at, c, this.rows) };
+      }
+      const utf8 = _utf8(this.#groups, this.#at, c, this.rows);
+      let strings: Value[] | undefined;
+      return {
+        ...column,
+        utf8,
+        get values() {
+          return strings ??= _strings(utf8);
+        },
+      };
+    });
     const batch = { rows: this.rows, columns };
     this.#groups = [];
     this.#at = [];
@@ -231,10 +313,9 @@ class _Batch {
   }
 }
 
-/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values. */
+/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values (not strings). */
 function _values(groups: readonly _Group[], at: readonly number[], c: number, rows: number) {
   const out = new Array<Value>(rows);
-  if (groups[0]?.columns[c]?.kind === "utf8") return _strings(groups, at, c, out);
   for (let i = 0; i < rows; i++) {
     const column = groups[i]!.columns[c]!;
     const row = at[i]!;
@@ -246,15 +327,21 @@ function _values(groups: readonly _Group[], at: readonly number[], c: number, ro
 }
 
 /**
- * Strings of a utf8 output column: the winners' bytes are copied together and decoded at once, so
- * the strings die with the batch rather than living as long as their row groups.
+ * A utf8 output column: the winners' bytes copied together, so that they die with the batch rather
+ * than keeping their row groups alive.
  */
-function _strings(groups: readonly _Group[], at: readonly number[], c: number, out: Value[]) {
-  const rows = out.length;
+function _utf8(
+  groups: readonly _Group[],
+  at: readonly number[],
+  c: number,
+  rows: number,
+): Utf8Data {
   const offsets = new Int32Array(rows + 1);
+  let nulls: Uint8Array | undefined;
   for (let i = 0; i < rows; i++) {
-    const { offsets: o } = groups[i]!.columns[c] as Utf8Data;
+    const { offsets: o, nulls: n } = groups[i]!.columns[c] as Utf8Data;
     offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
+    if (n?.[at[i]!] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
   }
   const bytes = new Uint8Array(offsets[rows]!);
   for (let i = 0; i < rows; i++) {
@@ -264,7 +351,14 @@ function _strings(groups: readonly _Group[], at: readonly number[], c: number, o
     if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);
     else for (let k = from, p = offsets[i]!; k < to; k++, p++) bytes[p] = column.bytes[k]!;
   }
-  utf8Strings(bytes, offsets, 0, rows, out, 0);
-  for (let i = 0; i < rows; i++) if (groups[i]!.columns[c]!.nulls?.[at[i]!] === 1) out[i] = null;
+  return { kind: "utf8", offsets, bytes, ...(nulls ? { nulls } : {}) };
+}
+
+/** The strings of a column (decoded in one call when they are all ASCII). */
+function _strings(column: Utf8Data): Value[] {
+  const rows = column.offsets.length - 1;
+  const out = new Array<Value>(rows);
+  utf8Strings(column.bytes, column.offsets, 0, rows, out, 0);
+  if (column.nulls) { for (let i = 0; i < rows; i++) if (column.nulls[i] === 1) out[i] = null; }
   return out;
 }

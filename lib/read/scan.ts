@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type DataFile, openDataFile } from "../parquet/data_file.ts";
+import { type DataFile, type Decoder, openDataFile } from "../parquet/data_file.ts";
 import { kindOf } from "../columns/column_data.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
@@ -128,6 +128,28 @@ function _picked(resolved: Resolved, filter: KeyFilter): number[] {
   });
 }
 
+/**
+ * The decoder of a scan: hyparquet's page readers when it reads little (only given keys, or a
+ * limit of at most a batch), since loading parquet-wasm costs more than it saves there.
+ */
+function _decoder(options: ScanOptions): Decoder {
+  const fewKeys = (options.keys?.length ?? 0) > 0 && !options.keyPrefixes?.length;
+  return fewKeys || (options.limit ?? Infinity) <= _SMALL_LIMIT ? "hyparquet" : "auto";
+}
+
+/**
+ * Bytes each open file keeps cached: 16 MiB (the reader's default) up to 4 files, then a share of
+ * 64 MiB, at least 4 MiB: a merge holds every planned file open at once.
+ */
+function _cacheBytes(files: number): number {
+  return Math.max(4 * _MiB, Math.min(16 * _MiB, Math.floor(64 * _MiB / Math.max(1, files))));
+}
+
+const _MiB = 1024 * 1024;
+
+/** The largest `limit` under which a scan decodes with hyparquet. */
+const _SMALL_LIMIT = 65_536;
+
 /** Data files opened ahead of the one being read (their footers fetched in parallel). */
 const _FILES_AHEAD = 4;
 
@@ -215,11 +237,13 @@ async function* _execute(
   options: ScanOptions,
 ): AsyncGenerator<RowBatch> {
   const opening: Promise<DataFile>[] = [];
+  const decoder = _decoder(options);
+  const cacheBytes = _cacheBytes(plan.files.length);
   const open = (index: number): Promise<DataFile> | undefined => {
     const planned = plan.files[index];
     if (planned === undefined) return undefined;
     if (opening[index] === undefined) {
-      opening[index] = openDataFile(table, planned.file, snapshot.schema);
+      opening[index] = openDataFile(table, planned.file, snapshot.schema, { decoder, cacheBytes });
       // Failures surface when the scan reaches the file; until then nobody awaits it.
       opening[index].catch(() => {});
     }

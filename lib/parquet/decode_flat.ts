@@ -1,0 +1,255 @@
+/**
+ * Decoding one row group's flat columns straight into {@linkcode ColumnData} with hyparquet's page
+ * readers (page headers, decompression, levels, every encoding hyparquet knows), but without its row
+ * assembly: strings stay UTF-8 bytes (never a JS string per value), numbers go into typed arrays,
+ * and a dictionary page is dereferenced once per value as bytes or numbers.
+ *
+ * @module
+ */
+
+import type { ColumnDecoder } from "npm:hyparquet@1.31.5/src/types.js";
+import type {
+  AsyncBuffer,
+  Compressors,
+  DecodedArray,
+  FileMetaData,
+  PageHeader,
+} from "npm:hyparquet@1.31.5";
+import { parquetSchema } from "npm:hyparquet@1.31.5/src/metadata.js";
+import { parquetHeader, readPage } from "npm:hyparquet@1.31.5/src/column.js";
+import {
+  convert,
+  convertWithDictionary,
+  DEFAULT_PARSERS,
+} from "npm:hyparquet@1.31.5/src/convert.js";
+import { decompressPage, readDataPage, readDataPageV2 } from "npm:hyparquet@1.31.5/src/datapage.js";
+import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
+import {
+  plainStringPage,
+  type StringPage,
+  type Strings,
+  stringsOf,
+  utf8Column,
+} from "./decode_strings.ts";
+import { chunkRanges } from "./page_crc.ts";
+import { copyPage, timestampDivisor, timestampsToMs } from "./decode_numbers.ts";
+
+/** Converters of timestamps and dates, as hyparquet's `parsers` option takes them. */
+export type Parsers = Partial<ColumnDecoder["parsers"]>;
+
+/** What {@linkcode decodeFlatRowGroup} needs of the file besides its bytes. */
+export interface FlatDecodeOptions {
+  /** The file's footer. */
+  readonly metadata: FileMetaData;
+  /** Converters for timestamps (ms since the epoch) and dates. */
+  readonly parsers: Parsers;
+}
+
+/** Codecs hyparquet decompresses by itself; the others load hyparquet-compressors on first use. */
+const _BUILT_IN = new Set(["UNCOMPRESSED", "SNAPPY"]);
+
+let _compressors: Promise<Compressors> | undefined;
+
+function _loadCompressors(): Promise<Compressors> {
+  _compressors ??= import("npm:hyparquet-compressors@1.1.2").then((m) => m.compressors);
+  return _compressors;
+}
+
+/**
+ * Decodes the named top-level (flat) columns of one row group.
+ *
+ * @param file The file's bytes.
+ * @param rowGroup The row group index.
+ * @param kinds The layout of each column to decode; columns the file lacks are left out.
+ * @param options The footer and converters.
+ * @returns The decoded columns by name, each with the row group's rows.
+ * @throws {Error} When a page does not decode or the pages hold another number of rows.
+ */
+export async function decodeFlatRowGroup(
+  file: AsyncBuffer,
+  rowGroup: number,
+  kinds: ReadonlyMap<string, ColumnKind>,
+  options: FlatDecodeOptions,
+): Promise<Map<string, ColumnData>> {
+  const { metadata } = options;
+  const tree = parquetSchema(metadata);
+  const parsers = { ...DEFAULT_PARSERS, ...options.parsers };
+  const group = metadata.row_groups[rowGroup]!;
+  const ranges = chunkRanges(metadata, rowGroup, kinds.keys());
+  const bytes = await Promise.all(ranges.map((r) => file.slice(r.start, r.end)));
+  const compressors = group.columns.some((c) => c.meta_data && !_BUILT_IN.has(c.meta_data.codec))
+    ? await _loadCompressors()
+    : undefined;
+  const out = new Map<string, ColumnData>();
+  ranges.forEach((range, i) => {
+    const node = tree.children.find((c) => c.element.name === range.column)!;
+    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema[0] === range.column)!;
+    const decoder: ColumnDecoder = {
+      pathInSchema: [range.column],
+      type: node.element.type!,
+      element: node.element,
+      schemaPath: [tree, node],
+      codec: chunk.meta_data!.codec,
+      parsers,
+      ...(compressors ? { compressors } : {}),
+    };
+    const rows = Number(group.num_rows);
+    out.set(
+      range.column,
+      _decodeChunk(new Uint8Array(bytes[i]!), decoder, kinds.get(range.column)!, rows),
+    );
+  });
+  return out;
+}
+
+/** One data page: a definition level per row (empty when none is null) and the non-null values. */
+interface _Page {
+  readonly levels: ArrayLike<number>;
+  readonly values: DecodedArray;
+}
+
+function _decodeChunk(
+  bytes: Uint8Array,
+  decoder: ColumnDecoder,
+  kind: ColumnKind,
+  rows: number,
+): ColumnData {
+  const reader = {
+    view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    offset: 0,
+  };
+  if (kind === "utf8") return utf8Column(_stringPages(bytes, reader, decoder), rows);
+  const divisor = timestampDivisor(decoder.element);
+  const typed = (data: DecodedArray): DecodedArray =>
+    divisor !== undefined && data instanceof BigInt64Array
+      ? timestampsToMs(data, divisor)
+      : convert(data, decoder);
+  let dictionary: DecodedArray | undefined;
+  const pages: _Page[] = [];
+  while (reader.offset < bytes.length) {
+    const header = parquetHeader(reader);
+    if (header.type === "DICTIONARY_PAGE") {
+      dictionary = typed(readPage(reader, header, decoder, undefined, undefined, 0).data!);
+      continue;
+    }
+    const page = _dataPage(bytes, reader, header, decoder);
+    const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
+    pages.push({
+      levels: page.levels,
+      values: dictionary && encoding.endsWith("_DICTIONARY")
+        ? convertWithDictionary(page.values, dictionary, encoding, decoder)
+        : typed(page.values),
+    });
+  }
+  return _column(pages, kind, rows);
+}
+
+/** The pages of a string column chunk, each with its strings as bytes (dictionary pages once). */
+function _stringPages(
+  bytes: Uint8Array,
+  reader: { view: DataView; offset: number },
+  decoder: ColumnDecoder,
+): StringPage[] {
+  let dictionary: Strings | undefined;
+  const pages: StringPage[] = [];
+  while (reader.offset < bytes.length) {
+    const header = parquetHeader(reader);
+    if (header.type === "DICTIONARY_PAGE") {
+      const data = readPage(reader, header, decoder, undefined, undefined, 0).data!;
+      dictionary = stringsOf(data as Uint8Array[]);
+      continue;
+    }
+    const plain = plainStringPage(bytes, reader, header, decoder);
+    if (plain) {
+      pages.push(plain);
+      continue;
+    }
+    const page = _dataPage(bytes, reader, header, decoder);
+    const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
+    pages.push(
+      dictionary && encoding.endsWith("_DICTIONARY")
+        ? { levels: page.levels, strings: dictionary, indices: page.values as ArrayLike<number> }
+        : { levels: page.levels, strings: stringsOf(page.values as Uint8Array[]) },
+    );
+  }
+  return pages;
+}
+
+/** Reads a data page (v1 or v2) at the reader. */
+function _dataPage(
+  bytes: Uint8Array,
+  reader: { offset: number },
+  header: PageHeader,
+  decoder: ColumnDecoder,
+): _Page {
+  const compressed = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
+  reader.offset += header.compressed_page_size;
+  if (header.type === "DATA_PAGE") {
+    const page = decompressPage(
+      compressed,
+      header.uncompressed_page_size,
+      decoder.codec,
+      decoder.compressors,
+    );
+    const read = readDataPage(page, header.data_page_header!, decoder);
+    return { levels: read.definitionLevels ?? [], values: read.dataPage };
+  }
+  if (header.type === "DATA_PAGE_V2") {
+    const read = readDataPageV2(compressed, header, decoder);
+    return { levels: read.definitionLevels ?? [], values: read.dataPage };
+  }
+  throw new Error(`parquet unsupported page type: ${header.type}`);
+}
+
+/** Lays the pages' values out as one column, a null wherever the definition level is 0. */
+function _column(
+  pages: readonly _Page[],
+  kind: Exclude<ColumnKind, "utf8">,
+  rows: number,
+): ColumnData {
+  let nulls: Uint8Array | undefined;
+  let row = 0;
+  const place = (
+    visit: (row: number, value: unknown) => void,
+    target?: Float64Array | BigInt64Array,
+  ) => {
+    for (const { levels, values } of pages) {
+      if (levels.length === 0 && target && copyPage(target, values, row)) {
+        row += values.length;
+        continue;
+      }
+      if (levels.length === 0) {
+        for (let i = 0; i < values.length; i++) visit(row++, values[i]);
+        continue;
+      }
+      let v = 0;
+      for (let i = 0; i < levels.length; i++, row++) {
+        if (levels[i] === 0) (nulls ??= new Uint8Array(rows))[row] = 1;
+        else visit(row, values[v++]);
+      }
+      if (v !== values.length) {
+        throw new Error(`a page holds ${values.length} values for ${v} rows`);
+      }
+    }
+    if (row !== rows) throw new Error(`decoded ${row} values, the footer says ${rows} rows`);
+  };
+  const withNulls = () => (nulls ? { nulls } : {});
+  switch (kind) {
+    case "f64": {
+      const values = new Float64Array(rows);
+      place((r, value) => (values[r] = Number(value)), values);
+      return { kind, values, ...withNulls() };
+    }
+    case "i64": {
+      const values = new BigInt64Array(rows);
+      const big = (value: unknown) => typeof value === "bigint" ? value : BigInt(value as number);
+      place((r, value) => (values[r] = big(value)), values);
+      return { kind, values, ...withNulls() };
+    }
+    case "bool": {
+      const values = new Uint8Array(rows);
+      place((r, value) => (values[r] = value ? 1 : 0));
+      return { kind, values, ...withNulls() };
+    }
+  }
+}
