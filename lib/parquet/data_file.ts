@@ -12,7 +12,7 @@ import { AzofError } from "../errors.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
-import { decodeFlatRowGroup } from "./decode_flat.ts";
+import { decodeFlatRowGroup, type FlatDecodeOptions } from "./decode_flat.ts";
 import {
   allNull,
   type BoolData,
@@ -29,6 +29,7 @@ import { checkDecoded, checkFooter, checkPages } from "./integrity.ts";
 import { chunkRanges, corrupt } from "./page_crc.ts";
 import { checkFileColumns, topLevelColumns } from "./data_file_columns.ts";
 import { fileColumnView } from "./file_columns.ts";
+import { FilePageIndex, type PageInfo, type PageSpan } from "./page_spans.ts";
 
 /** One row group of a data file, as its footer describes it. */
 export interface RowGroupInfo {
@@ -74,14 +75,32 @@ export interface DataFile {
   readonly columns: readonly string[];
   /** Whether the file declares key order (docs/SPEC.md §5.6): rows sorted by key, then time. */
   readonly keyOrdered: boolean;
-  /** Decodes row group `index`, with `key`, `event_time`, `_deleted` and the named schema columns. */
-  readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup>;
   /**
-   * Decodes only the named columns of row group `index` (`key`, `event_time` or schema columns; a
-   * nullable column the file lacks reads as all null): to see whether the rest is needed, or to
-   * decode it once it is.
+   * Decodes row group `index` (or only its pages `span`), with `key`, `event_time`, `_deleted` and
+   * the named schema columns.
    */
-  readColumns(index: number, columns: readonly string[]): Promise<Map<string, ColumnData>>;
+  readRowGroup(
+    index: number,
+    columns: readonly string[],
+    span?: PageSpan,
+  ): Promise<DecodedRowGroup>;
+  /**
+   * Decodes only the named columns of row group `index` (or of its pages `span`): `key`,
+   * `event_time` or schema columns (a nullable column the file lacks reads as all null), to see
+   * whether the rest is needed, or to decode it once it is.
+   */
+  readColumns(
+    index: number,
+    columns: readonly string[],
+    span?: PageSpan,
+  ): Promise<Map<string, ColumnData>>;
+  /**
+   * The pages of row group `index` when its page index lets them be read alone (every column's
+   * pages start at the same rows, no dictionary pages: docs/SPEC.md §5.7), with their `key` ranges
+   * when the index has them; `undefined` otherwise. A span of them can be passed to
+   * `readRowGroup` and `readColumns`.
+   */
+  pages(index: number): Promise<readonly PageInfo[] | undefined>;
   /**
    * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
    * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
@@ -224,15 +243,32 @@ export async function openDataFile(
   const decoder = options.decoder ?? "auto";
   const useWasm = decoder === "wasm" || (decoder === "auto" && bytes >= WASM_MIN_BYTES);
   let wasm: Promise<WasmReader> | undefined;
-  const decode = (
+  const read = (start: number, end: number) => buffer.slice(start, end);
+  const pageIndex = new FilePageIndex(read, metadata, file, _PARSERS);
+  const decode = async (
     index: number,
     kinds: Map<string, ColumnKind>,
+    span?: PageSpan,
+  ): Promise<{ decoded: Map<string, ColumnData>; first: number; rows: number }> => {
+    const part = await pageIndex.part(index, kinds.keys(), span);
+    await checkPages(read, part.ranges, file);
+    const decoded = view.fromFile(await decodeWith(index, kinds, span && part));
+    checkDecoded(decoded, part.rows, required, file);
+    return { decoded, first: part.first, rows: part.rows };
+  };
+  const decodeWith = (
+    index: number,
+    kinds: Map<string, ColumnKind>,
+    part: FlatDecodeOptions["part"],
   ): Promise<Map<string, ColumnData>> => {
-    if (!useWasm) {
-      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS });
+    if (!useWasm || part) {
+      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS, part });
     }
-    wasm ??= openWasmReader(_throughReader(table.store, key, buffer), key, bytes);
-    return wasm.then((reader) => reader.readRowGroup(index, kinds));
+    // parquet-wasm reads the page index by itself: check it first (a damaged one can make it abort).
+    const reader = wasm ??= pageIndex.check().then(() =>
+      openWasmReader(_throughReader(table.store, key, buffer), key, bytes)
+    );
+    return reader.then((reader) => reader.readRowGroup(index, kinds));
   };
   // Decode kinds by schema name: `key`, `event_time`, `_deleted` and the named columns the file has.
   const schemaKinds = (columns: readonly string[]): Map<string, ColumnKind> => {
@@ -256,30 +292,30 @@ export async function openDataFile(
       metadata.key_value_metadata?.some((e) =>
         e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
       ) ?? false,
-    readRowGroup: async (index, columns) => {
+    readRowGroup: async (index, columns, span) => {
       try {
-        const kinds = kindsOf(columns);
-        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
-        const decoded = view.fromFile(await decode(index, kinds));
-        checkDecoded(decoded, rowGroups[index]!.rows, required, file);
-        return _assemble(decoded, starts[index]!, rowGroups[index]!.rows, columns, schema);
+        const { decoded, first, rows } = await decode(index, kindsOf(columns), span);
+        return _assemble(decoded, starts[index]! + first, rows, columns, schema);
       } catch (error) {
         return fail(error);
       }
     },
-    readColumns: async (index, columns) => {
+    readColumns: async (index, columns, span) => {
       try {
         const named = [...schemaKinds(columns)].filter(([name]) => columns.includes(name));
-        const kinds = view.toFile(new Map(named));
-        await checkPages((s, e) => buffer.slice(s, e), metadata, index, kinds.keys(), file);
-        const decoded = view.fromFile(await decode(index, kinds));
-        const rows = rowGroups[index]!.rows;
-        checkDecoded(decoded, rows, required, file);
+        const { decoded, rows } = await decode(index, view.toFile(new Map(named)), span);
         for (const name of columns) {
           const type = schema.columns.find((c) => c.name === name)?.type;
           if (!decoded.has(name) && type) decoded.set(name, allNull(kindOf(type), rows));
         }
         return decoded;
+      } catch (error) {
+        return fail(error);
+      }
+    },
+    pages: async (index) => {
+      try {
+        return (await pageIndex.rowGroup(index))?.pages;
       } catch (error) {
         return fail(error);
       }

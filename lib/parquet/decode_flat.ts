@@ -32,6 +32,7 @@ import {
   utf8Column,
 } from "./decode_strings.ts";
 import { chunkRanges } from "./page_crc.ts";
+import type { SpanPart } from "./page_spans.ts";
 import { copyPage, timestampDivisor, timestampsToMs } from "./decode_numbers.ts";
 
 /** Converters of timestamps and dates, as hyparquet's `parsers` option takes them. */
@@ -43,6 +44,8 @@ export interface FlatDecodeOptions {
   readonly metadata: FileMetaData;
   /** Converters for timestamps (ms since the epoch) and dates. */
   readonly parsers: Parsers;
+  /** Only these pages of the row group (lib/parquet/page_spans.ts), not its whole chunks. */
+  readonly part?: Pick<SpanPart, "ranges" | "rows"> | undefined;
 }
 
 /** Codecs hyparquet decompresses by itself; the others load hyparquet-compressors on first use. */
@@ -62,7 +65,7 @@ function _loadCompressors(): Promise<Compressors> {
  * @param rowGroup The row group index.
  * @param kinds The layout of each column to decode; columns the file lacks are left out.
  * @param options The footer and converters.
- * @returns The decoded columns by name, each with the row group's rows.
+ * @returns The decoded columns by name, each with the row group's rows (or the part's).
  * @throws {Error} When a page does not decode or the pages hold another number of rows.
  */
 export async function decodeFlatRowGroup(
@@ -75,7 +78,7 @@ export async function decodeFlatRowGroup(
   const tree = parquetSchema(metadata);
   const parsers = { ...DEFAULT_PARSERS, ...options.parsers };
   const group = metadata.row_groups[rowGroup]!;
-  const ranges = chunkRanges(metadata, rowGroup, kinds.keys());
+  const ranges = options.part?.ranges ?? chunkRanges(metadata, rowGroup, kinds.keys());
   const bytes = await Promise.all(ranges.map((r) => file.slice(r.start, r.end)));
   const compressors = group.columns.some((c) => c.meta_data && !_BUILT_IN.has(c.meta_data.codec))
     ? await _loadCompressors()
@@ -93,7 +96,7 @@ export async function decodeFlatRowGroup(
       parsers,
       ...(compressors ? { compressors } : {}),
     };
-    const rows = Number(group.num_rows);
+    const rows = options.part?.rows ?? Number(group.num_rows);
     out.set(
       range.column,
       _decodeChunk(new Uint8Array(bytes[i]!), decoder, kinds.get(range.column)!, rows),

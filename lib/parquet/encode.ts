@@ -1,8 +1,10 @@
 /**
  * azof's one Parquet encoder, used by the write path, compaction, `scan -f parquet` and `gen`: each
- * column chunk is one `PLAIN` data page (v1; definition levels as one RLE run when a chunk has no
- * null, RLE/bit-packed otherwise) with its CRC-32, snappy compressed (lib/parquet/snappy.ts) unless a
- * sample shows it does not shrink, encoded straight from typed columns into one growing buffer.
+ * column chunk is `PLAIN` data pages (v1; definition levels as one RLE run when a page has no null,
+ * RLE/bit-packed otherwise) of {@linkcode PAGE_ROWS} rows, each with its CRC-32, snappy compressed
+ * (lib/parquet/snappy.ts) unless a sample of the first shows it does not shrink, encoded straight
+ * from typed columns into one growing buffer, and the page index after the row groups
+ * (lib/parquet/page_index.ts).
  * Only `event_time` gets min/max statistics (the read path prunes files by them), and `key` in
  * key-ordered files (docs/SPEC.md §5.6), which also declare their order. The footer and
  * page headers are Thrift-encoded by lib/parquet/thrift.ts; the footer carries its own checksum
@@ -22,6 +24,7 @@ import { KEY_ORDER_ENTRY, KEY_SORTING_COLUMNS, keyStatistics } from "../format/k
 import { FOOTER_CRC_KEY, FOOTER_CRC_PLACEHOLDER, sealFooter } from "./footer_crc.ts";
 import { ByteBuffer } from "../columns/byte_buffer.ts";
 import { PageBuffer } from "./page.ts";
+import { PAGE_ROWS, PageIndexBuilder, writePageIndex } from "./page_index.ts";
 import { snappyCompress } from "./snappy.ts";
 import { CREATED_BY } from "../format/version.ts";
 
@@ -65,6 +68,8 @@ export class ParquetEncoder {
   readonly #page = new PageBuffer(1 << 16);
   readonly #out = new ByteBuffer(1 << 16);
   readonly #keyOrdered: boolean;
+  /** The page index of each column chunk so far, row group after row group. */
+  readonly #indexes: PageIndexBuilder[] = [];
   #offset = 0;
   #rows = 0;
 
@@ -129,9 +134,11 @@ export class ParquetEncoder {
     this.#rows += to - from;
   }
 
-  /** Writes the footer and the closing magic number. */
+  /** Writes the page index, the footer and the closing magic number. */
   finish(): void {
     const out = this.#out;
+    const chunks = this.#groups.flatMap((g) => g.columns);
+    const pageIndex = writePageIndex(out, this.bytes, chunks, this.#indexes);
     const start = writeFileMetaData(out, {
       version: 2,
       created_by: CREATED_BY,
@@ -140,6 +147,7 @@ export class ParquetEncoder {
       row_groups: this.#groups,
       key_value_metadata: [
         ...(this.#keyOrdered ? [{ ...KEY_ORDER_ENTRY }] : []),
+        pageIndex,
         { key: FOOTER_CRC_KEY, value: FOOTER_CRC_PLACEHOLDER },
       ],
       metadata_length: 0,
@@ -163,27 +171,34 @@ export class ParquetEncoder {
     from: number,
     to: number,
   ): ColumnChunk {
-    const page = this.#page;
-    page.reset();
-    const nulls = column.nullable ? page.levels(values.nulls, from, to) : 0;
     const stats = column.name === EVENT_TIME
       ? _minMax(values.data as Float64Array, from, to)
       : column.name === KEY && this.#keyOrdered
       ? _keyRange(values, from, to)
       : undefined;
-    page.plain(values, from, to, nulls === 0 ? undefined : values.nulls);
-    const raw = page.bytes();
-    const snappy = _compressible(raw);
-    const compressed = snappy ? snappyCompress(raw) : raw;
     const offset = this.bytes;
-    writePageHeader(this.#out, {
-      uncompressedSize: raw.length,
-      compressedSize: compressed.length,
-      crc: crc32(compressed),
-      values: to - from,
-    });
-    const header = this.bytes - offset;
-    this.#out.append(compressed);
+    const index = new PageIndexBuilder(column.name === KEY);
+    let snappy: boolean | undefined;
+    let raw = 0;
+    for (let first = from; first < to; first += PAGE_ROWS) {
+      const last = Math.min(first + PAGE_ROWS, to);
+      const page = this.#pageBytes(column, values, first, last);
+      snappy ??= _compressible(page.bytes);
+      const at = this.bytes;
+      raw += this.#appendPage(page.bytes, snappy, last - first) + page.bytes.length;
+      const range = stats &&
+        (column.name === EVENT_TIME
+          ? _minMax(values.data as Float64Array, first, last)
+          : _keyRange(values, first, last));
+      index.add({
+        offset: at,
+        bytes: this.bytes - at,
+        row: first - from,
+        nulls: page.nulls,
+        range,
+      });
+    }
+    this.#indexes.push(index);
     return {
       file_offset: BigInt(offset),
       meta_data: {
@@ -192,12 +207,36 @@ export class ParquetEncoder {
         path_in_schema: [column.name],
         codec: snappy ? "SNAPPY" : "UNCOMPRESSED",
         num_values: BigInt(to - from),
-        total_uncompressed_size: BigInt(header + raw.length),
-        total_compressed_size: BigInt(header + compressed.length),
+        total_uncompressed_size: BigInt(raw),
+        total_compressed_size: BigInt(this.bytes - offset),
         data_page_offset: BigInt(offset),
         ...(stats ? { statistics: { ...stats, null_count: 0n } } : {}),
       },
     };
+  }
+
+  /** The uncompressed bytes of one page: rows `[first, last)`, and its number of nulls. */
+  #pageBytes(column: ParquetColumn, values: TypedColumn, first: number, last: number) {
+    const page = this.#page;
+    page.reset();
+    const nulls = column.nullable ? page.levels(values.nulls, first, last) : 0;
+    page.plain(values, first, last, nulls === 0 ? undefined : values.nulls);
+    return { bytes: page.bytes(), nulls };
+  }
+
+  /** Appends a page (header and bytes); returns the header's size. */
+  #appendPage(raw: Uint8Array, snappy: boolean, rows: number): number {
+    const compressed = snappy ? snappyCompress(raw) : raw;
+    const offset = this.bytes;
+    writePageHeader(this.#out, {
+      uncompressedSize: raw.length,
+      compressedSize: compressed.length,
+      crc: crc32(compressed),
+      values: rows,
+    });
+    const header = this.bytes - offset;
+    this.#out.append(compressed);
+    return header;
   }
 }
 
@@ -291,16 +330,18 @@ function _keyRange(values: TypedColumn, from: number, to: number) {
 }
 
 /**
- * Whether a page is worth compressing: small pages always are; for larger ones, the first 64 KiB
- * must shrink by a tenth (random numbers do not, and compressing them cost the write path a tenth
- * of its time for nothing). The answer only decides the chunk's codec.
+ * Whether a chunk is worth compressing, from its first page: small pages always are; for larger
+ * ones, the first 64 KiB must shrink by a tenth (random numbers do not, and compressing them cost
+ * the write path a tenth of its time for nothing).
  */
 function _compressible(raw: Uint8Array): boolean {
-  if (raw.length < _SAMPLE * 2) return true;
-  return snappyCompress(raw.subarray(0, _SAMPLE)).length < _SAMPLE * 0.9;
+  if (raw.length < _SMALL) return true;
+  const sample = raw.subarray(0, _SAMPLE);
+  return snappyCompress(sample).length < sample.length * 0.9;
 }
 
 const _SAMPLE = 1 << 16;
+const _SMALL = 1 << 12;
 
 function _minMax(
   values: Float64Array,

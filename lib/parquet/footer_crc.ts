@@ -58,6 +58,16 @@ export function verifyFooter(tail: Uint8Array, file: string): void {
   if (_hex(crc32(footer)) !== stored) throw corrupt(file, "footer checksum mismatch");
 }
 
+/**
+ * A CRC-32 as azof's footer values write it.
+ *
+ * @param bytes The bytes.
+ * @returns Eight lowercase hex digits.
+ */
+export function hexCrc32(bytes: Uint8Array): string {
+  return _hex(crc32(bytes));
+}
+
 function _hex(n: number): string {
   return (n >>> 0).toString(16).padStart(8, "0");
 }

@@ -7,10 +7,9 @@
  * @module
  */
 
-import type { FileMetaData } from "npm:hyparquet@1.31.5";
 import type { ColumnData } from "../columns/column_data.ts";
 import { verifyFooter } from "./footer_crc.ts";
-import { chunkRanges, corrupt, crcPages, verifyPages } from "./page_crc.ts";
+import { type ChunkRange, corrupt, crcPages, verifyPages } from "./page_crc.ts";
 import { crc32, NATIVE_CRC_BYTES, nativeCrc32 } from "./crc32.ts";
 import type { StoreTail } from "../store/store.ts";
 
@@ -45,23 +44,20 @@ export async function checkFooter(tail: StoreTail, read: ReadRange, file: string
 }
 
 /**
- * Checks the page CRCs of the named columns' chunks in one row group.
+ * Checks the page CRCs of the pages about to be decoded: whole column chunks
+ * (`chunkRanges()` of page_crc.ts) or runs of whole pages (lib/parquet/page_spans.ts).
  *
  * @param read Reads bytes of the file (a cached reader, so the decoder reads them again for free).
- * @param metadata The file's footer.
- * @param rowGroup The row group index.
- * @param columns The columns about to be decoded.
+ * @param ranges Where the pages lie, one range per column.
  * @param file The file name, for messages.
  */
 export async function checkPages(
   read: ReadRange,
-  metadata: FileMetaData,
-  rowGroup: number,
-  columns: Iterable<string>,
+  ranges: readonly ChunkRange[],
   file: string,
 ): Promise<void> {
   const chunks = await Promise.all(
-    chunkRanges(metadata, rowGroup, columns).map(async (range) => {
+    ranges.map(async (range) => {
       if (range.end < range.start) throw corrupt(file, `column "${range.column}" has no bytes`);
       const bytes = new Uint8Array(await read(range.start, range.end));
       return { range, pages: crcPages(bytes, file, range) };

@@ -89,6 +89,12 @@ export function crcPages(bytes: Uint8Array, file: string, range: ChunkRange): Cr
     if (header.compressed < 0 || end > bytes.length) {
       throw corrupt(file, `page at byte ${range.start + at} runs past its column chunk (${where})`);
     }
+    if (!header.known) {
+      throw corrupt(
+        file,
+        `page at byte ${range.start + at} has a damaged data page header (${where})`,
+      );
+    }
     if (header.crc !== undefined) {
       pages.push({ bytes: bytes.subarray(header.end, end), crc: header.crc });
     }
@@ -138,6 +144,8 @@ export function corrupt(file: string, what: string): AzofError {
 interface _Header {
   compressed: number;
   crc: number | undefined;
+  /** Whether a v1 data page header (if any) is complete and names Parquet's encodings. */
+  known: boolean;
   /** Where the page bytes start. */
   end: number;
 }
@@ -147,19 +155,38 @@ function _readHeader(bytes: Uint8Array, at: number): _Header {
   const r = new _Reader(bytes, at);
   let compressed = -1;
   let crc: number | undefined;
-  let id = 0;
-  for (;;) {
-    const head = r.byte();
-    if (head === 0) break;
-    const type = head & 15;
-    id = head >> 4 ? id + (head >> 4) : r.zigzag();
+  let known = true;
+  r.fields((id, type) => {
     if ((id === 3 || id === 4) && type === 5) {
       const v = r.zigzag();
       if (id === 3) compressed = v;
       else crc = v;
+    } else if (id === 5 && type === 12) known = _knownEncodings(r);
+    else r.skip(type);
+  });
+  return { compressed, crc, known, end: r.at };
+}
+
+/** Parquet's encodings of values (`PLAIN` ... `BYTE_STREAM_SPLIT`) and of levels (`RLE`, `BIT_PACKED`). */
+const _VALUE_ENCODINGS = new Set([0, 2, 3, 4, 5, 6, 7, 8, 9]);
+const _LEVEL_ENCODINGS = new Set([3, 4]);
+
+/**
+ * Reads a `DataPageHeader` (v1): whether it has its four required fields (value count, encodings
+ * of the values and levels) and names encodings Parquet defines. A damaged one fails here rather
+ * than in a decoder that may not handle it.
+ */
+function _knownEncodings(r: _Reader): boolean {
+  let known = true;
+  let required = 0;
+  r.fields((id, type) => {
+    if (id >= 1 && id <= 4 && type === 5) {
+      const v = r.zigzag();
+      required |= 1 << id;
+      if (id > 1) known &&= (id === 2 ? _VALUE_ENCODINGS : _LEVEL_ENCODINGS).has(v);
     } else r.skip(type);
-  }
-  return { compressed, crc, end: r.at };
+  });
+  return known && required === 0b11110;
 }
 
 class _Reader {
@@ -185,6 +212,17 @@ class _Reader {
       if (b < 128) return v;
       shift += 7;
       if (shift > 63) throw new RangeError("varint too long");
+    }
+  }
+
+  /** Reads a struct's fields up to its stop byte, handing each field's id and type to `read`. */
+  fields(read: (id: number, type: number) => void): void {
+    let id = 0;
+    for (;;) {
+      const head = this.byte();
+      if (head === 0) return;
+      id = head >> 4 ? id + (head >> 4) : this.zigzag();
+      read(id, head & 15);
     }
   }
 

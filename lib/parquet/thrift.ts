@@ -1,14 +1,15 @@
 /**
- * The Thrift compact encoding of the two Parquet structures azof writes: a data page's
- * `PageHeader` (with its CRC) and the footer's `FileMetaData` (field ids as parquet.thrift numbers
- * them). Only the fields azof's files use are written.
+ * The Thrift compact encoding of the Parquet structures azof writes: a data page's `PageHeader`
+ * (with its CRC), the page index (`ColumnIndex`, `OffsetIndex`) and the footer's `FileMetaData`
+ * (field ids as parquet.thrift numbers them). Only the fields azof's files use are written.
  *
  * @module
  */
 
-import type { ColumnChunk, FileMetaData, SchemaElement } from "npm:hyparquet@1.31.5";
+import type { ColumnChunk, FileMetaData, OffsetIndex, SchemaElement } from "npm:hyparquet@1.31.5";
 import type { ByteBuffer } from "../columns/byte_buffer.ts";
 
+const _BOOL = 1;
 const _I32 = 5;
 const _I64 = 6;
 const _BINARY = 8;
@@ -77,9 +78,12 @@ class _Writer {
   binary(id: number, value: string | Uint8Array | undefined): void {
     if (value === undefined) return;
     this.field(id, _BINARY);
-    const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
-    this.out.varint(bytes.length);
-    this.out.append(bytes);
+    this.bytes(typeof value === "string" ? new TextEncoder().encode(value) : value);
+  }
+
+  bytes(value: Uint8Array): void {
+    this.out.varint(value.length);
+    this.out.append(value);
   }
 
   list<T>(id: number, type: number, items: readonly T[], each: (item: T) => void): void {
@@ -125,6 +129,52 @@ export function writePageHeader(out: ByteBuffer, header: PageHeaderFields): void
       w.i32(2, _ENCODINGS.PLAIN);
       w.i32(3, _ENCODINGS.RLE);
       w.i32(4, _ENCODINGS.RLE);
+    });
+  });
+}
+
+/** A column chunk's `ColumnIndex`: one entry per page (azof's pages are never all null). */
+export interface ColumnIndexFields {
+  /** Each page's smallest value: bytes of a string, or an INT64. */
+  readonly min: readonly (Uint8Array | bigint)[];
+  /** Each page's greatest value. */
+  readonly max: readonly (Uint8Array | bigint)[];
+  /** Each page's number of nulls. */
+  readonly nulls: readonly number[];
+  /** Whether the pages' min (and max) values ascend (`boundary_order` `ASCENDING`). */
+  readonly ascending: boolean;
+}
+
+/**
+ * Appends a column chunk's `ColumnIndex`.
+ *
+ * @param out Where to write.
+ * @param index Per page min/max and nulls, and the boundary order.
+ */
+export function writeColumnIndex(out: ByteBuffer, index: ColumnIndexFields): void {
+  const w = new _Writer(out);
+  w.struct(() => {
+    w.list(1, _BOOL, index.nulls, () => w.out.byte(2));
+    w.list(2, _BINARY, index.min, (v) => w.bytes(_statistic(v)));
+    w.list(3, _BINARY, index.max, (v) => w.bytes(_statistic(v)));
+    w.i32(4, index.ascending ? 1 : 0);
+    w.list(5, _I64, index.nulls, (n) => w.zigzag(n));
+  });
+}
+
+/**
+ * Appends a column chunk's `OffsetIndex`: where each page (header included) lies and its first row.
+ *
+ * @param out Where to write.
+ * @param index The page locations.
+ */
+export function writeOffsetIndex(out: ByteBuffer, index: OffsetIndex): void {
+  const w = new _Writer(out);
+  w.struct(() => {
+    w.list(1, _STRUCT, index.page_locations, (p) => {
+      w.i64(1, p.offset);
+      w.i32(2, p.compressed_page_size);
+      w.i64(3, p.first_row_index);
     });
   });
 }
@@ -197,11 +247,7 @@ function _chunk(w: _Writer, c: ColumnChunk): void {
   w.structField(3, () => {
     w.i32(1, _TYPES.indexOf(m.type));
     w.list(2, _I32, m.encodings, (e) => w.zigzag(_ENCODINGS[e]!));
-    w.list(3, _BINARY, m.path_in_schema, (p) => {
-      const bytes = new TextEncoder().encode(p);
-      w.out.varint(bytes.length);
-      w.out.append(bytes);
-    });
+    w.list(3, _BINARY, m.path_in_schema, (p) => w.bytes(new TextEncoder().encode(p)));
     w.i32(4, _CODECS[m.codec]);
     w.i64(5, m.num_values);
     w.i64(6, m.total_uncompressed_size);
@@ -218,6 +264,10 @@ function _chunk(w: _Writer, c: ColumnChunk): void {
       });
     }
   });
+  w.i64(4, c.offset_index_offset);
+  w.i32(5, c.offset_index_length);
+  w.i64(6, c.column_index_offset);
+  w.i32(7, c.column_index_length);
 }
 
 /** A statistic as Parquet stores it: bytes as they are (strings), an INT64 in 8 bytes. */

@@ -14,6 +14,7 @@ import {
   utf8Strings,
 } from "../columns/column_data.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
+import type { PageSpan } from "../parquet/page_spans.ts";
 import type { Value } from "../format/schema.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
@@ -58,13 +59,12 @@ export async function* mergeResolve(
   };
   const names = columns.map((c) => c.name);
   const filter = options.filter;
-  const streams = files.map((file, rank) =>
-    new _Stream(file, rank, read, names, { asOf, filter }, loaded)
-  );
+  const limit = options.limit ?? Infinity;
+  const skip = { asOf, filter, paged: filter !== undefined || limit < Infinity };
+  const streams = files.map((file, rank) => new _Stream(file, rank, read, names, skip, loaded));
   // One file after another: decoding them all at once would grow the decoder's memory for good.
   let active: _Stream[] = [];
   for (const stream of streams) if (await stream.next()) active.push(stream);
-  const limit = options.limit ?? Infinity;
   const out = new _Batch(columns);
   let emitted = 0;
   while (active.length > 0 && emitted < limit) {
@@ -150,7 +150,20 @@ class _Group {
   }
 }
 
-/** One file read row group by row group, skipping those whose rows are all after the instant. */
+/** A row group, or one page of it (`span`), read as one piece of a stream. */
+type _Unit = { readonly index: number; readonly span?: PageSpan | undefined };
+
+/** How a stream skips row groups and pages; `paged`: page by page where the page index allows. */
+type _Skip = {
+  readonly asOf: number;
+  readonly filter?: KeyFilter | undefined;
+  readonly paged: boolean;
+};
+
+/**
+ * One file read row group by row group (or page by page, under a key selection or a limit),
+ * skipping those whose rows are all after the instant or whose keys the selection excludes.
+ */
 class _Stream {
   readonly rank: number;
   group: _Group | undefined;
@@ -161,6 +174,8 @@ class _Stream {
   readonly #groups: number[];
   readonly #loaded: (group: DecodedRowGroup | undefined) => void;
   readonly #filter: KeyFilter | undefined;
+  readonly #paged: boolean;
+  #units: _Unit[] = [];
   #next = 0;
 
   constructor(
@@ -168,7 +183,7 @@ class _Stream {
     rank: number,
     columns: readonly string[],
     outputs: readonly string[],
-    skip: { readonly asOf: number; readonly filter: KeyFilter | undefined },
+    skip: _Skip,
     loaded: (group: DecodedRowGroup | undefined) => void,
   ) {
     this.#file = file;
@@ -177,6 +192,7 @@ class _Stream {
     this.#outputs = outputs;
     this.#loaded = loaded;
     this.#filter = skip.filter;
+    this.#paged = skip.paged;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
         (skip.filter && !skip.filter.mayHold(g.minKey, g.maxKey))
@@ -185,15 +201,15 @@ class _Stream {
     );
   }
 
-  /** Loads the next non-empty row group; `false` (and no group) at the end of the file. */
+  /** Loads the next non-empty row group or page; `false` (and no group) at the end of the file. */
   async next(): Promise<boolean> {
     this.group = undefined;
-    while (this.#next < this.#groups.length) {
-      const index = this.#groups[this.#next++]!;
+    for (let unit = await this.#unit(); unit; unit = await this.#unit()) {
+      const { index, span } = unit;
+      if (this.#filter && !_selects(this.#filter, await this.#keys(unit))) continue;
       const ahead = this.#groups[this.#next];
-      if (this.#filter && !_selects(this.#filter, await this.#keys(index))) continue;
-      if (ahead !== undefined) this.#file.prefetch(ahead, this.#columns);
-      const data = await this.#file.readRowGroup(index, []);
+      if (ahead !== undefined && !this.#paged) this.#file.prefetch(ahead, this.#columns);
+      const data = await this.#file.readRowGroup(index, [], span);
       this.#loaded(data);
       if (data.rows === 0) continue;
       const prefix = new Float64Array(data.rows).fill(NaN);
@@ -204,7 +220,7 @@ class _Stream {
         () =>
           this.#columns.length === 0
             ? Promise.resolve(new Map())
-            : this.#file.readColumns(index, this.#columns),
+            : this.#file.readColumns(index, this.#columns, span),
       );
       this.row = 0;
       return true;
@@ -213,8 +229,25 @@ class _Stream {
     return false;
   }
 
-  async #keys(index: number): Promise<Utf8Data> {
-    return (await this.#file.readColumns(index, [KEY])).get(KEY) as Utf8Data;
+  /** The next row group or page to read, if any. */
+  async #unit(): Promise<_Unit | undefined> {
+    while (this.#units.length === 0 && this.#next < this.#groups.length) {
+      const index = this.#groups[this.#next++]!;
+      const pages = this.#paged ? await this.#file.pages(index) : undefined;
+      const filter = this.#filter;
+      this.#units = pages === undefined
+        ? [{ index }]
+        : pages.flatMap((page, i) =>
+          filter && !filter.mayHold(page.minKey, page.maxKey)
+            ? []
+            : [{ index, span: { from: i, to: i + 1 } }]
+        );
+    }
+    return this.#units.shift();
+  }
+
+  async #keys(unit: _Unit): Promise<Utf8Data> {
+    return (await this.#file.readColumns(unit.index, [KEY], unit.span)).get(KEY) as Utf8Data;
   }
 
   /** Moves to the next row of the group; `false` when the group is used up. */
