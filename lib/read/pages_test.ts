@@ -15,8 +15,24 @@ import { createTable } from "../write/create.ts";
 import { writeRows } from "../write/write.ts";
 import { assertSameRows, type Cell, scanRows } from "../testing/cells.ts";
 import { utf8Compare } from "../testing/utf8_compare.ts";
+import { commandOutput } from "../testing/deadline.ts";
 
 const KEYS = 30_000;
+
+/** pyarrow's view of a file: rows (page CRCs verified) and which columns have which index. */
+const PYTHON_CHECK = `
+import json, sys
+import pyarrow.parquet as pq
+f = pq.ParquetFile(sys.argv[1])
+md = f.metadata
+columns = [md.row_group(g).column(c) for g in range(md.num_row_groups) for c in range(md.num_columns)]
+print(json.dumps({
+  "rows": pq.read_table(sys.argv[1], page_checksum_verification=True).num_rows,
+  "columns": sorted({c.path_in_schema for c in columns}),
+  "offset_index": sorted({c.path_in_schema for c in columns if c.has_offset_index}),
+  "column_index": sorted({c.path_in_schema for c in columns if c.has_column_index}),
+}))
+`;
 const T0 = Date.UTC(2024, 0, 1);
 
 interface _Row {
@@ -101,13 +117,39 @@ Deno.test("scan() reads only the pages that can hold the selected keys or the li
       const opened = await Promise.all(files.map((f) => openDataFile(table, f, snapshot.schema)));
       const file = opened.find((f) => f.rows === KEYS)!;
       const pages = await file.pages(0);
-      assert.deepEqual(pages?.map((p) => p.rows), [PAGE_ROWS, PAGE_ROWS, PAGE_ROWS, KEYS - 3 * PAGE_ROWS]);
+      assert.deepEqual(pages?.map((p) => p.rows), [
+        PAGE_ROWS,
+        PAGE_ROWS,
+        PAGE_ROWS,
+        KEYS - 3 * PAGE_ROWS,
+      ]);
       assert.deepEqual(pages?.map((p) => [p.minKey, p.maxKey]), [
         [key(0), key(8191)],
         [key(8192), key(16383)],
         [key(16384), key(24575)],
         [key(24576), key(29999)],
       ]);
+    });
+
+    await t.step("pyarrow reads the files and finds their page index", async () => {
+      const python = Deno.env.get("AZOF_PYTHON");
+      if (!python) {
+        console.warn(
+          "\n!!! SKIPPED: AZOF_PYTHON is not set, no pyarrow check (.ci/run sets it) !!!\n",
+        );
+        return;
+      }
+      for (const file of files) {
+        const out = await commandOutput(python, {
+          args: ["-c", PYTHON_CHECK, `${root}/t/${file}`],
+        });
+        assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+        const got = JSON.parse(new TextDecoder().decode(out.stdout));
+        assert.ok(got.columns.includes("n"), `columns ${got.columns}`);
+        assert.deepEqual(got.offset_index, got.columns);
+        assert.deepEqual(got.column_index, ["event_time", "key"]);
+        assert.ok(got.rows === KEYS || got.rows === Math.ceil(KEYS / 7), `${got.rows} rows`);
+      }
     });
 
     const selections = [
