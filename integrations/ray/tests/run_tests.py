@@ -123,6 +123,22 @@ def check_evolved(checks: Checks, command: str, root: str, table: RandomTable, n
         checks.run(f"{table.name} snapshot {snapshot} as of {at}", read)
 
 
+def check_evolved_shuffle(checks: Checks, command: str, root: str) -> None:
+    """The hash-shuffle path on an altered table: a copy of testdata/prices (files without key
+    order) with price renamed, listed dropped and added again as a String, volume widened."""
+    shutil.copytree(Path(__file__).resolve().parents[3] / "testdata" / "prices", Path(root, "prices"))
+    azof(command, [
+        "alter", "-q", "-p", root, "-t", "prices", "--rename-column", "price:close",
+        "--drop-column", "listed", "--add-column", "listed:String?", "--widen-column", "volume:Float",
+    ])
+    for at in ["2023-05-17", "2023-12-31T23:59:59.999Z", None]:
+        def read(at=at):
+            want = scan_arrow(command, root, "prices", at)
+            _, got, _ = read_ray(root, "prices", at, 3, expect_shuffle=True)
+            same(got, want, f"altered prices as of {at}", ordered=False)
+        checks.run(f"altered prices (hash shuffle) as of {at}", read)
+
+
 def start_s3(work: str):
     """Starts an s3rver of its own in this network namespace (.ci/s3rver.sh with the s3rver that
     AZOF_S3RVER_MODULES holds) and points the AWS_* variables at it; returns its stop function."""
@@ -214,6 +230,7 @@ def main() -> int:
         evolved = RandomTable(command, root, "t_evolved", 77, keys=300, rows=3000)
         checks.run("build t_evolved and alter it (rename, drop, widen, add)", lambda: evolved.build(150).evolve())
         check_evolved(checks, command, root, evolved, nodes)
+        check_evolved_shuffle(checks, command, root)
 
         s3_table = RandomTable(command, s3_root, "t_s3", 99, keys=300, rows=1500)
         checks.run("build random table t_s3 on S3 (s3rver)", s3_table.build, 60)
