@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { assertError, runCli } from "./fixture_test_util.ts";
+import { DuckOracle } from "../lib/testing/duckdb_oracle.ts";
 
 const _T = { timeout: 60_000 };
 
@@ -68,6 +69,54 @@ Deno.test("azof alter reads old files with the new schema; scan --snapshot 1 kee
     assert.equal(await _scan(root, "--as-of", "2023-08-01", "--snapshot", "1"), before);
     assert.equal(await _scan(root, "--as-of", "2023-08-01", "--version", "1"), before);
   } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("azof plan of an altered table maps each file's columns; --snapshot 1 plans with the old schema", async () => {
+  const root = await _root();
+  const oracle = await DuckOracle.open();
+  try {
+    const alter = await runCli([
+      "alter",
+      ...["-p", root, "-t", "prices", "--rename-column", "price:close", "--drop-column", "listed"],
+      ...["--add-column", "listed:String?", "--widen-column", "volume:Float"],
+    ], _T);
+    assert.equal(alter.code, 0, alter.stderr);
+    const plan = async (...flags: string[]) => {
+      const run = await runCli(["plan", "-p", root, "-t", "prices", ...flags], _T);
+      assert.equal(run.code, 0, run.stderr);
+      return run.stdout;
+    };
+    const now = JSON.parse(await plan("--as-of", "2023-08-01"));
+    assert.deepEqual(
+      now.schema.columns.map((c: { name: string }) => c.name),
+      ["name", "close", "volume", "updated", "listed"],
+    );
+    assert.ok(now.files.length > 0);
+    for (const file of now.files) {
+      // Written before the alter: close is the file's price; its Boolean listed was dropped.
+      assert.equal(file.fileColumns.close, "price");
+      assert.equal(file.fileColumns.volume, "volume");
+      assert.ok(!file.columns.includes("listed") && !("listed" in file.fileColumns));
+    }
+    assert.match(now.resolution.columns, /fileColumns/);
+    const old = JSON.parse(await plan("--as-of", "2023-08-01", "--snapshot", "1"));
+    assert.equal(old.snapshot, 1);
+    assert.deepEqual(
+      old.schema.columns.map((c: { name: string }) => c.name),
+      ["name", "price", "volume", "listed", "updated"],
+    );
+    assert.ok(old.files.every((f: { fileColumns: object }) => "listed" in f.fileColumns));
+    // The DuckDB query reads close from price, volume as a Float, listed as null.
+    const sql = await plan("--as-of", "2023-08-01", "-f", "sql", "--dialect", "duckdb");
+    const got = await oracle.rows(
+      `SELECT key, close, typeof(volume), volume, listed FROM (${sql}) q`,
+    );
+    const want = _rows(await _scan(root, "--as-of", "2023-08-01", "-f", "ndjson"));
+    assert.deepEqual(got, want.map((r) => [r.key, r.close, "DOUBLE", r.volume, null]));
+  } finally {
+    oracle.close();
     await Deno.remove(root, { recursive: true });
   }
 });

@@ -71,8 +71,16 @@ export interface DataFile {
   readonly rowGroups: readonly RowGroupInfo[];
   /** Whether the file has the `_deleted` column. */
   readonly hasDeleted: boolean;
-  /** The file's top-level column names, in file order. */
+  /**
+   * The file's columns under the schema's names: `key`, `event_time`, `_deleted` when present, and
+   * the schema columns it holds (found by column id or name, docs/SPEC.md §3.7).
+   */
   readonly columns: readonly string[];
+  /**
+   * The Parquet column holding each of {@linkcode DataFile.columns}, by that name: the same name
+   * but for a column renamed since the file was written (docs/SPEC.md §3.7).
+   */
+  readonly fileColumns: ReadonlyMap<string, string>;
   /** Whether the file declares key order (docs/SPEC.md §5.6): rows sorted by key, then time. */
   readonly keyOrdered: boolean;
   /**
@@ -288,6 +296,7 @@ export async function openDataFile(
     rowGroups,
     hasDeleted,
     columns: [...elements.keys()],
+    fileColumns: new Map([...elements].map(([name, element]) => [name, element.name])),
     keyOrdered:
       metadata.key_value_metadata?.some((e) =>
         e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value

@@ -11,44 +11,19 @@ import assert from "node:assert/strict";
 import type { Value } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
 import { compareKeys } from "./resolve.ts";
-import { compactTable } from "../compact/compact.ts";
-import { createTable } from "../write/create.ts";
 import { MemoryStore } from "../store/memory.ts";
 import { scanMap } from "../testing/scan_map.ts";
 import { random } from "../testing/random_history.ts";
 import {
-  alterRandomly,
+  buildEvolvingTable,
   type EvolvingHistory,
   foldAt,
   projectValues,
-  recordSnapshot,
-  startHistory,
-  writeRandomBatch,
 } from "../testing/evolving_history.ts";
 import { changes } from "./changes.ts";
 import { diffSnapshots } from "./diff.ts";
 
 const _DAY = 86_400_000;
-
-async function _build(seed: number): Promise<{ table: Table; h: EvolvingHistory }> {
-  const rnd = random(seed);
-  const origin = Date.UTC(2020, 0, 1);
-  const keys = Array.from({ length: 3 + Math.floor(rnd() * 10) }, (_, i) => `k${i}`);
-  const h = startHistory(rnd, keys, origin);
-  const segment = [["P1Y"], ["P1Y", "P3M"], ["P1M"]][Math.floor(rnd() * 3)]!;
-  const table = await createTable(new MemoryStore(), "t", { columns: h.columns }, { segment });
-  recordSnapshot(h, 1);
-  for (let step = 0; step < 12; step++) {
-    const r = step < 2 ? 0 : rnd();
-    if (r < 0.5) await writeRandomBatch(table, rnd, h, 200 * _DAY);
-    else if (r < 0.85) await alterRandomly(table, rnd, h);
-    else {
-      const result = await compactTable(table, { force: rnd() < 0.5 });
-      if (result.committed) recordSnapshot(h, await table.currentVersion());
-    }
-  }
-  return { table, h };
-}
 
 function _instants(rnd: () => number, h: EvolvingHistory): (number | undefined)[] {
   const out: (number | undefined)[] = [undefined];
@@ -129,7 +104,7 @@ Deno.test("an evolving table reads every snapshot with its own schema, and chang
   const runs = Number(Deno.env.get("AZOF_RUNS") ?? 12);
   for (let seed = base; seed < base + runs; seed++) {
     await t.step(`seed ${seed}`, async () => {
-      const { table, h } = await _build(seed);
+      const { table, h } = await buildEvolvingTable(new MemoryStore(), seed);
       const rnd = random(seed * 7919);
       await _checkScans(table, h, rnd, `seed ${seed}`);
       const versions = [...h.schemas.keys()];

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Column } from "../format/schema.ts";
+import { type Column, EVENT_TIME, KEY } from "../format/schema.ts";
 import { formatInstant } from "../format/time.ts";
 import type { Table } from "../format/table.ts";
 import { openDataFile } from "../parquet/data_file.ts";
@@ -62,8 +62,13 @@ export interface ExportedFile {
   readonly keyOrdered: boolean;
   /** Whether it has the `_deleted` column. */
   readonly hasDeleted: boolean;
-  /** The output's schema columns the file has (the others read as null). */
+  /** The output columns the file has (the others read as null). */
   readonly columns: readonly string[];
+  /**
+   * The Parquet column holding each of `columns` and `key` and `event_time`, by output name: the
+   * same name but for a column renamed since the file was written (docs/SPEC.md §3.7).
+   */
+  readonly fileColumns: Readonly<Record<string, string>>;
   /** The row groups to read, in file order. */
   readonly rowGroups: readonly ExportedRowGroup[];
 }
@@ -82,6 +87,9 @@ export const RESOLUTION_RULE = {
   candidates: "rows of the listed files with event_time <= asOf (every row when asOf is null)",
   winner: "per key, the candidate with the greatest event_time; on equal event_time the row of " +
     "the file with the higher rank; within one file, the row that comes later in the file",
+  columns: "each file's Parquet column fileColumns[name] holds output column name; an output " +
+    "column missing from fileColumns reads as null in that file's rows; values are cast to the " +
+    "schema type (Int values of a column widened to Float are converted)",
   deletion: "a winner whose _deleted is true removes its key from the answer",
   keys: "when keys or keyPrefixes are given, only keys equal to one of keys or starting with " +
     "one of keyPrefixes are output",
@@ -150,6 +158,7 @@ export async function exportPlan(
   const asOf = plan.asOf ?? Infinity;
   const files = plan.files.map((planned, i): ExportedFile => {
     const file = opened[i]!;
+    const columns = plan.columns.filter((c) => file.columns.includes(c));
     const rowGroups = file.rowGroups.flatMap((g, index): ExportedRowGroup[] =>
       (g.minEventTime !== undefined && g.minEventTime > asOf) ||
         (filter && !filter.mayHold(g.minKey, g.maxKey))
@@ -173,7 +182,10 @@ export async function exportPlan(
       bytes: file.bytes,
       keyOrdered: file.keyOrdered,
       hasDeleted: file.hasDeleted,
-      columns: plan.columns.filter((c) => file.columns.includes(c)),
+      columns,
+      fileColumns: Object.fromEntries(
+        [...new Set([KEY, EVENT_TIME, ...columns])].map((c) => [c, file.fileColumns.get(c)!]),
+      ),
       rowGroups,
     };
   });

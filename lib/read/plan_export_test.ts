@@ -26,6 +26,7 @@ import {
   randomColumns,
   writeBatch,
 } from "../testing/random_history.ts";
+import { buildEvolvingTable, foldAt } from "../testing/evolving_history.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../testing/upstream.ts";
 
 const _DAY = 86_400_000;
@@ -64,6 +65,10 @@ Deno.test("exportPlan() lists planScan's files with ranks, paths and the footers
     const names = footer.schema.slice(1).map((e) => e.name);
     assert.equal(file.hasDeleted, names.includes("_deleted"));
     assert.deepEqual(file.columns, plan.columns.filter((c) => names.includes(c)));
+    assert.deepEqual(
+      Object.entries(file.fileColumns),
+      ["key", "event_time", ...file.columns.slice(2)].map((c) => [c, c]),
+    );
   }
   assert.equal(plan.asOf, null);
   assert.deepEqual(plan.columns.slice(0, 2), ["key", "event_time"]);
@@ -129,6 +134,41 @@ Deno.test("the DuckDB query of a plan equals the fold of every write (random his
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([k, v]) => [toCell(v[1]), k]);
         assert.deepEqual(await duckRows(oracle, selected), picked);
+      });
+    }
+  } finally {
+    oracle.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the DuckDB query of a plan equals scan() and the fold on altered tables, at every snapshot", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "azof-plan-evolve-" });
+  const oracle = await DuckOracle.open();
+  try {
+    for (const seed of [3, 4, 5, 6, 7, 8]) {
+      await t.step(`seed ${seed}`, async () => {
+        const store = new LocalStore(`${dir}/${seed}`);
+        const { table, h } = await buildEvolvingTable(store, seed);
+        const rnd = random(seed * 31);
+        for (const [version, columns] of h.schemas) {
+          const times = h.rows.map((r) => r.t).filter(() => rnd() < 0.1).slice(0, 3);
+          for (const asOf of [undefined, ...times]) {
+            const plan = await exportPlan(table, { asOf, version });
+            const where = `seed ${seed}, s${version}, as of ${asOf}`;
+            assert.deepEqual(plan.schema.columns.map((c) => c.name), columns.map((c) => c.name));
+            const want = [...foldAt(h, version, columns, asOf)]
+              .map(([k, v]) => [k, ...v].map(toCell))
+              .sort((a, b) => _codePoints(a[0] as string, b[0] as string));
+            const got = await duckRows(oracle, plan);
+            assert.deepEqual(got, want, where);
+            assert.deepEqual(got, await scanRows(await scan(table, { asOf, version })), where);
+          }
+        }
+        // Only some columns, in another order: renamed ones come from each file's own column.
+        const columns = [...h.columns.map((c) => c.name).reverse(), "key"];
+        const some = await duckRows(oracle, await exportPlan(table, { columns }));
+        assert.deepEqual(some, await scanRows(await scan(table, { columns })), `seed ${seed}`);
       });
     }
   } finally {

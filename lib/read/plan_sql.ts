@@ -70,6 +70,7 @@ const _DIALECTS: Readonly<Record<SqlDialect, _Dialect>> = {
     header: "-- Trino: azof_files is a Hive table over the table folder's Parquet files, e.g.\n" +
       "--   CREATE TABLE hive.default.azof_files (...columns...) WITH (format = 'PARQUET',\n" +
       "--     external_location = '<table folder>');\n" +
+      "-- declaring every Parquet column name the files use (after a rename: old and new names).\n" +
       "-- Trino has no row number within a file: ties of event_time within one file (which azof\n" +
       "-- never writes, docs/SPEC.md §7) are broken arbitrarily.",
   },
@@ -107,10 +108,11 @@ export function planSql(plan: ExportedPlan, dialect: SqlDialect): string {
     const cells = [
       d.ident(KEY),
       d.ident(EVENT_TIME),
+      // Each file's own column for each output column (renamed ones, §3.7); widened ones cast.
       ...values.map((c) =>
-        f.columns.includes(c)
-          ? `CAST(${d.ident(c)} AS ${d.types[typeOf(c)]}) AS ${d.ident(c)}`
-          : `CAST(NULL AS ${d.types[typeOf(c)]}) AS ${d.ident(c)}`
+        `CAST(${f.columns.includes(c) ? d.ident(f.fileColumns[c]!) : "NULL"} AS ${
+          d.types[typeOf(c)]
+        }) AS ${d.ident(c)}`
       ),
       f.hasDeleted ? `coalesce(${d.ident("_deleted")}, false) AS __deleted` : "false AS __deleted",
       `${f.rank} AS __rank`,

@@ -10,7 +10,10 @@
 import type { Column, Value } from "../format/schema.ts";
 import type { SchemaChanges } from "../format/schema_evolution.ts";
 import type { Table } from "../format/table.ts";
+import type { Store } from "../store/store.ts";
+import { compactTable } from "../compact/compact.ts";
 import { alterTable } from "../write/alter.ts";
+import { createTable } from "../write/create.ts";
 import {
   fold,
   type HistoryState,
@@ -18,7 +21,9 @@ import {
   randomBatch,
   writeBatch,
 } from "./random_history.ts";
-import { randomColumns } from "./random_history.ts";
+import { random, randomColumns } from "./random_history.ts";
+
+const _DAY = 86_400_000;
 
 /** A column as the oracle tracks it: its id never changes. */
 export interface OracleColumn extends Column {
@@ -173,4 +178,35 @@ export function foldAt(
     values: projectValues(r, columns),
   }));
   return new Map([...fold(rows, asOf)].map(([k, r]) => [k, [r.t, ...r.values]]));
+}
+
+/**
+ * A random table `t` in a store and its history: twelve steps of random batches (200 days each),
+ * alters and compactions, after two batches, under a random segment layout.
+ *
+ * @param store The store to create the table in.
+ * @param seed The random seed.
+ * @returns The table and its history (every snapshot's columns recorded).
+ */
+export async function buildEvolvingTable(
+  store: Store,
+  seed: number,
+): Promise<{ table: Table; h: EvolvingHistory }> {
+  const rnd = random(seed);
+  const origin = Date.UTC(2020, 0, 1);
+  const keys = Array.from({ length: 3 + Math.floor(rnd() * 10) }, (_, i) => `k${i}`);
+  const h = startHistory(rnd, keys, origin);
+  const segment = [["P1Y"], ["P1Y", "P3M"], ["P1M"]][Math.floor(rnd() * 3)]!;
+  const table = await createTable(store, "t", { columns: h.columns }, { segment });
+  recordSnapshot(h, 1);
+  for (let step = 0; step < 12; step++) {
+    const r = step < 2 ? 0 : rnd();
+    if (r < 0.5) await writeRandomBatch(table, rnd, h, 200 * _DAY);
+    else if (r < 0.85) await alterRandomly(table, rnd, h);
+    else {
+      const result = await compactTable(table, { force: rnd() < 0.5 });
+      if (result.committed) recordSnapshot(h, await table.currentVersion());
+    }
+  }
+  return { table, h };
 }

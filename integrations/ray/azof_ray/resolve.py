@@ -55,7 +55,8 @@ def parse_instant(text: Optional[str]) -> Optional[int]:
 
 
 def _column(array: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
-    """A file's column in the output type: timestamps floored to ms in UTC, narrower types widened."""
+    """A file's column in the output type: timestamps floored to ms in UTC, narrower types widened
+    (Int values of a column widened to Float rounded to the nearest Float, as azof does)."""
     if pa.types.is_timestamp(target):
         if not pa.types.is_timestamp(array.type):
             raise TypeError(f"expected a timestamp column, found {array.type}")
@@ -65,6 +66,9 @@ def _column(array: pa.ChunkedArray, target: pa.DataType) -> pa.ChunkedArray:
         return array.cast(target)
     if pa.types.is_large_string(array.type) or pa.types.is_binary(array.type):
         return array.cast(pa.string())
+    if pa.types.is_integer(array.type) and pa.types.is_floating(target):
+        # A column widened from Int: to the nearest binary64, as azof converts (SPEC §3.7).
+        return array.cast(target, safe=False)
     return array if array.type == target else array.cast(target)
 
 

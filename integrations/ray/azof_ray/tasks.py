@@ -46,14 +46,20 @@ def _first_rows(opened: OpenedFile) -> list[int]:
     return starts
 
 
-def _read_columns(opened: OpenedFile, schema: pa.Schema) -> list[str]:
-    present = set(opened.parquet.schema_arrow.names)
-    wanted = [KEY, EVENT_TIME, *[n for n in schema.names if n not in (KEY, EVENT_TIME)], DELETED]
-    return [n for n in wanted if n in present]
+def _read_columns(file: dict[str, Any], schema: pa.Schema) -> dict[str, str]:
+    """The Parquet columns to read, each with the output name it is read under: the plan's
+    `fileColumns` of the file (after a schema change a column may have another name in the file;
+    one missing there reads as null), and `_deleted` when the file has it."""
+    mapping = file["fileColumns"]
+    wanted = {mapping[n]: n for n in schema.names if n in mapping}
+    if file["hasDeleted"]:
+        wanted[DELETED] = DELETED
+    return wanted
 
 
 def _groups(opened: OpenedFile, file: dict[str, Any], groups, schema, as_of, key_range, keys, stats):
-    columns = _read_columns(opened, schema)
+    wanted = _read_columns(file, schema)
+    columns = list(wanted)
     starts = _first_rows(opened)
     parts = []
     for group in groups:
@@ -61,6 +67,7 @@ def _groups(opened: OpenedFile, file: dict[str, Any], groups, schema, as_of, key
         stats["overlapping_bytes"] += opened.chunk_bytes(index, columns)
         stats["row_groups"] += 1
         table = opened.parquet.read_row_group(index, columns=columns)
+        table = table.rename_columns([wanted[n] for n in table.column_names])
         stats["rows_read"] += table.num_rows
         parts.append(candidates(table, schema, file["rank"], starts[index], as_of, key_range, keys))
     return parts

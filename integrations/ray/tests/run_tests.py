@@ -49,20 +49,22 @@ class Checks:
             print(f"FAIL {name}\n{traceback.format_exc()}", flush=True)
 
 
-def scan_arrow(command: str, root: str, table: str, as_of: Optional[str], columns=None) -> pa.Table:
+def scan_arrow(command: str, root: str, table: str, as_of: Optional[str], columns=None, snapshot=None) -> pa.Table:
     args = ["scan", "-q", "-p", root, "-t", table, "-f", "arrow"]
     if as_of is not None:
         args += ["--as-of", as_of]
+    if snapshot is not None:
+        args += ["--snapshot", str(snapshot)]
     if columns is not None:
         args += ["--columns", ",".join(columns)]
     return ipc.open_stream(azof(command, args)).read_all()
 
 
-def read_ray(root: str, table: str, as_of, splits: int, columns=None, expect_shuffle=None):
+def read_ray(root: str, table: str, as_of, splits: int, columns=None, expect_shuffle=None, snapshot=None):
     import ray
     import azof_ray
 
-    plan = azof_ray.fetch_plan(root, table, as_of=as_of, splits=splits, columns=columns)
+    plan = azof_ray.fetch_plan(root, table, as_of=as_of, splits=splits, columns=columns, snapshot=snapshot)
     result = azof_ray.read_plan(plan)
     if expect_shuffle is not None and result.shuffled != expect_shuffle:
         raise AssertionError(f"shuffled={result.shuffled}, expected {expect_shuffle}")
@@ -95,6 +97,46 @@ def check_bytes(stats: list[dict], what: str) -> None:
                 f"{what}: range {s['range']} read {s['data_bytes']} bytes of column chunks, more than "
                 f"{BYTES_FACTOR}x the {s['overlapping_bytes']} bytes of its overlapping row groups"
             )
+
+
+def check_evolved(checks: Checks, command: str, root: str, table: RandomTable, nodes: set[str]) -> None:
+    """An altered table: files before the alter hold s (now str), b (dropped; a new String b was
+    added), n as Int (now Float), no note. Reads now, as of instants, and at the snapshots before
+    and of the alter (each with its own schema) against `azof scan`."""
+    before = ["key", "event_time", "s", "n", "f", "b", "d"]
+    after = ["key", "event_time", "str", "n", "f", "d", "note", "b"]
+    cases = [(at, None, after) for at in table.instants(4)]
+    cases += [(None, table.altered_at - 1, before), (table.instants(2)[1], table.altered_at, after)]
+    for at, snapshot, names in cases:
+        def read(at=at, snapshot=snapshot, names=names):
+            want = scan_arrow(command, root, table.name, at, snapshot=snapshot)
+            plan, got, stats = read_ray(root, table.name, at, 4, expect_shuffle=False, snapshot=snapshot)
+            nodes.update(s["node"] for s in stats)
+            if want.column_names != names:
+                raise AssertionError(f"azof scan gave columns {want.column_names}, expected {names}")
+            same(got, want, f"{table.name} snapshot {snapshot} as of {at}", ordered=True)
+            check_bytes(stats, f"{table.name} snapshot {snapshot} as of {at}")
+            if snapshot is None and at is None:
+                old = [f for f in plan["files"] if f["fileColumns"].get("str") == "s"]
+                if not old or any("note" in f["columns"] or "b" in f["columns"] for f in old):
+                    raise AssertionError("the plan should hold files from before the alter, without note and b")
+        checks.run(f"{table.name} snapshot {snapshot} as of {at}", read)
+
+
+def check_evolved_shuffle(checks: Checks, command: str, root: str) -> None:
+    """The hash-shuffle path on an altered table: a copy of testdata/prices (files without key
+    order) with price renamed, listed dropped and added again as a String, volume widened."""
+    shutil.copytree(Path(__file__).resolve().parents[3] / "testdata" / "prices", Path(root, "prices"))
+    azof(command, [
+        "alter", "-q", "-p", root, "-t", "prices", "--rename-column", "price:close",
+        "--drop-column", "listed", "--add-column", "listed:String?", "--widen-column", "volume:Float",
+    ])
+    for at in ["2023-05-17", "2023-12-31T23:59:59.999Z", None]:
+        def read(at=at):
+            want = scan_arrow(command, root, "prices", at)
+            _, got, _ = read_ray(root, "prices", at, 3, expect_shuffle=True)
+            same(got, want, f"altered prices as of {at}", ordered=False)
+        checks.run(f"altered prices (hash shuffle) as of {at}", read)
 
 
 def start_s3(work: str):
@@ -184,6 +226,11 @@ def main() -> int:
                 got = pa.concat_tables(ray.get(ds.to_arrow_refs(), timeout=TASK_DEADLINE))
                 same(got, scan_arrow(command, root, name, at), f"read_as_of({name}, {moment})", ordered=True)
             checks.run(f"{table.name} through read_as_of() with a datetime", public)
+
+        evolved = RandomTable(command, root, "t_evolved", 77, keys=300, rows=3000)
+        checks.run("build t_evolved and alter it (rename, drop, widen, add)", lambda: evolved.build(150).evolve())
+        check_evolved(checks, command, root, evolved, nodes)
+        check_evolved_shuffle(checks, command, root)
 
         s3_table = RandomTable(command, s3_root, "t_s3", 99, keys=300, rows=1500)
         checks.run("build random table t_s3 on S3 (s3rver)", s3_table.build, 60)

@@ -8,6 +8,7 @@ import json
 import random
 import shlex
 import subprocess
+from pathlib import Path
 from typing import Optional
 
 SCHEMA = "s:String?,n:Int?,f:Float?,b:Boolean?,d:DateTime?"
@@ -46,6 +47,9 @@ class RandomTable:
         self.written: list[tuple[str, int]] = []
         self.ties: list[int] = []
         self._base = int(_START.timestamp() * 1000)
+        # Column name -> the kind of values written to it (`_value`).
+        self.columns = {c: c for c in ("s", "n", "f", "b", "d")}
+        self.altered_at: Optional[int] = None
 
     def _value(self, kind: str):
         r = self.rng
@@ -77,23 +81,40 @@ class RandomTable:
             if self.rng.random() < 0.08:
                 row["_deleted"] = True
             else:
-                row.update({c: self._value(c) for c in ("s", "n", "f", "b", "d")})
+                row.update({c: self._value(kind) for c, kind in self.columns.items()})
             lines.append(json.dumps(row, ensure_ascii=False))
         self.written += batch
         return ("\n".join(lines) + "\n").encode()
 
+    def _run(self, args: list[str], stdin: Optional[bytes] = None) -> None:
+        azof(self.command, [args[0], "-q", "--path", self.root, "--table", self.name, *args[1:]], stdin=stdin)
+
+    def _write(self, count: int, late_from: Optional[int]) -> None:
+        self._run(["write", "--input", "-"], stdin=self._batch(count, late_from))
+
     def build(self, row_group_rows: int) -> "RandomTable":
         """Creates the table: 3 writes, a compaction into small row groups, 2 late writes."""
-        t = ["--path", self.root, "--table", self.name]
-        azof(self.command, ["create", "-q", *t, "--schema", SCHEMA, "--segment", "P1Y,P3M"])
+        self._run(["create", "--schema", SCHEMA, "--segment", "P1Y,P3M"])
         per = max(1, self.rows // 5)
         for i in range(3):
-            late = None if i == 0 else self._base + self.rng.randrange(_SPAN_MS // 2)
-            azof(self.command, ["write", "-q", *t, "--input", "-"], stdin=self._batch(per, late))
-        azof(self.command, ["compact", "-q", *t, "--force", "--row-group-rows", str(row_group_rows)])
+            self._write(per, None if i == 0 else self._base + self.rng.randrange(_SPAN_MS // 2))
+        self._run(["compact", "--force", "--row-group-rows", str(row_group_rows)])
         for _ in range(2):
-            late = self._base + self.rng.randrange(_SPAN_MS)
-            azof(self.command, ["write", "-q", *t, "--input", "-"], stdin=self._batch(per, late))
+            self._write(per, self._base + self.rng.randrange(_SPAN_MS))
+        return self
+
+    def evolve(self) -> "RandomTable":
+        """After `build` (on a local root): one alter (rename s to str, drop b, widen n to Float, add
+        note, add b again as a String), then 3 late writes; the files written before keep the old
+        columns. `altered_at` is the snapshot of the alter."""
+        self._run([
+            "alter", "--rename-column", "s:str", "--drop-column", "b", "--widen-column", "n:Float?",
+            "--add-column", "note:String?", "--add-column", "b:String?",
+        ])
+        self.altered_at = int(Path(self.root, self.name, "version.txt").read_text().strip())
+        self.columns = {"str": "s", "n": "f", "f": "f", "d": "d", "note": "s", "b": "s"}
+        for _ in range(3):
+            self._write(max(1, self.rows // 5), self._base + self.rng.randrange(_SPAN_MS))
         return self
 
     def instants(self, count: int) -> list[Optional[str]]:
