@@ -7,7 +7,6 @@
  * @module
  */
 
-import type { ColumnDecoder } from "npm:hyparquet@1.31.5/src/types.js";
 import type {
   AsyncBuffer,
   Compressors,
@@ -24,6 +23,7 @@ import {
 } from "npm:hyparquet@1.31.5/src/convert.js";
 import { decompressPage, readDataPage, readDataPageV2 } from "npm:hyparquet@1.31.5/src/datapage.js";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
+import type { ColumnDecoder } from "./hyparquet_types.ts";
 import {
   plainStringPage,
   type StringPage,

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { ColumnDecoder, PageHeader } from "npm:hyparquet@1.31.5/src/types.js";
+import type { PageHeader } from "npm:hyparquet@1.31.5";
+import type { ColumnDecoder } from "./hyparquet_types.ts";
 import { decompressPage } from "npm:hyparquet@1.31.5/src/datapage.js";
 import { readRleBitPackedHybrid } from "npm:hyparquet@1.31.5/src/encoding.js";
 import type { Utf8Data } from "../columns/column_data.ts";
