@@ -90,16 +90,16 @@ export async function diffSummary(
       );
     }
     const asOf = Math.min(p.end, options.to);
-    const rows = await diffRows(table, older, newer, asOf);
-    const n = (change: keyof DiffCounts) => rows.filter((r) => r.change === change).length;
+    const counts = { insert: 0, update: 0, delete: 0 };
+    for await (const rows of diffRows(table, older, newer, asOf)) {
+      for (const row of rows) counts[row.change]++;
+    }
     out.push({
       id: p.id,
       start: p.start,
       asOf,
-      insert: n("insert"),
-      update: n("update"),
-      delete: n("delete"),
-      changed: rows.length,
+      ...counts,
+      changed: counts.insert + counts.update + counts.delete,
     });
     p = periodOf(options.every, p.end + 1);
   }

@@ -149,6 +149,29 @@ function _commitsRows(snapshot: Snapshot): boolean {
   return !(typeof operation === "string" && _NO_ROWS.has(operation));
 }
 
+/**
+ * The data files each snapshot after `from` up to `target` added, for the snapshots that commit
+ * rows (in read order, as {@linkcode addedFiles}).
+ *
+ * @param table The table.
+ * @param from The snapshot before the first one (0: from the beginning).
+ * @param target The last snapshot.
+ * @returns Each committing snapshot's version and files, oldest first.
+ * @throws {AzofError} `InputInvalid` when a snapshot in between can no longer be read (vacuumed).
+ */
+export async function* committedFiles(
+  table: Table,
+  from: number,
+  target: Snapshot,
+): AsyncGenerator<{ version: number; files: string[] }> {
+  let previous = from === 0 ? undefined : await table.snapshot(from);
+  for (let version = from + 1; version <= target.version; version++) {
+    const next = version === target.version ? target : await table.snapshot(version);
+    if (_commitsRows(next)) yield { version, files: addedFiles(previous, next) };
+    previous = next;
+  }
+}
+
 async function* _batches(
   table: Table,
   target: Snapshot,
@@ -157,16 +180,10 @@ async function* _batches(
   columns: readonly Omit<BatchColumn, "values">[],
   filesRead: string[],
 ): AsyncGenerator<RowBatch> {
-  let previous = from === 0 ? undefined : await table.snapshot(from);
-  for (let version = from + 1; version <= target.version; version++) {
-    const next = version === target.version ? target : await table.snapshot(version);
-    if (_commitsRows(next)) {
-      const files = addedFiles(previous, next);
-      filesRead.push(...files);
-      const rows = await _committedRows(table, target, files, options);
-      if (rows.length > 0) yield _batch(rows, version, columns);
-    }
-    previous = next;
+  for await (const { version, files } of committedFiles(table, from, target)) {
+    filesRead.push(...files);
+    const rows = await _committedRows(table, target, files, options);
+    if (rows.length > 0) yield _batch(rows, version, columns);
   }
 }
 

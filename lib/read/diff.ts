@@ -1,8 +1,10 @@
 /**
  * Late-data diff: the keys whose answer as of an instant differs between two snapshots. Only keys
  * with a row committed between them (at or before the instant) can differ, since compaction and
- * alter change no answer; both answers are resolved in one pass over the two plans' files, each
- * row group decoded once, keeping only those keys' rows.
+ * alter change no answer; up to {@linkcode DIFF_KEYS_IN_MEMORY} such keys, both answers are
+ * resolved in one pass over the two plans' files, each row group decoded once, keeping only those
+ * keys' rows. Above it (a backfill), or when a snapshot between the two was vacuumed, both answers
+ * are scanned in key order and compared as they stream, in the memory of two scans.
  *
  * @module
  */
@@ -14,10 +16,20 @@ import type { Snapshot } from "../format/snapshot.ts";
 import type { Table } from "../format/table.ts";
 import { openDataFile } from "../parquet/data_file.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
-import { changes } from "./changes.ts";
+import { committedFiles } from "./changes.ts";
 import { KeySet, rowsOf } from "./key_set.ts";
 import { planScan } from "./plan.ts";
 import { compareKeys, type Resolved, Resolver } from "./resolve.ts";
+import { scanSnapshot } from "./scan.ts";
+
+/**
+ * The most keys with a late row whose answers a diff compares in memory by default; above it, the
+ * two answers are streamed and compared key by key.
+ */
+export const DIFF_KEYS_IN_MEMORY = 250_000;
+
+/** Changed keys per batch of a diff. */
+const _CHUNK = 65_536;
 
 /** Options of {@linkcode diffSnapshots}. */
 export interface DiffOptions {
@@ -29,6 +41,12 @@ export interface DiffOptions {
   readonly asOf?: number | undefined;
   /** Also output the older answer, as `old_event_time` and `old_<column>`. */
   readonly withOld?: boolean | undefined;
+  /**
+   * Up to this many keys with a row committed between the snapshots, their answers are resolved in
+   * memory (reading only their rows); above it both answers are streamed in key order and compared
+   * whole, in the memory of two scans. 250,000 by default.
+   */
+  readonly keysInMemory?: number | undefined;
 }
 
 /** The keys whose answer changed, with `_change` and the new (and optionally old) values. */
@@ -39,7 +57,7 @@ export interface DiffResult {
   readonly to: number;
   /** The output columns (without values). */
   readonly columns: readonly Omit<BatchColumn, "values">[];
-  /** The changed keys in key order, in one batch. */
+  /** The changed keys in key order, in batches of up to 65,536. */
   readonly batches: AsyncIterable<RowBatch>;
 }
 
@@ -99,15 +117,15 @@ export async function diffSnapshots(table: Table, options: DiffOptions): Promise
       : []),
   ];
   async function* batches(): AsyncGenerator<RowBatch> {
-    const rows = await diffRows(table, older, newer, options.asOf);
-    if (rows.length === 0) return;
-    yield {
-      rows: rows.length,
-      columns: columns.map((c, i) => ({
-        ...c,
-        values: rows.map((r) => _cell(r, i, value.length)),
-      })),
-    };
+    for await (const rows of diffRows(table, older, newer, options.asOf, options.keysInMemory)) {
+      yield {
+        rows: rows.length,
+        columns: columns.map((c, i) => ({
+          ...c,
+          values: rows.map((r) => _cell(r, i, value.length)),
+        })),
+      };
+    }
   }
   return { from: older.version, to: newer.version, columns, batches: batches() };
 }
@@ -155,45 +173,60 @@ export interface DiffRow {
  * @param older The older snapshot, with the schema to read it with.
  * @param newer The newer snapshot.
  * @param asOf The instant; the current state when omitted.
- * @returns The changed keys, in key order.
+ * @param keysInMemory The most keys with a late row compared in memory (see {@linkcode DiffOptions}).
+ * @returns The changed keys in key order, in chunks of up to 65,536.
  */
-export async function diffRows(
+export async function* diffRows(
   table: Table,
   older: Snapshot,
   newer: Snapshot,
   asOf: number | undefined,
-): Promise<DiffRow[]> {
-  const candidates = await candidateKeys(table, older, newer, asOf);
-  if (candidates?.size === 0) return [];
+  keysInMemory: number = DIFF_KEYS_IN_MEMORY,
+): AsyncGenerator<DiffRow[]> {
+  const names = [EVENT_TIME, ...newer.schema.columns.map((c) => c.name)];
+  const candidates = await _candidateKeys(table, older, newer, asOf, keysInMemory);
+  if (candidates === undefined) {
+    yield* _streamCompare(table, older, newer, asOf);
+    return;
+  }
+  if (candidates.size === 0) return;
   const [a, b] = await _resolveBoth(table, older, newer, asOf, candidates);
-  return _compare(a, b, ["event_time", ...newer.schema.columns.map((c) => c.name)]);
+  const rows = _compare(a, b, names);
+  for (let start = 0; start < rows.length; start += _CHUNK) {
+    yield rows.slice(start, start + _CHUNK);
+  }
 }
 
 /**
  * The keys with a row committed after `older` up to `newer` at or before `asOf`: the only keys
- * whose answer can differ. `undefined` when a snapshot between them can no longer be read.
- *
- * @param table The table.
- * @param older The older snapshot.
- * @param newer The newer snapshot.
- * @param asOf The instant; every row counts when omitted.
- * @returns The keys, or `undefined` (every key may differ).
+ * whose answer can differ. Reads only `key` and `event_time` of the files those snapshots added.
+ * `undefined` when there are more than `most`, or when a snapshot between them can no longer be
+ * read (every key may differ).
  */
-export async function candidateKeys(
+async function _candidateKeys(
   table: Table,
   older: Snapshot,
   newer: Snapshot,
   asOf: number | undefined,
+  most: number,
 ): Promise<KeySet | undefined> {
   const keys = new KeySet();
+  const decoder = new TextDecoder();
   try {
-    const feed = await changes(table, {
-      fromSnapshot: older.version,
-      toSnapshot: newer.version,
-      eventTo: asOf,
-    });
-    for await (const batch of feed.batches) {
-      for (const key of batch.columns[0]!.values) keys.add(key as string);
+    for await (const { files } of committedFiles(table, older.version, newer)) {
+      for (const file of files) {
+        const data = await openDataFile(table, file, newer.schema);
+        for (let g = 0; g < data.rowGroups.length; g++) {
+          const min = data.rowGroups[g]!.minEventTime;
+          if (asOf !== undefined && min !== undefined && min > asOf) continue;
+          const { rows, key, eventTime } = await data.readRowGroup(g, []);
+          for (let r = 0; r < rows; r++) {
+            if (asOf !== undefined && eventTime[r]! > asOf) continue;
+            keys.add(decoder.decode(key.bytes.subarray(key.offsets[r], key.offsets[r + 1])));
+          }
+          if (keys.size > most) return undefined;
+        }
+      }
     }
   } catch (error) {
     // A snapshot between them was vacuumed: compare every key.
@@ -212,7 +245,7 @@ async function _resolveBoth(
   older: Snapshot,
   newer: Snapshot,
   asOf: number | undefined,
-  candidates: KeySet | undefined,
+  candidates: KeySet,
 ): Promise<[Resolved, Resolved]> {
   const names = newer.schema.columns.map((c) => c.name);
   const kinds = new Map(newer.schema.columns.map((c) => [c.name, kindOf(c.type)]));
@@ -224,7 +257,7 @@ async function _resolveBoth(
       const min = data.rowGroups[g]!.minEventTime;
       if (asOf !== undefined && min !== undefined && min > asOf) continue;
       const group = await data.readRowGroup(g, names);
-      const kept = candidates ? rowsOf(group, candidates) : group;
+      const kept = rowsOf(group, candidates);
       step.at.forEach((index, side) => {
         if (index !== undefined) resolvers[side]!.add(index, kept);
       });
@@ -265,6 +298,90 @@ function _passes(older: readonly string[], newer: readonly string[]): _Pass[] {
   });
   for (; next < older.length; next++) out.push({ file: older[next]!, at: [next, undefined] });
   return out;
+}
+
+/**
+ * Scans both answers in key order (each with the newer schema: `older` carries it) and yields the
+ * keys that differ as they are found.
+ */
+async function* _streamCompare(
+  table: Table,
+  older: Snapshot,
+  newer: Snapshot,
+  asOf: number | undefined,
+): AsyncGenerator<DiffRow[]> {
+  const a = await _Answer.open(table, older, asOf);
+  const b = await _Answer.open(table, newer, asOf);
+  let out: DiffRow[] = [];
+  while (!a.done || !b.done) {
+    const order = a.done ? 1 : b.done ? -1 : compareKeys(a.key, b.key);
+    if (order < 0) out.push({ key: a.key, change: "delete", old: a.row() });
+    else if (order > 0) out.push({ key: b.key, change: "insert", now: b.row() });
+    else {
+      const old = a.row();
+      const now = b.row();
+      if (!old.every((v, k) => _same(v, now[k]!))) {
+        out.push({ key: b.key, change: "update", old, now });
+      }
+    }
+    if (order <= 0) await a.next();
+    if (order >= 0) await b.next();
+    if (out.length === _CHUNK) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+/** A cursor over one snapshot's as-of answer, a row at a time (batches read as needed). */
+class _Answer {
+  readonly #batches: AsyncIterator<RowBatch>;
+  #batch: RowBatch | undefined;
+  #keys: readonly Value[] = [];
+  #row = 0;
+
+  private constructor(batches: AsyncIterator<RowBatch>) {
+    this.#batches = batches;
+  }
+
+  /** Starts a scan of `snapshot` as of `asOf` and moves to its first row. */
+  static async open(table: Table, snapshot: Snapshot, asOf: number | undefined): Promise<_Answer> {
+    const answer = new _Answer(
+      scanSnapshot(table, snapshot, { asOf }).batches[Symbol.asyncIterator](),
+    );
+    await answer.#load();
+    return answer;
+  }
+
+  /** Whether every row has been passed. */
+  get done(): boolean {
+    return this.#batch === undefined;
+  }
+
+  /** The current row's key. */
+  get key(): string {
+    return this.#keys[this.#row] as string;
+  }
+
+  /** The current row's `event_time` and values. */
+  row(): Value[] {
+    return this.#batch!.columns.slice(1).map((c) => c.values[this.#row]!);
+  }
+
+  /** Moves to the next row. */
+  async next(): Promise<void> {
+    if (++this.#row === this.#batch!.rows) await this.#load();
+  }
+
+  async #load(): Promise<void> {
+    this.#row = 0;
+    do {
+      const next = await this.#batches.next();
+      this.#batch = next.done ? undefined : next.value;
+    } while (this.#batch?.rows === 0);
+    this.#keys = this.#batch === undefined ? [] : this.#batch.columns[0]!.values;
+  }
 }
 
 /** Merges two key-ordered answers into the keys that differ. */

@@ -91,12 +91,15 @@ async function _checkDiff(
     if (change) expected.push([key, change, ...(b ?? columns.map(() => null).concat([null]))]);
   }
   expected.sort((x, y) => compareKeys(x[0] as string, y[0] as string));
-  const actual: Value[][] = [];
-  const diff = await diffSnapshots(table, { fromSnapshot: from, toSnapshot: to, asOf });
-  for await (const batch of diff.batches) {
-    for (let r = 0; r < batch.rows; r++) actual.push(batch.columns.map((c) => c.values[r]!));
+  // Both ways of comparing: the late rows' keys in memory, and two streamed answers.
+  for (const keysInMemory of [undefined, 0]) {
+    const actual: Value[][] = [];
+    const options = { fromSnapshot: from, toSnapshot: to, asOf, keysInMemory };
+    for await (const batch of (await diffSnapshots(table, options)).batches) {
+      for (let r = 0; r < batch.rows; r++) actual.push(batch.columns.map((c) => c.values[r]!));
+    }
+    assert.deepEqual(actual, expected, `diff ${from}..${to} as of ${asOf}, ${keysInMemory}`);
   }
-  assert.deepEqual(actual, expected, `diff ${from}..${to} as of ${asOf}`);
 }
 
 Deno.test("an evolving table reads every snapshot with its own schema, and changes() and diffSnapshots() agree with the fold", async (t) => {

@@ -77,7 +77,23 @@ export interface ScanResult {
  * ```
  */
 export async function scan(table: Table, options: ScanOptions = {}): Promise<ScanResult> {
-  const snapshot = await table.snapshot(options.version);
+  return scanSnapshot(table, await table.snapshot(options.version), options);
+}
+
+/**
+ * Reads a snapshot already in hand as of an instant, as {@linkcode scan} does; `options.version`
+ * is ignored. The late-data diff reads an older snapshot with a newer snapshot's schema this way.
+ *
+ * @param table The table the snapshot belongs to.
+ * @param snapshot The snapshot, with the schema to read its files with.
+ * @param options The instant, columns, limit and key selection.
+ * @returns The plan and the batches (data files are read on iteration).
+ */
+export function scanSnapshot(
+  table: Table,
+  snapshot: Snapshot,
+  options: ScanOptions = {},
+): ScanResult {
   const plan = planScan(snapshot, options);
   const types = new Map(snapshot.schema.columns.map((c) => [c.name, c]));
   const columns = plan.columns.map((name) => {
