@@ -7,14 +7,12 @@
  */
 
 import { AzofError } from "../errors.ts";
-import { toValues } from "../columns/column_data.ts";
-import { compareBytes } from "../format/key_order.ts";
 import { type Column, EVENT_TIME, KEY, type Value } from "../format/schema.ts";
 import type { Segment, Snapshot } from "../format/snapshot.ts";
 import { snapshotFiles } from "../format/segments.ts";
 import type { Table } from "../format/table.ts";
-import { openDataFile } from "../parquet/data_file.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
+import { type CommittedRow, committedRows } from "./committed_rows.ts";
 
 /** Options of {@linkcode changes}. */
 export interface ChangesOptions {
@@ -182,67 +180,18 @@ async function* _batches(
 ): AsyncGenerator<RowBatch> {
   for await (const { version, files } of committedFiles(table, from, target)) {
     filesRead.push(...files);
-    const rows = await _committedRows(table, target, files, options);
-    if (rows.length > 0) yield _batch(rows, version, columns);
-  }
-}
-
-interface _Row {
-  readonly key: string;
-  readonly bytes: Uint8Array;
-  readonly t: number;
-  readonly deleted: boolean;
-  readonly values: readonly Value[];
-}
-
-/** The rows of the files, one per key and `event_time` (the first met), in key and time order. */
-async function _committedRows(
-  table: Table,
-  target: Snapshot,
-  files: readonly string[],
-  options: ChangesOptions,
-): Promise<_Row[]> {
-  const names = target.schema.columns.map((c) => c.name);
-  const encoder = new TextEncoder();
-  const seen = new Map<string, _Row>();
-  for (const file of files) {
-    const data = await openDataFile(table, file, target.schema);
-    const fileRows = new Map<string, _Row>();
-    for (let g = 0; g < data.rowGroups.length; g++) {
-      const group = await data.readRowGroup(g, names);
-      const keys = toValues(group.key) as string[];
-      const values = names.map((n) => toValues(group.columns.get(n)!));
-      for (let r = 0; r < group.rows; r++) {
-        const t = group.eventTime[r]!;
-        if (options.eventFrom !== undefined && t < options.eventFrom) continue;
-        if (options.eventTo !== undefined && t > options.eventTo) continue;
-        const key = keys[r]!;
-        const id = `${t}\u0000${key}`;
-        if (seen.has(id)) continue;
-        const deleted = group.deleted?.[r] === 1;
-        fileRows.set(id, {
-          key,
-          bytes: encoder.encode(key),
-          t,
-          deleted,
-          values: values.map((v) => deleted ? null : v[r]!),
-        });
-      }
+    for await (const rows of committedRows(table, target, files, options)) {
+      yield _batch(rows, version, columns);
     }
-    // Within a file the later row of a tie wins, so a file's rows join the seen ones at its end.
-    for (const [id, row] of fileRows) seen.set(id, row);
   }
-  return [...seen.values()].sort((a, b) =>
-    compareBytes(a.bytes, 0, a.bytes.length, b.bytes, 0, b.bytes.length) || a.t - b.t
-  );
 }
 
 function _batch(
-  rows: readonly _Row[],
+  rows: readonly CommittedRow[],
   version: number,
   columns: readonly Omit<BatchColumn, "values">[],
 ): RowBatch {
-  const value = (i: number, row: _Row): Value => {
+  const value = (i: number, row: CommittedRow): Value => {
     if (i === 0) return row.key;
     if (i === 1) return row.t;
     if (i === columns.length - 2) return BigInt(version);
