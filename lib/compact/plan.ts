@@ -128,7 +128,7 @@ function _period(
   const end = range.end ?? Infinity;
   const overlapping = region.filter((s) => s.start <= end && (s.end ?? Infinity) >= range.start);
   const owned = region.filter((s) => s.start >= range.start && s.start <= end);
-  const remove = owned.flatMap(segmentFiles);
+  const remove = owned.flatMap(_segmentFiles);
   const verdict = force ? "--force" : _verdict(overlapping, range, levels, policy.maxDeltas, first);
   if (verdict === undefined) {
     return {
@@ -259,7 +259,7 @@ function _spanStarts(
  * @param segment The segment.
  * @returns Base and delta files, the segment's first, then its children's.
  */
-export function segmentFiles(segment: Segment): string[] {
+function _segmentFiles(segment: Segment): string[] {
   return [...walkSegments([segment])].flatMap(({ segment: s }) => [
     ...(s.base === undefined ? [] : [s.base]),
     ...s.deltas.map((d) => d.file),

@@ -112,7 +112,7 @@ export async function stateAt(
  * @param segments The top-level segments.
  * @returns The instants, ascending, without repeats.
  */
-export function planBreakpoints(segments: readonly Segment[]): number[] {
+function _planBreakpoints(segments: readonly Segment[]): number[] {
   const out = new Set<number>();
   for (const { segment: s } of walkSegments(segments)) {
     out.add(s.start);
@@ -142,7 +142,7 @@ export async function rowsBetween(
   to: number,
   files: OpenedFiles = new OpenedFiles(),
 ): Promise<RowSet> {
-  const cuts = [from, ...planBreakpoints(snapshot.segments).filter((b) => b > from && b <= to)];
+  const cuts = [from, ..._planBreakpoints(snapshot.segments).filter((b) => b > from && b <= to)];
   const runs = cuts.map((a, i) => ({ a, b: i + 1 < cuts.length ? cuts[i + 1]! - 1 : to, plan: a }));
   const { set, rank } = await _collect(table, snapshot, runs, files);
   return gatherRows(set, firstOfRuns(set, sortRows(set, rank), true));

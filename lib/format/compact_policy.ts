@@ -71,7 +71,7 @@ export function readCompactionPolicy(
       COMPACTION_DEFAULTS.rowGroupRows,
     horizon: overrides.horizon ?? (typeof json.horizon === "string" ? json.horizon : undefined),
   };
-  checkCompactionPolicy(policy);
+  _checkCompactionPolicy(policy);
   return policy;
 }
 
@@ -82,7 +82,7 @@ export function readCompactionPolicy(
  * @param policy The policy.
  * @throws {AzofError} `InputInvalid` naming the field.
  */
-export function checkCompactionPolicy(policy: CompactionPolicy): void {
+function _checkCompactionPolicy(policy: CompactionPolicy): void {
   parsePolicy(policy.segment);
   const check = (value: number, name: string) => {
     if (!Number.isSafeInteger(value) || value < 1) {

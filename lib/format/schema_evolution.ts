@@ -65,7 +65,7 @@ export function alterSchema(schema: Schema, changes: SchemaChanges): Schema {
   const count = (changes.drop?.length ?? 0) + (changes.rename?.length ?? 0) +
     (changes.widen?.length ?? 0) + (changes.add?.length ?? 0);
   if (count === 0) throw _invalid("no change given");
-  const numbered = withColumnIds(schema);
+  const numbered = _withColumnIds(schema);
   let columns = [...numbered.columns];
   let last = numbered.ids!.last;
   for (const name of changes.drop ?? []) {
@@ -100,7 +100,7 @@ export function alterSchema(schema: Schema, changes: SchemaChanges): Schema {
  * @param schema The schema.
  * @returns The schema with an id on every column.
  */
-export function withColumnIds(schema: Schema): Schema {
+function _withColumnIds(schema: Schema): Schema {
   if (schema.ids !== undefined) return schema;
   const columns = schema.columns.map((c, i) => ({ ...c, id: i + 1 }));
   return {

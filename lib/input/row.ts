@@ -203,7 +203,7 @@ export function rowFromObject(
   }
   const et = object[EVENT_TIME];
   if (et === undefined || et === null) inputError(where, `column "event_time" is missing`);
-  const deleted = deletedFromJson(object[DELETED], where);
+  const deleted = _deletedFromJson(object[DELETED], where);
   return {
     key: checkKey(String(key), where),
     eventTime: valueFromJson(et, _EVENT_TIME, where) as number,
@@ -258,7 +258,7 @@ export function checkKey(key: string, where: Where): string {
  * @param where The line, for messages.
  * @returns Whether the row is a deletion.
  */
-export function deletedFromJson(value: unknown, where: Where): boolean {
+function _deletedFromJson(value: unknown, where: Where): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === "boolean") return value;
   return valueFromText(

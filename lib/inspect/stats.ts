@@ -180,7 +180,7 @@ export function readStats(snapshot: Snapshot): ReadStats {
     end: sorted[i + 1] ?? end,
     files: planScan(snapshot, { asOf: from }).files.length,
   }));
-  return { span: { start, end }, ...summarizePieces(pieces), current, pieces };
+  return { span: { start, end }, ..._summarizePieces(pieces), current, pieces };
 }
 
 /**
@@ -189,7 +189,7 @@ export function readStats(snapshot: Snapshot): ReadStats {
  * @param pieces Non-empty pieces.
  * @returns The summary.
  */
-export function summarizePieces(
+function _summarizePieces(
   pieces: readonly ReadPiece[],
 ): { worst: { files: number; at: number }; typical: number; mean: number } {
   let worst = { files: -1, at: 0 };

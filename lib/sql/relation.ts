@@ -95,7 +95,7 @@ export async function tableRelation(
   name: string,
   options: AsOfOptions = {},
 ): Promise<TableRelation> {
-  return await relationOf(connection, await resolveTable(root, name), options);
+  return await _relationOf(connection, await resolveTable(root, name), options);
 }
 
 /**
@@ -106,7 +106,7 @@ export async function tableRelation(
  * @param options The instant, snapshot and staging folder.
  * @returns The SQL and the plan.
  */
-export async function relationOf(
+async function _relationOf(
   connection: SqlConnection,
   table: Table,
   options: AsOfOptions = {},
@@ -204,7 +204,7 @@ export async function createViewOf(
   table: Table,
   options: AsOfOptions & { readonly view?: string } = {},
 ): Promise<TableRelation> {
-  const relation = await relationOf(connection, table, options);
+  const relation = await _relationOf(connection, table, options);
   await connection.run(
     `CREATE OR REPLACE TEMPORARY VIEW ${
       quoteIdentifier(options.view ?? table.name)

@@ -57,7 +57,7 @@ export async function createSnapshotFile(
     if (send > 0) await new Promise((resolve) => setTimeout(resolve, _RESEND_DELAYS[send - 1]));
     try {
       if (await table.store.putIfAbsent(key, bytes)) return true;
-      return commitIdOf(await table.store.read(key)) === commitId;
+      return _commitIdOf(await table.store.read(key)) === commitId;
     } catch (error) {
       // A refusal of the first send stored nothing; of a re-send, it says nothing of the first.
       if (send === 0 && error instanceof WriteRefused) throw error;
@@ -83,7 +83,7 @@ export async function createSnapshotFile(
  * @param bytes The snapshot file's bytes.
  * @returns The id, or `undefined` for none or an unreadable file.
  */
-export function commitIdOf(bytes: Uint8Array): string | undefined {
+function _commitIdOf(bytes: Uint8Array): string | undefined {
   try {
     const id = (JSON.parse(_decoder.decode(bytes)) as { commit_id?: unknown }).commit_id;
     return typeof id === "string" ? id : undefined;

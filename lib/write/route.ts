@@ -144,14 +144,14 @@ export class Router {
     }
     const path = nodes.map((n) => ({ id: n.id, start: n.start }));
     const home = nodes[nodes.length - 1]!;
-    const slots = [_slot(path, "home", bucketStart(home, t))];
+    const slots = [_slot(path, "home", _bucketStart(home, t))];
     // A closed segment inside a parent that outlives it: reads after its end plan the parent but
     // not it, so the parent gets a copy too ("up" delta).
     for (let i = nodes.length - 2; i >= 0; i--) {
       const child = nodes[i + 1]!;
       const parent = nodes[i]!;
       if (child.end !== undefined && (parent.end === undefined || parent.end > child.end)) {
-        slots.push(_slot(path.slice(0, i + 1), "up", bucketStart(parent, t)));
+        slots.push(_slot(path.slice(0, i + 1), "up", _bucketStart(parent, t)));
       }
     }
     const simple = nodes.every((n) => n.deltas.every((d) => d.start <= n.start)) &&
@@ -196,7 +196,7 @@ export class Router {
     let slots = this.#carryCache.get(lo);
     if (!slots) {
       slots = this.#based.filter(({ chain }) => _needsCarry(chain, t)).map(({ path, node }) =>
-        _slot(path, "carry", bucketStart(node, node.start))
+        _slot(path, "carry", _bucketStart(node, node.start))
       );
       this.#carryCache.set(lo, slots);
     }
@@ -251,7 +251,7 @@ function _clone(segment: Segment): _Node {
  * @param t The smallest event time of the rows.
  * @returns The start.
  */
-export function bucketStart(segment: Pick<Segment, "start" | "deltas">, t: number): number {
+function _bucketStart(segment: Pick<Segment, "start" | "deltas">, t: number): number {
   let start = segment.start;
   for (const d of segment.deltas) if (d.start <= t && d.start > start) start = d.start;
   return start;
