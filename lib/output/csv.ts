@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { BatchColumn, RowBatch } from "../read/batch.ts";
+import type { RowBatch } from "../read/batch.ts";
+import type { Utf8Data } from "../columns/column_data.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../format/schema.ts";
@@ -205,7 +206,7 @@ const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
  * line breaks is copied as is (what {@linkcode _string} does for a string); anything else goes
  * through the string, as before.
  */
-function _bytesWriter(column: NonNullable<BatchColumn["utf8"]>): _Writer {
+function _bytesWriter(column: Utf8Data): _Writer {
   const { offsets, bytes, nulls } = column;
   return (out, r) => {
     if (nulls?.[r] === 1) return;
@@ -252,7 +253,7 @@ export async function writeCsv(
   for await (const batch of batches) {
     fields ??= batch.columns.map((c) => _fieldOf(c.type));
     const writers = batch.columns.map((c, i) =>
-      c.utf8 ? _bytesWriter(c.utf8) : _valueWriter(c.values, fields![i]!)
+      c.data?.kind === "utf8" ? _bytesWriter(c.data) : _valueWriter(c.values, fields![i]!)
     );
     for (let r = 0; r < batch.rows; r++) {
       for (let c = 0; c < writers.length; c++) {
