@@ -4,7 +4,8 @@
  * non-ASCII text, newlines and special floats, written through the library (key-ordered files, so
  * the merge path with its byte columns), compared with the fold of the writes as read back by
  * apache-arrow, hyparquet, DuckDB and (when `AZOF_PYTHON` names a Python with pyarrow) pyarrow;
- * the same rows as plain values (the hash path's batches) must give the same bytes; upstream
+ * the same rows as plain values (the hash path's batches) must give the same bytes, in CSV too
+ * (whose writer of values is checked on its own in csv_test.ts); upstream
  * `financials` (not key-ordered: the hash path) must give the CSV answer's rows.
  */
 
@@ -90,7 +91,7 @@ async function randomTable(random: Prng) {
 }
 
 async function output(
-  format: "arrow" | "parquet",
+  format: "arrow" | "parquet" | "csv",
   columns: readonly Omit<BatchColumn, "values">[],
   batches: AsyncIterable<RowBatch>,
 ): Promise<Uint8Array> {
@@ -235,6 +236,9 @@ Deno.test("arrow and parquet output of random tables equal the fold of the write
         assert.deepEqual(fromValues, arrow, "arrow from values and from typed columns");
         const parquetValues = await output("parquet", result.columns, asValues(replay(batches)));
         assert.deepEqual(parquetValues, parquet, "parquet from values and from typed columns");
+        const csv = await output("csv", result.columns, replay(batches));
+        const csvValues = await output("csv", result.columns, asValues(replay(batches)));
+        assert.deepEqual(csv, csvValues, "csv from values and from typed columns");
 
         const parquetPath = `${dir}/${seed}.parquet`;
         await Deno.writeFile(parquetPath, parquet);
