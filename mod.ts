@@ -40,6 +40,13 @@ export type { KeyRange } from "./lib/read/key_ranges.ts";
 export { planSql } from "./lib/read/plan_sql.ts";
 export type { SqlDialect } from "./lib/read/plan_sql.ts";
 export type { BatchColumn, RowBatch } from "./lib/read/batch.ts";
+export type {
+  BoolData,
+  ColumnData,
+  F64Data,
+  I64Data,
+  Utf8Data,
+} from "./lib/columns/column_data.ts";
 export type { Value } from "./lib/format/schema.ts";
 export { scanArrowBatches, scanToArrow } from "./lib/read/arrow.ts";
 export { changes } from "./lib/read/changes.ts";

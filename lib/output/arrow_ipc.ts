@@ -1,10 +1,12 @@
 /**
- * Arrow IPC stream output (the format `pyarrow.ipc.open_stream` and DuckDB's arrow extension read).
+ * Arrow IPC stream output (the format `pyarrow.ipc.open_stream` and DuckDB's arrow extension read),
+ * written batch by batch: each scan batch becomes a record batch over its typed columns (no JS value
+ * per row), whose bytes reach the sink before the next batch is read, so memory holds one batch.
  *
  * @module
  */
 
-import { RecordBatchStreamWriter } from "npm:apache-arrow@21.2.0";
+import { AsyncByteQueue, RecordBatchStreamWriter } from "npm:apache-arrow@21.2.0";
 import { arrowSchema, toRecordBatch } from "../read/arrow.ts";
 import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { Sink } from "./sink.ts";
@@ -23,20 +25,43 @@ export async function writeArrowIpc(
   sink: Sink,
 ): Promise<number> {
   const schema = arrowSchema(columns);
+  const pending = new _Pending();
   const writer = new RecordBatchStreamWriter();
-  const pump = (async () => {
-    for await (const chunk of writer) await sink.write(chunk);
-  })();
-  writer.reset(undefined, schema);
+  writer.reset(pending, schema);
   let rows = 0;
-  try {
-    for await (const batch of batches) {
-      writer.write(toRecordBatch(schema, batch));
-      rows += batch.rows;
-    }
-  } finally {
-    writer.close();
+  for await (const batch of batches) {
+    writer.write(toRecordBatch(schema, batch));
+    rows += batch.rows;
+    await sink.write(pending.take());
   }
-  await pump;
+  writer.close();
+  await sink.write(pending.take());
   return rows;
+}
+
+/**
+ * The writer's byte queue, kept by the caller: the pieces of the messages written since the last
+ * {@linkcode _Pending.take} (Arrow's own queue would hold them until an async reader drains it).
+ */
+class _Pending extends AsyncByteQueue {
+  #parts: Uint8Array[] = [];
+  #length = 0;
+
+  override write(value: Uint8Array): void {
+    this.#parts.push(value);
+    this.#length += value.byteLength;
+  }
+
+  /** The pieces written so far, in one buffer; the queue starts again empty. */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.#length);
+    let at = 0;
+    for (const part of this.#parts) {
+      out.set(part, at);
+      at += part.byteLength;
+    }
+    this.#parts = [];
+    this.#length = 0;
+    return out;
+  }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { BatchColumn, RowBatch } from "../read/batch.ts";
+import type { RowBatch } from "../read/batch.ts";
+import type { ColumnData, Utf8Data } from "../columns/column_data.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../format/schema.ts";
@@ -198,6 +199,15 @@ function _valueWriter(values: readonly Value[], field: _Field): _Writer {
   };
 }
 
+/** Writes row `r` of an Int, Float, DateTime or Boolean column from its typed array. */
+function _typedWriter(data: Exclude<ColumnData, Utf8Data>, field: _Field): _Writer {
+  const { values, nulls } = data;
+  const bool = data.kind === "bool";
+  return (out, r) => {
+    if (nulls?.[r] !== 1) field(out, bool ? values[r] === 1 : values[r]!);
+  };
+}
+
 const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
@@ -205,7 +215,7 @@ const _decoder = new TextDecoder("utf-8", { ignoreBOM: true });
  * line breaks is copied as is (what {@linkcode _string} does for a string); anything else goes
  * through the string, as before.
  */
-function _bytesWriter(column: NonNullable<BatchColumn["utf8"]>): _Writer {
+function _bytesWriter(column: Utf8Data): _Writer {
   const { offsets, bytes, nulls } = column;
   return (out, r) => {
     if (nulls?.[r] === 1) return;
@@ -252,7 +262,11 @@ export async function writeCsv(
   for await (const batch of batches) {
     fields ??= batch.columns.map((c) => _fieldOf(c.type));
     const writers = batch.columns.map((c, i) =>
-      c.utf8 ? _bytesWriter(c.utf8) : _valueWriter(c.values, fields![i]!)
+      c.data?.kind === "utf8"
+        ? _bytesWriter(c.data)
+        : c.data
+        ? _typedWriter(c.data, fields![i]!)
+        : _valueWriter(c.values, fields![i]!)
     );
     for (let r = 0; r < batch.rows; r++) {
       for (let c = 0; c < writers.length; c++) {

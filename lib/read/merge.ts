@@ -7,18 +7,13 @@
  * @module
  */
 
-import {
-  type ColumnData,
-  compareKeyRows,
-  type Utf8Data,
-  utf8Strings,
-} from "../columns/column_data.ts";
+import { type ColumnData, compareKeyRows, type Utf8Data } from "../columns/column_data.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
 import type { PageSpan } from "../parquet/page_spans.ts";
-import type { Value } from "../format/schema.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
+import { MergeBatch } from "./merge_batch.ts";
 
 /** Options of {@linkcode mergeResolve}. */
 export interface MergeOptions {
@@ -30,6 +25,11 @@ export interface MergeOptions {
   readonly filter?: KeyFilter | undefined;
   /** Rows per batch. */
   readonly batchSize: number;
+  /**
+   * Bytes per string column of a batch at most (a batch ends early to keep within it);
+   * 2 GiB - 1 (what Arrow's 32-bit offsets address) by default.
+   */
+  readonly batchBytes?: number | undefined;
   /** Called after each row group is read, with the files passed so far and the rows read. */
   readonly onProgress?: ((filesDone: number, rowsRead: number) => void) | undefined;
 }
@@ -65,7 +65,7 @@ export async function* mergeResolve(
   // One file after another: decoding them all at once would grow the decoder's memory for good.
   let active: _Stream[] = [];
   for (const stream of streams) if (await stream.next()) active.push(stream);
-  const out = new _Batch(columns);
+  const out = new MergeBatch(columns, options.batchBytes);
   let emitted = 0;
   while (active.length > 0 && emitted < limit) {
     let min = active[0]!;
@@ -105,7 +105,7 @@ export async function* mergeResolve(
     emitted++;
     if (out.rows === options.batchSize) yield await out.take();
   }
-  if (out.rows > 0) yield await out.take();
+  while (out.rows > 0) yield await out.take();
 }
 
 /**
@@ -299,99 +299,4 @@ function _compare(a: _Group, i: number, b: _Group, j: number): number {
   if (pb !== pb) pb = _prefix(b, j);
   if (pa !== pb) return pa < pb ? -1 : 1;
   return compareKeyRows(a.data.key, i, b.data.key, j);
-}
-
-/** The winners of one output batch, as references to their row groups until taken. */
-class _Batch {
-  rows = 0;
-  readonly #columns: readonly Omit<BatchColumn, "values">[];
-  #groups: _Group[] = [];
-  #at: number[] = [];
-
-  constructor(columns: readonly Omit<BatchColumn, "values">[]) {
-    this.#columns = columns;
-  }
-
-  push(group: _Group, row: number): void {
-    this.#groups.push(group);
-    this.#at.push(row);
-    this.rows++;
-  }
-
-  /**
-   * The batch's values, column by column; the batch starts again empty. Row groups are decoded
-   * one after another: all at once would grow the decoder's memory for good.
-   */
-  async take(): Promise<RowBatch> {
-    for (const group of new Set(this.#groups)) await group.load();
-    const columns = this.#columns.map((column, c): BatchColumn => {
-      if (this.#groups[0]?.columns[c]?.kind !== "utf8") {
-        return { ...column, values: _values(this.#groups, this.#at, c, this.rows) };
-      }
-      const utf8 = _utf8(this.#groups, this.#at, c, this.rows);
-      let strings: Value[] | undefined;
-      return {
-        ...column,
-        utf8,
-        get values() {
-          return strings ??= _strings(utf8);
-        },
-      };
-    });
-    const batch = { rows: this.rows, columns };
-    this.#groups = [];
-    this.#at = [];
-    this.rows = 0;
-    return batch;
-  }
-}
-
-/** Output column `c` of the winners `groups[i]` row `at[i]`, as JS values (not strings). */
-function _values(groups: readonly _Group[], at: readonly number[], c: number, rows: number) {
-  const out = new Array<Value>(rows);
-  for (let i = 0; i < rows; i++) {
-    const column = groups[i]!.columns[c]!;
-    const row = at[i]!;
-    if (column.nulls !== undefined && column.nulls[row] === 1) out[i] = null;
-    else if (column.kind === "bool") out[i] = column.values[row] === 1;
-    else out[i] = (column as Exclude<ColumnData, Utf8Data>).values[row]!;
-  }
-  return out;
-}
-
-/**
- * A utf8 output column: the winners' bytes copied together, so that they die with the batch rather
- * than keeping their row groups alive.
- */
-function _utf8(
-  groups: readonly _Group[],
-  at: readonly number[],
-  c: number,
-  rows: number,
-): Utf8Data {
-  const offsets = new Int32Array(rows + 1);
-  let nulls: Uint8Array | undefined;
-  for (let i = 0; i < rows; i++) {
-    const { offsets: o, nulls: n } = groups[i]!.columns[c] as Utf8Data;
-    offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
-    if (n?.[at[i]!] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
-  }
-  const bytes = new Uint8Array(offsets[rows]!);
-  for (let i = 0; i < rows; i++) {
-    const column = groups[i]!.columns[c] as Utf8Data;
-    const from = column.offsets[at[i]!]!;
-    const to = column.offsets[at[i]! + 1]!;
-    if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);
-    else for (let k = from, p = offsets[i]!; k < to; k++, p++) bytes[p] = column.bytes[k]!;
-  }
-  return { kind: "utf8", offsets, bytes, ...(nulls ? { nulls } : {}) };
-}
-
-/** The strings of a column (decoded in one call when they are all ASCII). */
-function _strings(column: Utf8Data): Value[] {
-  const rows = column.offsets.length - 1;
-  const out = new Array<Value>(rows);
-  utf8Strings(column.bytes, column.offsets, 0, rows, out, 0);
-  if (column.nulls) { for (let i = 0; i < rows; i++) if (column.nulls[i] === 1) out[i] = null; }
-  return out;
 }

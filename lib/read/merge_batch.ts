@@ -1,0 +1,181 @@
+/**
+ * The output batches of a merge (lib/read/merge.ts): the winners are kept as references to their
+ * row groups until the batch is taken, then copied column by column into flat typed arrays (strings
+ * as UTF-8 bytes and offsets), which output writers copy as they are; JS values are made only when
+ * a caller asks for them.
+ *
+ * @module
+ */
+
+import {
+  type ColumnData,
+  type ColumnKind,
+  kindOf,
+  toValues,
+  type Utf8Data,
+  utf8Strings,
+} from "../columns/column_data.ts";
+import type { Value } from "../format/schema.ts";
+import { type BatchColumn, MAX_STRING_BYTES, type RowBatch } from "./batch.ts";
+
+/** A row group winners come from: its output columns, decoded by `load`. */
+export interface WinnerGroup {
+  /** The output columns' data, in output order, once loaded. */
+  readonly columns: readonly ColumnData[];
+  /** Decodes the output columns (once). */
+  load(): Promise<void>;
+}
+
+/**
+ * The winners of one output batch, as references to their row groups until taken.
+ *
+ * @example Two winners of one row group
+ * ```ts
+ * import { MergeBatch } from "./merge_batch.ts";
+ * import { fromValues } from "../columns/column_data.ts";
+ * import assert from "node:assert/strict";
+ * const group = { columns: [fromValues(["a", "b"], "utf8")], load: () => Promise.resolve() };
+ * const batch = new MergeBatch([{ name: "key", type: "String", nullable: false }]);
+ * batch.push(group, 1);
+ * batch.push(group, 0);
+ * const taken = await batch.take();
+ * assert.deepEqual(taken.columns[0]!.values, ["b", "a"]);
+ * ```
+ */
+export class MergeBatch {
+  /** Rows pushed and not yet taken. */
+  rows = 0;
+  readonly #columns: readonly Omit<BatchColumn, "values">[];
+  readonly #kinds: readonly ColumnKind[];
+  readonly #maxBytes: number;
+  #groups: WinnerGroup[] = [];
+  #at: number[] = [];
+
+  /**
+   * @param columns The output columns, in output order.
+   * @param maxBytes The most bytes of a string column in one batch.
+   */
+  constructor(columns: readonly Omit<BatchColumn, "values">[], maxBytes = MAX_STRING_BYTES) {
+    this.#columns = columns;
+    this.#kinds = columns.map((c) => kindOf(c.type));
+    this.#maxBytes = maxBytes;
+  }
+
+  /**
+   * Adds a winner.
+   *
+   * @param group Its row group.
+   * @param row Its row there.
+   */
+  push(group: WinnerGroup, row: number): void {
+    this.#groups.push(group);
+    this.#at.push(row);
+    this.rows++;
+  }
+
+  /**
+   * The batch's columns: as many of its first rows as keep every string column within the byte
+   * limit (the rest stay for the next call). Row groups are decoded one after another: all at once
+   * would grow the decoder's memory for good.
+   *
+   * @returns The batch.
+   */
+  async take(): Promise<RowBatch> {
+    for (const group of new Set(this.#groups)) await group.load();
+    const rows = this.#fitting();
+    const columns = this.#columns.map((column, c): BatchColumn => {
+      const kind = this.#kinds[c]!;
+      const data = kind === "utf8"
+        ? _utf8(this.#groups, this.#at, c, rows)
+        : _gather(this.#groups, this.#at, c, rows, kind);
+      let values: Value[] | undefined;
+      return {
+        ...column,
+        data,
+        get values() {
+          return values ??= data.kind === "utf8" ? _strings(data) : toValues(data);
+        },
+      };
+    });
+    this.#groups = this.#groups.slice(rows);
+    this.#at = this.#at.slice(rows);
+    this.rows -= rows;
+    return { rows, columns };
+  }
+
+  /** How many of the first rows keep the bytes of every string column within the limit (>= 1). */
+  #fitting(): number {
+    let rows = this.rows;
+    this.#kinds.forEach((kind, c) => {
+      if (kind !== "utf8") return;
+      let bytes = 0;
+      for (let i = 0; i < rows; i++) {
+        const { offsets } = this.#groups[i]!.columns[c] as Utf8Data;
+        bytes += offsets[this.#at[i]! + 1]! - offsets[this.#at[i]!]!;
+        if (bytes > this.#maxBytes) rows = Math.max(i, 1);
+      }
+    });
+    return rows;
+  }
+}
+
+/** Output column `c` of the winners `groups[i]` row `at[i]`, copied into one typed column. */
+function _gather(
+  groups: readonly WinnerGroup[],
+  at: readonly number[],
+  c: number,
+  rows: number,
+  kind: ColumnKind,
+): ColumnData {
+  const values = kind === "i64"
+    ? new BigInt64Array(rows)
+    : kind === "bool"
+    ? new Uint8Array(rows)
+    : new Float64Array(rows);
+  let nulls: Uint8Array | undefined;
+  for (let i = 0; i < rows; i++) {
+    const column = groups[i]!.columns[c] as Exclude<ColumnData, Utf8Data>;
+    const row = at[i]!;
+    // Every file's column has the output column's layout, so an element keeps its type.
+    (values as Float64Array)[i] = (column.values as Float64Array)[row]!;
+    if (column.nulls?.[row] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
+  }
+  return { kind, values, ...(nulls ? { nulls } : {}) } as ColumnData;
+}
+
+/**
+ * A utf8 output column: the winners' bytes copied together, so that they die with the batch rather
+ * than keeping their row groups alive.
+ */
+function _utf8(
+  groups: readonly WinnerGroup[],
+  at: readonly number[],
+  c: number,
+  rows: number,
+): Utf8Data {
+  const offsets = new Int32Array(rows + 1);
+  let nulls: Uint8Array | undefined;
+  for (let i = 0; i < rows; i++) {
+    const { offsets: o, nulls: n } = groups[i]!.columns[c] as Utf8Data;
+    offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
+    if (n?.[at[i]!] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
+  }
+  const bytes = new Uint8Array(offsets[rows]!);
+  for (let i = 0; i < rows; i++) {
+    const column = groups[i]!.columns[c] as Utf8Data;
+    const from = column.offsets[at[i]!]!;
+    const to = column.offsets[at[i]! + 1]!;
+    if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);
+    else for (let k = from, p = offsets[i]!; k < to; k++, p++) bytes[p] = column.bytes[k]!;
+  }
+  return { kind: "utf8", offsets, bytes, ...(nulls ? { nulls } : {}) };
+}
+
+/** The strings of a column (decoded in one call when they are all ASCII). */
+function _strings(column: Utf8Data): Value[] {
+  const rows = column.offsets.length - 1;
+  const out = new Array<Value>(rows);
+  utf8Strings(column.bytes, column.offsets, 0, rows, out, 0);
+  if (column.nulls) { for (let i = 0; i < rows; i++) if (column.nulls[i] === 1) out[i] = null; }
+  return out;
+}
