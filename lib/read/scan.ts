@@ -271,10 +271,12 @@ async function* _execute(
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < total; start += size) {
     const end = Math.min(total, start + size);
+    if (!picked) {
+      yield resolved.batch(columns, start, end);
+      continue;
+    }
     const values = (name: string) =>
-      picked
-        ? picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!)
-        : resolved.slice(name, start, end);
+      picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!);
     yield { rows: end - start, columns: columns.map((c) => ({ ...c, values: values(c.name) })) };
   }
 }
