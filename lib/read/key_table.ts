@@ -49,6 +49,8 @@ export class KeyTable {
   #runs = 0;
   #rows = 0;
   #frozen = false;
+  /** Keys the hash index is sized for when built or grown (see `reserve`). */
+  #expected = 0;
 
   /** Number of distinct keys. */
   get size(): number {
@@ -195,6 +197,17 @@ export class KeyTable {
   }
 
   /**
+   * Announces up to `more` new keys (the rows about to be interned), so that the hash index, when
+   * there is one, grows to fit them at once instead of doubling step by step.
+   *
+   * @param more The most keys the next calls may add.
+   */
+  reserve(more: number): void {
+    this.#expected = this.#size + more;
+    if (this.#buckets && this.#expected * 4 > this.#buckets.length) this.#rehash();
+  }
+
+  /**
    * Sorts slots by their keys in UTF-8 byte order (the slots' keys must be distinct), comparing a
    * 6-byte prefix as a number first, without making a JS string per key.
    *
@@ -318,10 +331,8 @@ export class KeyTable {
     this.#sorted = new Int32Array(0);
     this.#pending = new Int32Array(0);
     this.#pendingSize = 0;
-    let pairs = 2048;
-    while (pairs < this.#size * 2) pairs *= 2;
-    const buckets = new Int32Array(2 * pairs);
-    const mask = pairs - 1;
+    const buckets = new Int32Array(2 * _pairs(Math.max(this.#size, this.#expected)));
+    const mask = (buckets.length >> 1) - 1;
     const starts = this.#starts;
     for (let slot = 0; slot < this.#size; slot++) {
       const h = _hash(this.#bytes, starts[slot]!, starts[slot + 1]!);
@@ -333,9 +344,10 @@ export class KeyTable {
     this.#buckets = buckets;
   }
 
+  /** Moves the index into one twice as big, or big enough for the keys `reserve` announced. */
   #rehash(): void {
     const old = this.#buckets!;
-    const buckets = new Int32Array(old.length * 2);
+    const buckets = new Int32Array(2 * Math.max(old.length, _pairs(this.#expected)));
     const mask = (buckets.length >> 1) - 1;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i + 1] === 0) continue;
@@ -346,6 +358,13 @@ export class KeyTable {
     }
     this.#buckets = buckets;
   }
+}
+
+/** Buckets (a power of two, at least 2,048) for `keys` keys at a load of at most a half. */
+function _pairs(keys: number): number {
+  let pairs = 2048;
+  while (pairs < keys * 2) pairs *= 2;
+  return pairs;
 }
 
 function _grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {

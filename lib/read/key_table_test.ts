@@ -134,3 +134,19 @@ Deno.test("KeyTable sorts slots in UTF-8 byte order and copies their keys out in
   assert.throws(() => _intern(table, ["a"]), TypeError);
   assert.deepEqual(table.utf8(slots, 0, 3).offsets.length, 4, "keys stay after freeze()");
 });
+
+Deno.test("KeyTable numbers keys the same when told ahead how many may come (reserve)", () => {
+  const prng = new Prng(9);
+  const batches = Array.from(
+    { length: 6 },
+    () => Array.from({ length: prng.int(0, 20_000) }, () => `k${prng.int(0, 30_000)}`),
+  );
+  const plain = new KeyTable();
+  const reserved = new KeyTable();
+  for (const keys of batches) {
+    reserved.reserve(keys.length);
+    assert.deepEqual(_intern(reserved, keys), _intern(plain, keys));
+  }
+  assert.equal(reserved.size, plain.size);
+  assert.deepEqual(reserved.strings(), plain.strings());
+});

@@ -83,6 +83,7 @@ export class Resolver {
     const { offsets, bytes } = group.key;
     const { eventTime, deleted } = group;
     const asOf = this.#asOf;
+    keys.reserve(group.rows);
     let wins = 0;
     for (let i = 0; i < group.rows; i++) {
       const et = eventTime[i]!;
