@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type FlagOptions, parseArgs } from "./parse_args.ts";
 import { didYouMean } from "./suggest.ts";
 import { INSTANT_FORMS, tryParseInstant } from "../lib/format/time.ts";
 import { AzofError } from "../lib/errors.ts";
@@ -43,7 +43,7 @@ export const COMMON_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   verbose: { type: "boolean", short: "v" },
   "no-progress": { type: "boolean" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies FlagOptions;
 
 /**
  * Parses a command's flags strictly, turning parse failures into one-line usage errors.
@@ -54,7 +54,7 @@ export const COMMON_OPTIONS = {
  * @param allowPositionals Whether positional arguments are accepted.
  * @returns The parsed values and positionals.
  */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+export function parseFlags<T extends FlagOptions>(
   command: string,
   args: string[],
   options: T,
@@ -65,7 +65,6 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
     return parseArgs({
       args: args.flatMap((a) => /^-[A-Za-z]=/.test(a) ? [a.slice(0, 2), a.slice(3)] : [a]),
       options: all,
-      strict: true,
       allowPositionals,
     });
   } catch (error) {

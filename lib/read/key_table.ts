@@ -9,7 +9,7 @@
  * @module
  */
 
-import { utf8Strings } from "../columns/column_data.ts";
+import { type Utf8Data, utf8Strings } from "../columns/column_data.ts";
 
 /**
  * Distinct UTF-8 keys, numbered in order of first sight.
@@ -48,6 +48,9 @@ export class KeyTable {
   /** Sorted mode: runs merged in so far, and rows seen (too many runs per row leave sorted mode). */
   #runs = 0;
   #rows = 0;
+  #frozen = false;
+  /** Keys the hash index is sized for when built or grown (see `reserve`). */
+  #expected = 0;
 
   /** Number of distinct keys. */
   get size(): number {
@@ -66,6 +69,7 @@ export class KeyTable {
    * @returns Slot numbers in key order, or `undefined`.
    */
   order(): Int32Array | undefined {
+    if (this.#frozen) throw new TypeError("Cannot order keys after freeze()");
     if (this.#buckets !== undefined) return undefined;
     this.#merge();
     return this.#sorted.subarray(0, this.#sortedSize);
@@ -80,6 +84,7 @@ export class KeyTable {
    * @returns The key's slot.
    */
   intern(bytes: Uint8Array, start: number, end: number): number {
+    if (this.#frozen) throw new TypeError("Cannot intern a key after freeze()");
     const last = this.#last;
     if (last >= 0 && this.#equals(last, bytes, start, end)) return last;
     if (this.#buckets === undefined) {
@@ -192,6 +197,81 @@ export class KeyTable {
   }
 
   /**
+   * Announces up to `more` new keys (the rows about to be interned), so that the hash index, when
+   * there is one, grows to fit them at once instead of doubling step by step.
+   *
+   * @param more The most keys the next calls may add.
+   */
+  reserve(more: number): void {
+    this.#expected = this.#size + more;
+    if (this.#buckets && this.#expected * 4 > this.#buckets.length) this.#rehash();
+  }
+
+  /**
+   * Sorts slots by their keys in UTF-8 byte order (the slots' keys must be distinct), comparing a
+   * 6-byte prefix as a number first, without making a JS string per key.
+   *
+   * @param slots Slot numbers, sorted in place.
+   */
+  sort(slots: Int32Array): void {
+    const prefix = new Float64Array(this.#size);
+    const own = this.#bytes;
+    const starts = this.#starts;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const start = starts[slot]!;
+      const end = starts[slot + 1]!;
+      let p = 0;
+      for (let k = start; k < start + 6; k++) p = p * 256 + (k < end ? own[k]! : 0);
+      prefix[slot] = p;
+    }
+    slots.sort((a, b) =>
+      prefix[a]! - prefix[b]! || this.#compare(a, own, starts[b]!, starts[b + 1]!)
+    );
+  }
+
+  /**
+   * The keys of `slots[from .. to)`, in that order, as one UTF-8 column.
+   *
+   * @param slots Slot numbers.
+   * @param from The first position in `slots`.
+   * @param to One past the last.
+   * @returns The keys' bytes and offsets (starting at 0).
+   */
+  utf8(slots: Int32Array, from: number, to: number): Utf8Data {
+    const starts = this.#starts;
+    const offsets = new Int32Array(to - from + 1);
+    for (let i = from; i < to; i++) {
+      const slot = slots[i]!;
+      offsets[i - from + 1] = offsets[i - from]! + starts[slot + 1]! - starts[slot]!;
+    }
+    const bytes = new Uint8Array(offsets[to - from]!);
+    const own = this.#bytes;
+    for (let i = from; i < to; i++) {
+      const slot = slots[i]!;
+      const start = starts[slot]!;
+      const n = starts[slot + 1]! - start;
+      const at = offsets[i - from]!;
+      if (n < 32) { for (let j = 0; j < n; j++) bytes[at + j] = own[start + j]!; }
+      else bytes.set(own.subarray(start, start + n), at);
+    }
+    return { kind: "utf8", offsets, bytes };
+  }
+
+  /**
+   * Ends interning: frees the index (hash buckets or sorted runs) and keeps the keys for
+   * {@linkcode KeyTable.utf8}. {@linkcode KeyTable.intern} and `order()` throw after.
+   */
+  freeze(): void {
+    this.#frozen = true;
+    this.#buckets = undefined;
+    this.#sorted = new Int32Array(0);
+    this.#pending = new Int32Array(0);
+    this.#pendingSize = 0;
+    this.#sortedSize = 0;
+  }
+
+  /**
    * Every key as a JS string, by slot.
    *
    * @returns The keys.
@@ -251,10 +331,8 @@ export class KeyTable {
     this.#sorted = new Int32Array(0);
     this.#pending = new Int32Array(0);
     this.#pendingSize = 0;
-    let pairs = 2048;
-    while (pairs < this.#size * 2) pairs *= 2;
-    const buckets = new Int32Array(2 * pairs);
-    const mask = pairs - 1;
+    const buckets = new Int32Array(2 * _pairs(Math.max(this.#size, this.#expected)));
+    const mask = (buckets.length >> 1) - 1;
     const starts = this.#starts;
     for (let slot = 0; slot < this.#size; slot++) {
       const h = _hash(this.#bytes, starts[slot]!, starts[slot + 1]!);
@@ -266,9 +344,10 @@ export class KeyTable {
     this.#buckets = buckets;
   }
 
+  /** Moves the index into one twice as big, or big enough for the keys `reserve` announced. */
   #rehash(): void {
     const old = this.#buckets!;
-    const buckets = new Int32Array(old.length * 2);
+    const buckets = new Int32Array(2 * Math.max(old.length, _pairs(this.#expected)));
     const mask = (buckets.length >> 1) - 1;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i + 1] === 0) continue;
@@ -279,6 +358,13 @@ export class KeyTable {
     }
     this.#buckets = buckets;
   }
+}
+
+/** Buckets (a power of two, at least 2,048) for `keys` keys at a load of at most a half. */
+function _pairs(keys: number): number {
+  let pairs = 2048;
+  while (pairs < keys * 2) pairs *= 2;
+  return pairs;
 }
 
 function _grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {

@@ -98,3 +98,55 @@ Deno.test("KeyTable leaves sorted mode for unsorted input", () => {
   _intern(sorted, ["b", "c", "d", "f"]);
   assert.deepEqual([...sorted.order()!], [0, 3, 1, 4, 2, 5]);
 });
+
+Deno.test("KeyTable sorts slots in UTF-8 byte order and copies their keys out in that order", () => {
+  const prng = new Prng(5);
+  // Long shared prefixes (ties of the 6-byte prefix), NUL, 2-, 3- and 4-byte characters.
+  const alphabet = ["a", "b", "\u0000", "é", "\uffff", "日", "😀", "prefix_"];
+  const keys = [
+    ...new Set(Array.from({ length: 3000 }, () => {
+      let k = "";
+      for (let j = prng.int(0, 5); j > 0; j--) k += prng.pick(alphabet);
+      return k;
+    })),
+  ];
+  const table = new KeyTable();
+  _intern(table, keys);
+  assert.equal(table.order(), undefined, "unsorted input leaves sorted mode");
+  const slots = Int32Array.from(keys.keys());
+  table.sort(slots);
+  const byBytes = (a: string, b: string) => {
+    const x = new TextEncoder().encode(a);
+    const y = new TextEncoder().encode(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  };
+  const expected = [...keys].sort(byBytes);
+  assert.deepEqual([...slots].map((s) => keys[s]), expected);
+  const { offsets, bytes } = table.utf8(slots, 10, 60);
+  assert.equal(offsets[0], 0);
+  const decoded = Array.from(
+    { length: 50 },
+    (_, i) => new TextDecoder().decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)),
+  );
+  assert.deepEqual(decoded, expected.slice(10, 60));
+  table.freeze();
+  assert.throws(() => _intern(table, ["a"]), TypeError);
+  assert.deepEqual(table.utf8(slots, 0, 3).offsets.length, 4, "keys stay after freeze()");
+});
+
+Deno.test("KeyTable numbers keys the same when told ahead how many may come (reserve)", () => {
+  const prng = new Prng(9);
+  const batches = Array.from(
+    { length: 6 },
+    () => Array.from({ length: prng.int(0, 20_000) }, () => `k${prng.int(0, 30_000)}`),
+  );
+  const plain = new KeyTable();
+  const reserved = new KeyTable();
+  for (const keys of batches) {
+    reserved.reserve(keys.length);
+    assert.deepEqual(_intern(reserved, keys), _intern(plain, keys));
+  }
+  assert.equal(reserved.size, plain.size);
+  assert.deepEqual(reserved.strings(), plain.strings());
+});

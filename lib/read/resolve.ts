@@ -10,8 +10,9 @@ import type { DecodedRowGroup } from "../parquet/data_file.ts";
 import type { Value } from "../format/schema.ts";
 import type { ColumnKind } from "../columns/column_data.ts";
 import { KeyTable } from "./key_table.ts";
-import { type SlotColumn, slotColumn } from "./slot_columns.ts";
+import { type SlotColumn, slotColumn, utf8Values } from "./slot_columns.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
+import type { BatchColumn, RowBatch } from "./batch.ts";
 
 /** The winning rows, sorted by key; values are made as JS values a run at a time. */
 export interface Resolved {
@@ -22,6 +23,11 @@ export interface Resolved {
    * ascending code-point order), `event_time` (ms) or a requested schema column.
    */
   slice(column: string, from: number, to: number): Value[];
+  /**
+   * Rows `from .. to` as an output batch. String columns (`key` among them) carry their UTF-8
+   * bytes (`utf8`) and make their strings only when `values` is read.
+   */
+  batch(columns: readonly Omit<BatchColumn, "values">[], from: number, to: number): RowBatch;
 }
 
 /**
@@ -77,6 +83,7 @@ export class Resolver {
     const { offsets, bytes } = group.key;
     const { eventTime, deleted } = group;
     const asOf = this.#asOf;
+    keys.reserve(group.rows);
     let wins = 0;
     for (let i = 0; i < group.rows; i++) {
       const et = eventTime[i]!;
@@ -111,20 +118,37 @@ export class Resolver {
     const table = this.#keys;
     if (!table) throw new TypeError("Cannot finish a resolver twice");
     this.#keys = undefined;
-    const keys = table.strings();
-    const order = _liveInKeyOrder(keys, this.#deleted, table.order(), table.hasSupplementary);
+    const order = _liveInKeyOrder(table, this.#deleted);
+    table.freeze();
     const eventTime = this.#eventTime;
     const columns = this.#columns;
+    const utf8 = (column: string, from: number, to: number) =>
+      column === KEY ? table.utf8(order, from, to) : columns.get(column)?.utf8?.(order, from, to);
+    const slice = (column: string, from: number, to: number): Value[] => {
+      if (column === KEY) return utf8Values(table.utf8(order, from, to));
+      if (column !== EVENT_TIME) return columns.get(column)!.values(order, from, to);
+      const out = new Array<Value>(to - from);
+      for (let i = from; i < to; i++) out[i - from] = eventTime[order[i]!]!;
+      return out;
+    };
     return {
       rows: order.length,
-      slice(column, from, to) {
-        const out = new Array<Value>(to - from);
-        if (column === KEY) { for (let i = from; i < to; i++) out[i - from] = keys[order[i]!]!; }
-        else if (column === EVENT_TIME) {
-          for (let i = from; i < to; i++) out[i - from] = eventTime[order[i]!]!;
-        } else return columns.get(column)!.values(order, from, to);
-        return out;
-      },
+      slice,
+      batch: (outputs, from, to) => ({
+        rows: to - from,
+        columns: outputs.map((c): BatchColumn => {
+          const bytes = utf8(c.name, from, to);
+          if (!bytes) return { ...c, values: slice(c.name, from, to) };
+          let strings: Value[] | undefined;
+          return {
+            ...c,
+            data: bytes,
+            get values() {
+              return strings ??= utf8Values(bytes);
+            },
+          };
+        }),
+      }),
     };
   }
 
@@ -143,27 +167,17 @@ export class Resolver {
 }
 
 /** The slots not deleted, in key order: the key table's order when it has one, else sorted. */
-function _liveInKeyOrder(
-  keys: readonly string[],
-  deleted: Uint8Array,
-  known: Int32Array | undefined,
-  supplementary: boolean,
-): Int32Array {
-  if (known) {
-    const order = new Int32Array(known.length);
-    let n = 0;
-    for (let i = 0; i < known.length; i++) if (!deleted[known[i]!]) order[n++] = known[i]!;
-    return order.subarray(0, n);
+function _liveInKeyOrder(table: KeyTable, deleted: Uint8Array): Int32Array {
+  const known = table.order();
+  const order = new Int32Array(table.size);
+  let n = 0;
+  for (let i = 0; i < order.length; i++) {
+    const slot = known ? known[i]! : i;
+    if (!deleted[slot]) order[n++] = slot;
   }
-  const live: number[] = [];
-  for (let slot = 0; slot < keys.length; slot++) if (!deleted[slot]) live.push(slot);
-  // Without surrogates, UTF-16 code unit order is code point order, and `<` is much faster.
-  live.sort(
-    supplementary
-      ? (a, b) => compareKeys(keys[a]!, keys[b]!)
-      : (a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! === keys[b]! ? 0 : 1),
-  );
-  return Int32Array.from(live);
+  const live = order.subarray(0, n);
+  if (!known) table.sort(live);
+  return live;
 }
 
 /**

@@ -154,11 +154,13 @@ function _decoder(options: ScanOptions): Decoder {
 }
 
 /**
- * Bytes each open file keeps cached: 16 MiB (the reader's default) up to 4 files, then a share of
- * 64 MiB, at least 4 MiB: a merge holds every planned file open at once.
+ * Bytes each open file keeps cached: 16 MiB (the reader's default) up to 2 files, then a share of
+ * 32 MiB, at least 4 MiB (two row groups of 65,536 rows, the one read and the one prefetched, are
+ * about 4 MB compressed): a merge holds every planned file open at once, so the total is 32 MiB
+ * up to 8 files and 4 MiB a file beyond.
  */
 function _cacheBytes(files: number): number {
-  return Math.max(4 * _MiB, Math.min(16 * _MiB, Math.floor(64 * _MiB / Math.max(1, files))));
+  return Math.max(4 * _MiB, Math.min(16 * _MiB, Math.floor(32 * _MiB / Math.max(1, files))));
 }
 
 const _MiB = 1024 * 1024;
@@ -287,10 +289,12 @@ async function* _execute(
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < total; start += size) {
     const end = Math.min(total, start + size);
+    if (!picked) {
+      yield resolved.batch(columns, start, end);
+      continue;
+    }
     const values = (name: string) =>
-      picked
-        ? picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!)
-        : resolved.slice(name, start, end);
+      picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!);
     yield { rows: end - start, columns: columns.map((c) => ({ ...c, values: values(c.name) })) };
   }
 }

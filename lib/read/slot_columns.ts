@@ -27,6 +27,30 @@ export interface SlotColumn {
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, size: number): void;
   /** The values of slots `order[from .. to)`, as JS values. */
   values(order: Int32Array, from: number, to: number): Value[];
+  /** A string column's values of slots `order[from .. to)` as UTF-8 bytes (offsets from 0). */
+  utf8?(order: Int32Array, from: number, to: number): Utf8Data;
+}
+
+/**
+ * The strings of a UTF-8 column, null where it has nulls (decoded in one call when they are ASCII).
+ *
+ * @example Strings and a null
+ * ```ts
+ * import { utf8Values } from "./slot_columns.ts";
+ * import { fromValues, type Utf8Data } from "../columns/column_data.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(utf8Values(fromValues(["a", null, "é"], "utf8") as Utf8Data), ["a", null, "é"]);
+ * ```
+ *
+ * @param column The column.
+ * @returns One string (or null) per row.
+ */
+export function utf8Values(column: Utf8Data): Value[] {
+  const rows = column.offsets.length - 1;
+  const out = new Array<Value>(rows);
+  utf8Strings(column.bytes, column.offsets, 0, rows, out, 0);
+  if (column.nulls) { for (let i = 0; i < rows; i++) if (column.nulls[i] === 1) out[i] = null; }
+  return out;
 }
 
 /**
@@ -190,24 +214,29 @@ class _Utf8Slots implements SlotColumn {
   }
 
   values(order: Int32Array, from: number, to: number): Value[] {
-    const out = new Array<Value>(to - from);
+    return utf8Values(this.utf8(order, from, to));
+  }
+
+  utf8(order: Int32Array, from: number, to: number): Utf8Data {
+    const lengths = this.#lengths;
     const offsets = new Int32Array(to - from + 1);
+    let nulls: Uint8Array | undefined;
     for (let i = from; i < to; i++) {
-      const n = this.#lengths[order[i]!]!;
+      const n = lengths[order[i]!]!;
       offsets[i - from + 1] = offsets[i - from]! + (n > 0 ? n : 0);
+      if (n === -1) (nulls ??= new Uint8Array(to - from))[i - from] = 1;
     }
-    const run = new Uint8Array(offsets[to - from]!);
+    const bytes = new Uint8Array(offsets[to - from]!);
     const arena = this.#arena;
     for (let i = from; i < to; i++) {
       const slot = order[i]!;
-      const n = this.#lengths[slot]!;
+      const n = lengths[slot]!;
       const start = this.#starts[slot]!;
       const at = offsets[i - from]!;
-      for (let j = 0; j < n; j++) run[at + j] = arena[start + j]!;
+      if (n < 32) { for (let j = 0; j < n; j++) bytes[at + j] = arena[start + j]!; }
+      else bytes.set(arena.subarray(start, start + n), at);
     }
-    utf8Strings(run, offsets, 0, to - from, out, 0);
-    for (let i = from; i < to; i++) if (this.#lengths[order[i]!] === -1) out[i - from] = null;
-    return out;
+    return { kind: "utf8", offsets, bytes, ...(nulls ? { nulls } : {}) };
   }
 
   /**
