@@ -73,7 +73,17 @@ export function rowsOf(group: DecodedRowGroup, keys: KeySet): DecodedRowGroup {
   for (let r = 0; r < group.rows; r++) {
     if (keys.hasBytes(bytes, offsets[r]!, offsets[r + 1]!)) picked.push(r);
   }
-  const rows = Int32Array.from(picked);
+  return gatherGroup(group, Int32Array.from(picked));
+}
+
+/**
+ * Rows of a decoded row group, in the given order, as a row group of their own.
+ *
+ * @param group The row group.
+ * @param rows The row numbers to take.
+ * @returns The rows taken.
+ */
+export function gatherGroup(group: DecodedRowGroup, rows: Int32Array): DecodedRowGroup {
   const deleted = group.deleted;
   return {
     rows: rows.length,
