@@ -88,33 +88,43 @@ export function gatherGroup(group: DecodedRowGroup, rows: Int32Array): DecodedRo
   return {
     rows: rows.length,
     key: _gather(group.key, rows) as Utf8Data,
-    eventTime: Float64Array.from(rows, (r) => group.eventTime[r]!),
-    ...(deleted ? { deleted: Uint8Array.from(rows, (r) => deleted[r]!) } : {}),
+    eventTime: _take(group.eventTime, rows),
+    ...(deleted ? { deleted: _take(deleted, rows) } : {}),
     columns: new Map([...group.columns].map(([name, data]) => [name, _gather(data, rows)])),
   };
 }
 
 function _gather(data: ColumnData, rows: Int32Array): ColumnData {
-  const nulls = data.nulls ? { nulls: Uint8Array.from(rows, (r) => data.nulls![r]!) } : {};
-  switch (data.kind) {
-    case "utf8": {
-      const offsets = new Int32Array(rows.length + 1);
-      rows.forEach((r, i) =>
-        offsets[i + 1] = offsets[i]! + data.offsets[r + 1]! - data.offsets[r]!
-      );
-      const bytes = new Uint8Array(offsets[rows.length]!);
-      rows.forEach((r, i) =>
-        bytes.set(data.bytes.subarray(data.offsets[r]!, data.offsets[r + 1]!), offsets[i]!)
-      );
-      return { kind: "utf8", offsets, bytes, ...nulls };
-    }
-    case "f64":
-      return { kind: "f64", values: Float64Array.from(rows, (r) => data.values[r]!), ...nulls };
-    case "i64":
-      return { kind: "i64", values: BigInt64Array.from(rows, (r) => data.values[r]!), ...nulls };
-    case "bool":
-      return { kind: "bool", values: Uint8Array.from(rows, (r) => data.values[r]!), ...nulls };
+  const nulls = data.nulls ? { nulls: _take(data.nulls, rows) } : {};
+  if (data.kind !== "utf8") {
+    return { kind: data.kind, values: _take(data.values, rows), ...nulls } as ColumnData;
   }
+  const n = rows.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    offsets[i + 1] = offsets[i]! + data.offsets[r + 1]! - data.offsets[r]!;
+  }
+  const bytes = new Uint8Array(offsets[n]!);
+  const from = data.bytes;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const start = data.offsets[r]!;
+    const end = data.offsets[r + 1]!;
+    if (end - start > 32) bytes.set(from.subarray(start, end), offsets[i]!);
+    else for (let k = start, p = offsets[i]!; k < end; k++, p++) bytes[p] = from[k]!;
+  }
+  return { kind: "utf8", offsets, bytes, ...nulls };
+}
+
+/** Values `rows[i]` of a typed array, in a new one of the same type. */
+function _take<T extends Float64Array | BigInt64Array | Uint8Array>(
+  values: T,
+  rows: Int32Array,
+): T {
+  const out = new (values.constructor as new (n: number) => T)(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
 }
 
 /** FNV-1a over the bytes, reduced to the bit set's size. */

@@ -25,7 +25,7 @@ import type { KeyFilter } from "./key_filter.ts";
 import { gatherGroup } from "./key_set.ts";
 
 /** Rows a scan holds at once to sort a file that is not key-ordered, unless told otherwise. */
-export const SORT_BUDGET_ROWS = 1_000_000;
+export const SORT_BUDGET_ROWS = 2_000_000;
 
 /** Rows per row group of a run. */
 const _RUN_GROUP_ROWS = 65_536;
