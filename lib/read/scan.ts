@@ -36,7 +36,7 @@ export interface ScanOptions {
   /**
    * Files that are not key-ordered (docs/SPEC.md §5.6) are sorted this many rows at a time into
    * runs spilled to a temporary folder, and then merged; a plan of at most this many rows (after
-   * `event_time` pruning) is resolved in memory by hashing instead. 1,000,000 by default.
+   * `event_time` pruning) is resolved in memory by hashing instead. 2,000,000 by default.
    */
   readonly sortBudgetRows?: number | undefined;
   /** The folder in which sorted runs get their private temporary folder; `TMPDIR` by default. */
@@ -72,7 +72,11 @@ export interface ScanResult {
  * requested columns (plus `key`, `event_time` and `_deleted`), and skipped when their `event_time`
  * statistics lie after the instant. Batches come in key order. When every planned file declares key
  * order (docs/SPEC.md §5.6), the files are merged as sorted streams and memory holds a row group per
- * file (lib/read/merge.ts); otherwise it holds the winning row of each key, not the input.
+ * file (lib/read/merge.ts). Otherwise a plan of at most `sortBudgetRows` rows is resolved by hashing
+ * (memory holds the winning row of each key), and a larger one sorts each file that is not
+ * key-ordered into runs of at most that many rows, spilled as Parquet files to a private temporary
+ * folder (in `sortDir`, else under `TMPDIR`) that is removed when the batches end, fail or are
+ * abandoned, and merges them (lib/read/sort_runs.ts). The answer is the same on every path.
  *
  * @param table The table.
  * @param options The instant, columns, snapshot, limit.
