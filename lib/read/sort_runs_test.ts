@@ -161,3 +161,46 @@ Deno.test("a scan through sorted runs removes its temporary folder", async (t) =
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a scan through sorted runs reads an altered table's old files by column id", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    // Files written before a rename of `old` to `n`, a drop of `gone` and an added `extra`.
+    const columns: Column[] = [
+      { name: "old", type: "Int", nullable: true },
+      { name: "gone", type: "String", nullable: true },
+    ];
+    const files = FILES.map((rows) =>
+      rows.map((r) => ({ ...r, values: { old: r.values.n!, gone: "x" } }))
+    );
+    await Deno.mkdir(`${root}/t`);
+    const delta = [];
+    for (const [i, rows] of files.entries()) {
+      await Deno.writeFile(`${root}/t/f${i}.parquet`, dataFileBytes(columns, rows));
+      delta.push({
+        file: `f${i}.parquet`,
+        start: formatInstant(T + i),
+        end: formatInstant(T + 99),
+      });
+    }
+    const schema = {
+      columns: [
+        { name: "n", data_type: "Int", nullable: true },
+        { name: "extra", data_type: "String", nullable: true },
+      ],
+    };
+    const column_ids = { columns: [1, 3], last: 3, by_name: { old: 1, gone: 2 } };
+    const segments = [{ id: "all", start: formatInstant(T), delta }];
+    await Deno.writeTextFile(`${root}/t/s1.json`, JSON.stringify({ schema, column_ids, segments }));
+    await Deno.writeTextFile(`${root}/t/version.txt`, "1");
+    for (const sortBudgetRows of [1, 3, undefined]) {
+      const result = await scan(openTable(root, "t"), { sortBudgetRows });
+      const order = result.plan.files.map((f) => Number(f.file.slice(1, -".parquet".length)));
+      const actual = (await scanRows(result)).map((r) => [r[0], Number(r[2]), r[3]]);
+      const expected = fold(FILES, order).map(([k, , n]) => [k, n, null]);
+      assert.deepEqual(actual, expected, `runs of ${sortBudgetRows ?? "the default"} rows`);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
