@@ -117,13 +117,27 @@ function _gather(data: ColumnData, rows: Int32Array): ColumnData {
   return { kind: "utf8", offsets, bytes, ...nulls };
 }
 
-/** Values `rows[i]` of a typed array, in a new one of the same type. */
+/**
+ * Values `rows[i]` of a typed array, in a new one of the same type (64-bit values copied as two
+ * 32-bit words: reading a `BigInt64Array` would make a `bigint` per value).
+ */
 function _take<T extends Float64Array | BigInt64Array | Uint8Array>(
   values: T,
   rows: Int32Array,
 ): T {
-  const out = new (values.constructor as new (n: number) => T)(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  const n = rows.length;
+  const out = new (values.constructor as new (n: number) => T)(n);
+  if (values instanceof Uint8Array) {
+    for (let i = 0; i < n; i++) out[i] = values[rows[i]!]!;
+    return out;
+  }
+  const from = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const to = new Int32Array(out.buffer, 0, n * 2);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]! * 2;
+    to[2 * i] = from[r]!;
+    to[2 * i + 1] = from[r + 1]!;
+  }
   return out;
 }
 
