@@ -11,8 +11,7 @@
  */
 
 import { AzofError } from "../errors.ts";
-import type { ColumnData } from "../columns/column_data.ts";
-import type { TypedColumn } from "../columns/column_buffer.ts";
+import { type ColumnData, typedColumn } from "../columns/column_data.ts";
 import { concatColumns } from "../columns/arrow_columns.ts";
 import { type Column, DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import { compareBytes, keyTimeOrder } from "../format/key_order.ts";
@@ -229,23 +228,11 @@ function _encode(run: DecodedRowGroup, columns: readonly Column[], hasDeleted: b
     ...values,
     ...(hasDeleted ? [{ kind: "bool" as const, values: run.deleted! }] : []),
   ];
-  const typed = parquet.map((column, i) => _typed(column, data[i]!));
+  const typed = parquet.map((column, i) => typedColumn(column, data[i]!));
   const encoder = new ParquetEncoder(parquet, { keyOrdered: true });
   for (let from = 0; from < run.rows; from += _RUN_GROUP_ROWS) {
     encoder.addColumns(typed, from, Math.min(run.rows, from + _RUN_GROUP_ROWS));
   }
   encoder.finish();
   return encoder.take();
-}
-
-/** A decoded column as the encoder reads it (strings get a length per row). */
-function _typed(column: ParquetColumn, data: ColumnData): TypedColumn {
-  const nulls = column.nullable ? data.nulls : undefined;
-  if (data.kind !== "utf8") {
-    return { type: column.type, data: data.values, starts: undefined, lengths: undefined, nulls };
-  }
-  const { offsets, bytes } = data;
-  const lengths = new Int32Array(offsets.length - 1);
-  for (let i = 0; i < lengths.length; i++) lengths[i] = offsets[i + 1]! - offsets[i]!;
-  return { type: column.type, data: bytes, starts: offsets, lengths, nulls };
 }
