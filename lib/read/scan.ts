@@ -277,7 +277,10 @@ async function _streams(
   plan: ScanPlan,
   files: DataFile[],
   dir: SpillDir,
-  options: ScanOptions & { readonly filter: KeyFilter | undefined },
+  options: ScanOptions & {
+    readonly filter: KeyFilter | undefined;
+    readonly onRows: (file: number, rows: number) => void;
+  },
 ): Promise<DataFile[]> {
   const budgetRows = options.sortBudgetRows ?? SORT_BUDGET_ROWS;
   const asOf = plan.asOf ?? undefined;
@@ -287,7 +290,6 @@ async function _streams(
   const cacheBytes = _cacheBytes(files.length + Math.ceil(foreign / budgetRows));
   const decoder = _decoder(options);
   const streams: DataFile[] = [];
-  let rowsRead = 0;
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     if (file.keyOrdered) {
@@ -300,8 +302,7 @@ async function _streams(
       filter: options.filter,
       budgetRows,
       open: (table, name, schema) => openDataFile(table, name, schema, { decoder, cacheBytes }),
-      onRows: (rows) =>
-        options.onProgress?.({ filesDone: i, files: files.length, rowsRead: rowsRead += rows }),
+      onRows: (rows) => options.onRows(i, rows),
     });
     streams.push(...runs.reverse());
   }
@@ -335,6 +336,8 @@ async function* _execute(
     return opening[index];
   };
   const total = plan.files.length;
+  // Rows read while sorting, so that progress goes on counting through the merge of the runs.
+  let sorted = 0;
   const merge = (streams: readonly DataFile[]) =>
     mergeResolve(streams, columns, {
       asOf,
@@ -342,7 +345,11 @@ async function* _execute(
       limit: options.limit,
       batchSize: options.batchSize ?? 65_536,
       onProgress: (filesDone, rowsRead) =>
-        options.onProgress?.({ filesDone: Math.min(filesDone, total), files: total, rowsRead }),
+        options.onProgress?.({
+          filesDone: Math.min(filesDone, total),
+          files: total,
+          rowsRead: sorted + rowsRead,
+        }),
     });
   const ordered = await _keyOrdered(plan, open);
   if (ordered) return yield* merge(ordered);
@@ -353,7 +360,9 @@ async function* _execute(
     const dir = await SpillDir.create(options.sortDir);
     try {
       const opened = await _openAll(plan, open);
-      yield* merge(await _streams(snapshot, plan, opened, dir, { ...options, filter }));
+      const onRows = (file: number, rows: number) =>
+        options.onProgress?.({ filesDone: file, files: total, rowsRead: sorted += rows });
+      yield* merge(await _streams(snapshot, plan, opened, dir, { ...options, filter, onRows }));
     } finally {
       await dir.remove();
     }

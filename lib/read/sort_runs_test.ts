@@ -119,6 +119,28 @@ Deno.test("a scan through sorted runs gives each tie to the earlier file, then t
   }
 });
 
+Deno.test("a scan through sorted runs reports progress that never goes back", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const reports: { filesDone: number; files: number; rowsRead: number }[] = [];
+    const result = await scan(await table(root, FILES), {
+      sortBudgetRows: 2,
+      onProgress: (p) => reports.push(p),
+    });
+    await scanRows(result);
+    const rows = FILES.reduce((n, f) => n + f.length, 0);
+    assert.ok(reports.length > 2);
+    reports.forEach((p, i) => {
+      assert.ok(p.filesDone <= p.files && p.files === 2, JSON.stringify(p));
+      if (i > 0) assert.ok(p.rowsRead >= reports[i - 1]!.rowsRead, JSON.stringify(reports));
+    });
+    // Every row is read twice: from the files, then from the runs (one row per key and run).
+    assert.ok(reports.at(-1)!.rowsRead > rows, JSON.stringify(reports.at(-1)));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("a scan through sorted runs removes its temporary folder", async (t) => {
   const root = await Deno.makeTempDir();
   const sortDir = `${root}/tmp`;
