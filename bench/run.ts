@@ -5,7 +5,8 @@
  * `ingest`, `append`, `stream`) runs the write-path benchmarks of issue 3 (not in the default set:
  * they take minutes; default 1 run).
  * `--only keys` runs the key-scaling scan of issue 15 (bench/scan_keys.ts; not in the default set:
- * it writes tables of 1M and 10M keys first).
+ * it writes tables of 1M and 10M keys first). `--only foreign` scans the same rows written by DuckDB
+ * as files that are not key-ordered (bench/scan_foreign.ts; reads the CSVs `--only keys` wrote).
  * `--only s3` runs the object-storage benchmark of issue 5 (bench/s3.ts; not in the default set).
  * `--only compact` runs the compaction benchmark of issue 4 (bench/compact.ts; not in the default
  * set: generating and compacting 40 years takes minutes).
@@ -22,6 +23,7 @@ import { machine, markdown, type Row } from "./report.ts";
 import { bench5m } from "./scan_5m.ts";
 import { benchFinancials } from "./scan_financials.ts";
 import { benchKeys } from "./scan_keys.ts";
+import { benchForeign } from "./scan_foreign.ts";
 import { benchSql } from "./sql.ts";
 import { benchS3 } from "./s3.ts";
 import { benchCompact, compactMarkdown } from "./compact.ts";
@@ -42,6 +44,7 @@ if (only.has("financials")) rows.push(...await benchFinancials(runs ?? 3));
 if (only.has("scan5m")) rows.push(...await bench5m(runs ?? 3));
 if (only.has("sql")) rows.push(...await benchSql(runs ?? 3));
 if (only.has("keys")) rows.push(...await benchKeys(runs ?? 3));
+if (only.has("foreign")) rows.push(...await benchForeign(runs ?? 3));
 const s3Report = only.has("s3") ? await benchS3(runs ?? 5) : undefined;
 const writeCases = new Set(WRITE_CASES.filter((c) => only.has("write") || only.has(c)));
 if (writeCases.size > 0) rows.push(...await benchWrite(writeCases, runs ?? 1));

@@ -9,6 +9,7 @@
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
 import { compareBytes } from "../format/key_order.ts";
+import type { BufferColumn, TypedColumn } from "./column_buffer.ts";
 
 /** Strings: row `i` is `bytes[offsets[i] .. offsets[i + 1])`, UTF-8; a null row has no bytes. */
 export interface Utf8Data {
@@ -248,4 +249,31 @@ export function compareKeyRows(a: Utf8Data, i: number, b: Utf8Data, j: number): 
     b.offsets[j]!,
     b.offsets[j + 1]!,
   );
+}
+
+/**
+ * A decoded column as the Parquet encoder reads it: the same arrays, strings with a length per row,
+ * nulls only where the column is nullable.
+ *
+ * @example
+ * ```ts
+ * import { fromValues, typedColumn } from "./column_data.ts";
+ * import assert from "node:assert/strict";
+ * const typed = typedColumn({ type: "String", nullable: false }, fromValues(["a", "bc"], "utf8"));
+ * assert.deepEqual([...typed.lengths!], [1, 2]);
+ * ```
+ *
+ * @param column The column's type and nullability.
+ * @param data Its values.
+ * @returns The encoder's view of them.
+ */
+export function typedColumn(column: BufferColumn, data: ColumnData): TypedColumn {
+  const nulls = column.nullable ? data.nulls : undefined;
+  if (data.kind !== "utf8") {
+    return { type: column.type, data: data.values, starts: undefined, lengths: undefined, nulls };
+  }
+  const { offsets, bytes } = data;
+  const lengths = new Int32Array(offsets.length - 1);
+  for (let i = 0; i < lengths.length; i++) lengths[i] = offsets[i + 1]! - offsets[i]!;
+  return { type: column.type, data: bytes, starts: offsets, lengths, nulls };
 }

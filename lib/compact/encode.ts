@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { TypedColumn } from "../columns/column_buffer.ts";
-import type { ColumnData } from "../columns/column_data.ts";
+import { type ColumnData, typedColumn } from "../columns/column_data.ts";
 import type { RowSet } from "./rows.ts";
 import { isKeyOrdered } from "../format/key_order.ts";
 import { ParquetEncoder } from "../parquet/encode.ts";
@@ -58,7 +57,7 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
     ...set.columns,
     ...(hasDeleted ? [{ kind: "bool" as const, values: set.deleted }] : []),
   ];
-  const typed = columns.map((column, i) => _typed(column, data[i]!));
+  const typed = columns.map((column, i) => typedColumn(column, data[i]!));
   const encoder = new ParquetEncoder(columns, {
     keyOrdered: isKeyOrdered(set.key, set.t, set.rows),
   });
@@ -67,16 +66,4 @@ export function encodeRowSet(set: RowSet, schema: Schema, rowGroupRows: number):
   }
   encoder.finish();
   return encoder.take();
-}
-
-/** A decoded column as the encoder reads it (strings get a length per row). */
-function _typed(column: ParquetColumn, data: ColumnData): TypedColumn {
-  const nulls = column.nullable ? data.nulls : undefined;
-  if (data.kind !== "utf8") {
-    return { type: column.type, data: data.values, starts: undefined, lengths: undefined, nulls };
-  }
-  const { offsets, bytes } = data;
-  const lengths = new Int32Array(offsets.length - 1);
-  for (let i = 0; i < lengths.length; i++) lengths[i] = offsets[i + 1]! - offsets[i]!;
-  return { type: column.type, data: bytes, starts: offsets, lengths, nulls };
 }

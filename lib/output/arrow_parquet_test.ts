@@ -298,7 +298,9 @@ Deno.test({
     const asOf = Date.UTC(2019, 0, 17);
     const result = await scan(table, { asOf });
     const batches = await collect(result.batches);
-    assert.ok(batches.every((b) => b.columns.every((c) => c.data === undefined)));
+    // The hash path hands out String columns as bytes and the others as values: both kinds.
+    assert.ok(batches.every((b) => b.columns.some((c) => c.data === undefined)));
+    assert.ok(batches.every((b) => b.columns.some((c) => c.data !== undefined)));
     const expected = batches.flatMap((b) =>
       Array.from({ length: b.rows }, (_, r) => b.columns.map((c) => toCell(c.values[r] ?? null)))
     );

@@ -73,38 +73,72 @@ export function rowsOf(group: DecodedRowGroup, keys: KeySet): DecodedRowGroup {
   for (let r = 0; r < group.rows; r++) {
     if (keys.hasBytes(bytes, offsets[r]!, offsets[r + 1]!)) picked.push(r);
   }
-  const rows = Int32Array.from(picked);
+  return gatherGroup(group, Int32Array.from(picked));
+}
+
+/**
+ * Rows of a decoded row group, in the given order, as a row group of their own.
+ *
+ * @param group The row group.
+ * @param rows The row numbers to take.
+ * @returns The rows taken.
+ */
+export function gatherGroup(group: DecodedRowGroup, rows: Int32Array): DecodedRowGroup {
   const deleted = group.deleted;
   return {
     rows: rows.length,
     key: _gather(group.key, rows) as Utf8Data,
-    eventTime: Float64Array.from(rows, (r) => group.eventTime[r]!),
-    ...(deleted ? { deleted: Uint8Array.from(rows, (r) => deleted[r]!) } : {}),
+    eventTime: _take(group.eventTime, rows),
+    ...(deleted ? { deleted: _take(deleted, rows) } : {}),
     columns: new Map([...group.columns].map(([name, data]) => [name, _gather(data, rows)])),
   };
 }
 
 function _gather(data: ColumnData, rows: Int32Array): ColumnData {
-  const nulls = data.nulls ? { nulls: Uint8Array.from(rows, (r) => data.nulls![r]!) } : {};
-  switch (data.kind) {
-    case "utf8": {
-      const offsets = new Int32Array(rows.length + 1);
-      rows.forEach((r, i) =>
-        offsets[i + 1] = offsets[i]! + data.offsets[r + 1]! - data.offsets[r]!
-      );
-      const bytes = new Uint8Array(offsets[rows.length]!);
-      rows.forEach((r, i) =>
-        bytes.set(data.bytes.subarray(data.offsets[r]!, data.offsets[r + 1]!), offsets[i]!)
-      );
-      return { kind: "utf8", offsets, bytes, ...nulls };
-    }
-    case "f64":
-      return { kind: "f64", values: Float64Array.from(rows, (r) => data.values[r]!), ...nulls };
-    case "i64":
-      return { kind: "i64", values: BigInt64Array.from(rows, (r) => data.values[r]!), ...nulls };
-    case "bool":
-      return { kind: "bool", values: Uint8Array.from(rows, (r) => data.values[r]!), ...nulls };
+  const nulls = data.nulls ? { nulls: _take(data.nulls, rows) } : {};
+  if (data.kind !== "utf8") {
+    return { kind: data.kind, values: _take(data.values, rows), ...nulls } as ColumnData;
   }
+  const n = rows.length;
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    offsets[i + 1] = offsets[i]! + data.offsets[r + 1]! - data.offsets[r]!;
+  }
+  const bytes = new Uint8Array(offsets[n]!);
+  const from = data.bytes;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    const start = data.offsets[r]!;
+    const end = data.offsets[r + 1]!;
+    if (end - start > 32) bytes.set(from.subarray(start, end), offsets[i]!);
+    else for (let k = start, p = offsets[i]!; k < end; k++, p++) bytes[p] = from[k]!;
+  }
+  return { kind: "utf8", offsets, bytes, ...nulls };
+}
+
+/**
+ * Values `rows[i]` of a typed array, in a new one of the same type (64-bit values copied as two
+ * 32-bit words: reading a `BigInt64Array` would make a `bigint` per value).
+ */
+function _take<T extends Float64Array | BigInt64Array | Uint8Array>(
+  values: T,
+  rows: Int32Array,
+): T {
+  const n = rows.length;
+  const out = new (values.constructor as new (n: number) => T)(n);
+  if (values instanceof Uint8Array) {
+    for (let i = 0; i < n; i++) out[i] = values[rows[i]!]!;
+    return out;
+  }
+  const from = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const to = new Int32Array(out.buffer, 0, n * 2);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]! * 2;
+    to[2 * i] = from[r]!;
+    to[2 * i + 1] = from[r + 1]!;
+  }
+  return out;
 }
 
 /** FNV-1a over the bytes, reduced to the bit set's size. */

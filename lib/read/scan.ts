@@ -12,6 +12,7 @@ import { type Resolved, Resolver } from "./resolve.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
 import { mergeResolve } from "./merge.ts";
 import { KeyFilter } from "./key_filter.ts";
+import { SORT_BUDGET_ROWS, sortedRuns, SpillDir } from "./sort_runs.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import type { Table } from "../format/table.ts";
@@ -32,6 +33,14 @@ export interface ScanOptions {
   readonly keyPrefixes?: readonly string[] | undefined;
   /** Rows per yielded batch; 65,536 by default. */
   readonly batchSize?: number | undefined;
+  /**
+   * Files that are not key-ordered (docs/SPEC.md §5.6) are sorted this many rows at a time into
+   * runs spilled to a temporary folder, and then merged; a plan of at most this many rows (after
+   * `event_time` pruning) is resolved in memory by hashing instead. 2,000,000 by default.
+   */
+  readonly sortBudgetRows?: number | undefined;
+  /** The folder in which sorted runs get their private temporary folder; `TMPDIR` by default. */
+  readonly sortDir?: string | undefined;
   /** Called after each row group is read, for progress reports. */
   readonly onProgress?: ((progress: ScanProgress) => void) | undefined;
 }
@@ -63,7 +72,11 @@ export interface ScanResult {
  * requested columns (plus `key`, `event_time` and `_deleted`), and skipped when their `event_time`
  * statistics lie after the instant. Batches come in key order. When every planned file declares key
  * order (docs/SPEC.md §5.6), the files are merged as sorted streams and memory holds a row group per
- * file (lib/read/merge.ts); otherwise it holds the winning row of each key, not the input.
+ * file (lib/read/merge.ts). Otherwise a plan of at most `sortBudgetRows` rows is resolved by hashing
+ * (memory holds the winning row of each key), and a larger one sorts each file that is not
+ * key-ordered into runs of at most that many rows, spilled as Parquet files to a private temporary
+ * folder (in `sortDir`, else under `TMPDIR`) that is removed when the batches end, fail or are
+ * abandoned, and merges them (lib/read/sort_runs.ts). The answer is the same on every path.
  *
  * @param table The table.
  * @param options The instant, columns, snapshot, limit.
@@ -108,13 +121,16 @@ export function scanSnapshot(
 /**
  * Reads the planned row groups through a resolver. The resolver (its key index in particular) is
  * garbage once this returns, so only the sorted answer stays in memory while batches are written.
+ *
+ * @returns `undefined`, having stopped, once `tooMany()` says the plan holds too many rows to hash.
  */
 async function _resolve(
   snapshot: Snapshot,
   plan: ScanPlan,
   files: _Files,
   options: ScanOptions,
-): Promise<Resolved> {
+  tooMany: () => boolean,
+): Promise<Resolved | undefined> {
   const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
   const asOf = plan.asOf ?? undefined;
   const types = new Map(snapshot.schema.columns.map((c) => [c.name, c.type]));
@@ -125,6 +141,7 @@ async function _resolve(
   let rowsRead = 0;
   const reads = _readOrder(plan, files, asOf);
   for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
+    if (tooMany()) return undefined;
     const group = await read.file.readRowGroup(read.group, valueColumns);
     resolver.add(read.index, group);
     rowsRead += group.rows;
@@ -200,6 +217,34 @@ async function _keyOrdered(
   return files;
 }
 
+/** Opens all of the plan's files in order, {@linkcode _FILES_AHEAD} ahead. */
+async function _openAll(plan: ScanPlan, open: _Files["open"]): Promise<DataFile[]> {
+  const files: DataFile[] = [];
+  for (let i = 0; i < plan.files.length; i++) {
+    for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
+    files.push((await open(i))!);
+  }
+  return files;
+}
+
+/** The rows of the row groups of a file that a scan reads. */
+function _plannedRows(file: DataFile, asOf: number | undefined, filter: KeyFilter | undefined) {
+  return _groupsOf(file, asOf, filter).reduce((n, g) => n + file.rowGroups[g]!.rows, 0);
+}
+
+/**
+ * The row groups of a file a scan reads: without those whose smallest `event_time` lies after the
+ * instant, or whose key statistics the key selection excludes.
+ */
+function _groupsOf(file: DataFile, asOf: number | undefined, filter: KeyFilter | undefined) {
+  return file.rowGroups.flatMap((info, g) =>
+    (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) ||
+      (filter && !filter.mayHold(info.minKey, info.maxKey))
+      ? []
+      : [g]
+  );
+}
+
 interface _GroupRead {
   /** The file's position in the plan. */
   readonly index: number;
@@ -216,19 +261,12 @@ interface _GroupRead {
 function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
   const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
   const { open, opening, filter } = files;
-  const groupsOf = (file: DataFile): number[] =>
-    file.rowGroups.flatMap((info, g) =>
-      (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) ||
-        (filter && !filter.mayHold(info.minKey, info.maxKey))
-        ? []
-        : [g]
-    );
   /** The first row group read at or after (index, group), opening files as needed. */
   const find = async (index: number, group: number): Promise<_GroupRead | undefined> => {
     for (let i = index; i < plan.files.length; i++) {
       for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
       const file = (await open(i))!;
-      const g = groupsOf(file).find((g) => g >= (i === index ? group : 0));
+      const g = _groupsOf(file, asOf, filter).find((g) => g >= (i === index ? group : 0));
       if (g !== undefined) return { index: i, file, group: g };
       // Done with this file: let its footer and cached bytes go.
       delete opening[i];
@@ -247,6 +285,48 @@ function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
     },
   };
 }
+/**
+ * The files of a merge: key-ordered files as they are, each other file replaced by its sorted runs
+ * (sort_runs.ts), latest first, so that a tie of `event_time` between runs goes to the later rows
+ * of the file, as it does within a file (the merge gives a tie to the earlier stream).
+ */
+async function _streams(
+  snapshot: Snapshot,
+  plan: ScanPlan,
+  files: DataFile[],
+  dir: SpillDir,
+  options: ScanOptions & {
+    readonly filter: KeyFilter | undefined;
+    readonly onRows: (file: number, rows: number) => void;
+  },
+): Promise<DataFile[]> {
+  const budgetRows = options.sortBudgetRows ?? SORT_BUDGET_ROWS;
+  const asOf = plan.asOf ?? undefined;
+  const value = new Set(plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME));
+  const columns = snapshot.schema.columns.filter((c) => value.has(c.name));
+  const foreign = files.filter((f) => !f.keyOrdered).reduce((n, f) => n + f.rows, 0);
+  const cacheBytes = _cacheBytes(files.length + Math.ceil(foreign / budgetRows));
+  const decoder = _decoder(options);
+  const streams: DataFile[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    if (file.keyOrdered) {
+      streams.push(file);
+      continue;
+    }
+    const runs = await sortedRuns(file, _groupsOf(file, asOf, options.filter), dir, {
+      columns,
+      asOf: asOf ?? Infinity,
+      filter: options.filter,
+      budgetRows,
+      open: (table, name, schema) => openDataFile(table, name, schema, { decoder, cacheBytes }),
+      onRows: (rows) => options.onRows(i, rows),
+    });
+    streams.push(...runs.reverse());
+  }
+  return streams;
+}
+
 async function* _execute(
   table: Table,
   snapshot: Snapshot,
@@ -257,38 +337,60 @@ async function* _execute(
   const opening: Promise<DataFile>[] = [];
   const decoder = _decoder(options);
   const cacheBytes = _cacheBytes(plan.files.length);
+  const filter = options.keys?.length || options.keyPrefixes?.length
+    ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
+    : undefined;
+  const asOf = plan.asOf ?? undefined;
+  // Planned rows of the files opened so far: past the budget, hashing gives way to sorted runs.
+  let seen = 0;
   const open = (index: number): Promise<DataFile> | undefined => {
     const planned = plan.files[index];
     if (planned === undefined) return undefined;
     if (opening[index] === undefined) {
       opening[index] = openDataFile(table, planned.file, snapshot.schema, { decoder, cacheBytes });
       // Failures surface when the scan reaches the file; until then nobody awaits it.
-      opening[index].catch(() => {});
+      opening[index].then((file) => void (seen += _plannedRows(file, asOf, filter)), () => {});
     }
     return opening[index];
   };
-  const filter = options.keys?.length || options.keyPrefixes?.length
-    ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
-    : undefined;
-  const files = await _keyOrdered(plan, open);
-  if (files) {
-    const total = plan.files.length;
-    yield* mergeResolve(files, columns, {
-      asOf: plan.asOf ?? undefined,
+  const total = plan.files.length;
+  // Rows read while sorting, so that progress goes on counting through the merge of the runs.
+  let sorted = 0;
+  const merge = (streams: readonly DataFile[]) =>
+    mergeResolve(streams, columns, {
+      asOf,
       filter,
       limit: options.limit,
       batchSize: options.batchSize ?? 65_536,
       onProgress: (filesDone, rowsRead) =>
-        options.onProgress?.({ filesDone: Math.min(filesDone, total), files: total, rowsRead }),
+        options.onProgress?.({
+          filesDone: Math.min(filesDone, total),
+          files: total,
+          rowsRead: sorted + rowsRead,
+        }),
     });
+  const ordered = await _keyOrdered(plan, open);
+  if (ordered) return yield* merge(ordered);
+  const budget = options.sortBudgetRows ?? SORT_BUDGET_ROWS;
+  const files = { open, opening, filter };
+  const resolved = await _resolve(snapshot, plan, files, options, () => seen > budget);
+  if (resolved === undefined) {
+    const dir = await SpillDir.create(options.sortDir);
+    try {
+      const opened = await _openAll(plan, open);
+      const onRows = (file: number, rows: number) =>
+        options.onProgress?.({ filesDone: file, files: total, rowsRead: sorted += rows });
+      yield* merge(await _streams(snapshot, plan, opened, dir, { ...options, filter, onRows }));
+    } finally {
+      await dir.remove();
+    }
     return;
   }
-  const resolved = await _resolve(snapshot, plan, { open, opening, filter }, options);
   const picked = filter ? _picked(resolved, filter) : undefined;
-  const total = Math.min(picked?.length ?? resolved.rows, options.limit ?? Infinity);
+  const rows = Math.min(picked?.length ?? resolved.rows, options.limit ?? Infinity);
   const size = options.batchSize ?? 65_536;
-  for (let start = 0; start < total; start += size) {
-    const end = Math.min(total, start + size);
+  for (let start = 0; start < rows; start += size) {
+    const end = Math.min(rows, start + size);
     if (!picked) {
       yield resolved.batch(columns, start, end);
       continue;

@@ -93,8 +93,8 @@ function bucket(files: Map<string, Uint8Array>, misread = false) {
   return { store, sent, counts };
 }
 
-async function scanLines(store: S3Store, asOf: number): Promise<string[]> {
-  const result = await scan(openTable(store, "t"), { asOf });
+async function scanLines(store: S3Store, asOf: number, sortBudgetRows?: number): Promise<string[]> {
+  const result = await scan(openTable(store, "t"), { asOf, sortBudgetRows });
   const lines: string[] = [];
   for await (const batch of result.batches) {
     const [key, time, note] = batch.columns.map((c) => c.values);
@@ -117,6 +117,14 @@ Deno.test("a scan from S3 learns each data file's size from its footer read: no 
     const footers = data.filter((r) => r.range === `bytes=-${FOOTER_BYTES}`).map((r) => r.file);
     const planned = (await scan(openTable(store, "t"), { asOf })).plan.files.map((f) => f.file);
     assert.deepEqual(footers.sort(), [...planned].sort(), "one footer read per planned file");
+  }
+});
+
+Deno.test("a scan from S3 through sorted runs (spilled locally) gives the same answer", async () => {
+  const { files, rows } = history(new Prng(7));
+  for (const asOf of INSTANTS) {
+    const { store } = bucket(files);
+    assert.deepEqual(await scanLines(store, asOf, 500), fold(rows, asOf), `as of ${asOf}`);
   }
 });
 

@@ -1,0 +1,112 @@
+/**
+ * The foreign-file benchmark of issue 15: the rows of the key-scaling benchmark (bench/scan_keys.ts:
+ * K keys, 1.2 K rows, keys scrambled) written by DuckDB as Parquet files of 1,000,000 rows each (in
+ * row order, so not key-ordered and declaring no order), listed as the deltas of one open segment,
+ * and scanned as of the same instant to CSV beside DuckDB computing the same answer over the same
+ * files. azof sorts each file into spilled runs (lib/read/sort_runs.ts) and merges them.
+ *
+ * The CSV of rows comes from `bench/out/keys/rows_K.csv` (written by `--only keys`), or from the
+ * folder `AZOF_BENCH_ROWS_DIR` names; `AZOF_BENCH_KEYS` (comma-separated) overrides the key counts.
+ * Tables live in `bench/out/foreign/` (git-ignored) and are written once.
+ *
+ * @module
+ */
+
+import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
+import { AZOF, duckCommand, exists, OUT, sha256File } from "./common.ts";
+import { KEYS_AS_OF } from "./scan_keys.ts";
+import { measure } from "./measure.ts";
+import type { Row } from "./report.ts";
+
+const _DIR = `${OUT}foreign`;
+const _FILE_ROWS = 1_000_000;
+
+/**
+ * Measures scans of DuckDB-written tables of each key count.
+ *
+ * @param runs Measured runs each (after a warm-up run).
+ * @returns One row per key count.
+ */
+export async function benchForeign(runs: number): Promise<Row[]> {
+  const counts = (Deno.env.get("AZOF_BENCH_KEYS") ?? "1000000,10000000").split(",").map(Number);
+  const rows: Row[] = [];
+  for (const keys of counts) {
+    const root = await _table(keys);
+    const azofCsv = `${_DIR}/azof_${keys}.csv`;
+    const duckCsv = `${_DIR}/duckdb_${keys}.csv`;
+    const asOf = new Date(KEYS_AS_OF).toISOString();
+    const azof = await measure(
+      [...AZOF, "scan", "-p", root, "-t", "t", "--as-of", asOf, "--format", "csv"],
+      { runs, warmupStdout: azofCsv },
+    );
+    const duckdb = await measure(
+      await duckCommand(root, "t", {
+        asOf: KEYS_AS_OF,
+        job: `${_DIR}/job_${keys}.json`,
+        csv: duckCsv,
+      }),
+      { runs },
+    );
+    rows.push({
+      name: `${keys.toLocaleString("en-US")} keys (${
+        (keys * 1.2).toLocaleString("en-US")
+      } rows, DuckDB-written, not key-ordered), scan --as-of to CSV`,
+      azof,
+      duckdb,
+      same: await sha256File(azofCsv) === await sha256File(duckCsv),
+      target: { ratio: 1.5, mib: 1000 },
+    });
+  }
+  return rows;
+}
+
+/** Writes the table of `keys` keys unless it exists; returns its root folder. */
+async function _table(keys: number): Promise<string> {
+  const root = `${_DIR}/t${keys}`;
+  if (await exists(`${root}/t/version.txt`)) return root;
+  const csv = `${Deno.env.get("AZOF_BENCH_ROWS_DIR") ?? `${OUT}keys`}/rows_${keys}.csv`;
+  if (!await exists(csv)) {
+    throw new Error(`${csv} is missing: run \`deno task bench --only keys\` first`);
+  }
+  console.error(`writing ${root} with DuckDB...`);
+  await Deno.remove(root, { recursive: true }).catch(() => {});
+  await Deno.mkdir(`${root}/t`, { recursive: true });
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  await connection.run("SET TimeZone = 'UTC'");
+  await connection.run(
+    `CREATE TABLE rows AS SELECT row_number() OVER () - 1 AS i, * FROM read_csv('${csv}',
+      columns = {'key': 'VARCHAR', 'event_time': 'TIMESTAMPTZ', 'name': 'VARCHAR',
+        'amount': 'BIGINT', 'price': 'DOUBLE'}, header = true)`,
+  );
+  const total = Math.round(keys * 1.2);
+  const deltas = [];
+  for (let f = 0; f * _FILE_ROWS < total; f++) {
+    const file = `f${f}.parquet`;
+    await connection.run(
+      `COPY (SELECT key, event_time, name, amount, price FROM rows
+        WHERE i >= ${f * _FILE_ROWS} AND i < ${(f + 1) * _FILE_ROWS} ORDER BY i)
+        TO '${root}/t/${file}' (FORMAT parquet)`,
+    );
+    const range = await connection.runAndReadAll(
+      `SELECT strftime(min(event_time), '%Y-%m-%dT%H:%M:%S.%gZ'),
+        strftime(max(event_time), '%Y-%m-%dT%H:%M:%S.%gZ')
+        FROM rows WHERE i >= ${f * _FILE_ROWS} AND i < ${(f + 1) * _FILE_ROWS}`,
+    );
+    const [start, end] = range.getRows()[0]! as string[];
+    deltas.push({ file, start, end });
+  }
+  connection.closeSync();
+  instance.closeSync();
+  const schema = {
+    columns: [
+      { name: "name", data_type: "String", nullable: true },
+      { name: "amount", data_type: "Int", nullable: false },
+      { name: "price", data_type: "Float", nullable: false },
+    ],
+  };
+  const segment = { id: "all", start: "2024-01-01T00:00:00.000Z", delta: deltas };
+  await Deno.writeTextFile(`${root}/t/s1.json`, JSON.stringify({ schema, segments: [segment] }));
+  await Deno.writeTextFile(`${root}/t/version.txt`, "1");
+  return root;
+}
