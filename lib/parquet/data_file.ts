@@ -32,6 +32,7 @@ import { fileColumnView } from "./file_columns.ts";
 import { FilePageIndex, type PageInfo, type PageSpan } from "./page_spans.ts";
 import type { DecodeWorker } from "./decode_worker_client.ts";
 import { AheadDecodes } from "./decode_ahead.ts";
+import { readChunks } from "./chunk_reads.ts";
 
 /** One row group of a data file, as its footer describes it. */
 export interface RowGroupInfo {
@@ -338,19 +339,13 @@ export async function openDataFile(
       return true;
     },
     decodeOn: (worker) => {
-      const registered = worker.register({
-        size: bytes,
-        metadata: useWasm ? undefined : metadata,
-        read,
-      });
-      onWorker = new AheadDecodes(registered, async (index, kinds) => {
-        const ranges = chunkRanges(metadata, index, kinds.keys());
-        await checkPages(read, ranges, file);
+      const metadataFor = useWasm ? undefined : metadata;
+      const registered = worker.register({ name: file, size: bytes, metadata: metadataFor, read });
+      onWorker = new AheadDecodes(registered, {
+        ranges: (index, columns) => chunkRanges(metadata, index, columns),
+        read: (ranges) => readChunks((start, end) => table.store.read(key, start, end), ranges),
         // parquet-wasm reads the page index by itself: check it first (as decodeWith does).
-        if (useWasm) await pageIndex.check();
-        return await Promise.all(
-          ranges.map(async (r) => ({ start: r.start, bytes: await read(r.start, r.end) })),
-        );
+        ready: () => useWasm ? pageIndex.check() : Promise.resolve(),
       });
     },
   };

@@ -1,8 +1,8 @@
 /**
  * The worker of lib/parquet/decode_worker_client.ts: decodes whole row groups of data files while
  * the calling thread merges and writes others. The calling thread reads the bytes (any store, S3
- * included) and checks their CRCs; the worker gets them moved to it, decodes them with the same code
- * as the calling thread (hyparquet's page readers in decode_flat.ts, or parquet-wasm in
+ * included); the worker gets them moved to it, checks their page CRCs and decodes them with the same
+ * code as the calling thread (hyparquet's page readers in decode_flat.ts, or parquet-wasm in
  * decode_wasm.ts) and moves the decoded columns back.
  *
  * Messages in: `{ file }` (a file's size, and its footer when hyparquet decodes it), `{ decode }` (a row group, its columns and their
@@ -19,15 +19,20 @@
 
 import type { FileMetaData } from "npm:hyparquet@1.31.5";
 import { AzofError } from "../errors.ts";
+import { DELETED, EVENT_TIME, KEY } from "../format/schema.ts";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import { decodeFlatRowGroup, TIME_PARSERS } from "./decode_flat.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
 import { type Piece, PieceBuffer } from "./piece_buffer.ts";
+import { checkPages } from "./integrity.ts";
+import type { ChunkRange } from "./page_crc.ts";
 
 /** A file the worker decodes row groups of. */
 export interface WorkerFileMessage {
   /** The id the calling thread gave it. */
   readonly id: number;
+  /** Its name, for messages. */
+  readonly name: string;
   /** Its size in bytes. */
   readonly size: number;
   /** The footer, for the hyparquet decoder; absent: parquet-wasm reads the footer itself. */
@@ -44,13 +49,16 @@ export interface DecodeMessage {
   readonly index: number;
   /** The file columns to decode, with their layouts. */
   readonly kinds: readonly [string, ColumnKind][];
-  /** The column chunks' bytes. */
+  /** The column chunks, whose page CRCs are checked before they are decoded. */
+  readonly ranges: readonly ChunkRange[];
+  /** Their bytes (runs of adjacent chunks). */
   readonly pieces: readonly Piece[];
   /** Whether the calling thread is waiting for it (decoded before the others queued). */
   readonly urgent: boolean;
 }
 
 interface _File {
+  readonly name: string;
   readonly size: number;
   readonly metadata: FileMetaData | undefined;
   readonly bytes: PieceBuffer;
@@ -78,7 +86,12 @@ self.onmessage = (event: MessageEvent) => {
 
 function _addFile(message: WorkerFileMessage): void {
   const bytes = new PieceBuffer(message.size, (start, end) => _ask(message.id, start, end));
-  _files.set(message.id, { size: message.size, metadata: message.metadata, bytes });
+  _files.set(message.id, {
+    name: message.name,
+    size: message.size,
+    metadata: message.metadata,
+    bytes,
+  });
 }
 
 /** Asks the calling thread for bytes of a file it did not send. */
@@ -107,14 +120,13 @@ async function _decode(message: DecodeMessage): Promise<void> {
   try {
     const kinds = new Map(message.kinds);
     const read = (start: number, end: number) => file.bytes.slice(start, end);
+    await checkPages(read, message.ranges, file.name);
     const columns = file.metadata
       ? await decodeFlatRowGroup(file.bytes, message.index, kinds, {
         metadata: file.metadata,
         parsers: TIME_PARSERS,
       })
-      : await (file.wasm ??= openWasmReader(read, file.size)).then((reader) =>
-        reader.readRowGroup(message.index, kinds)
-      );
+      : await _wasmDecode(file.wasm ??= openWasmReader(read, file.size), message.index, kinds);
     self.postMessage({ done: { id: message.id, columns: [...columns] } }, _buffers(columns));
   } catch (error) {
     const code = error instanceof AzofError ? error.code : undefined;
@@ -122,7 +134,42 @@ async function _decode(message: DecodeMessage): Promise<void> {
     self.postMessage({ failed: { id: message.id, code, message: text } });
   } finally {
     file.bytes.remove(added);
+    _free(added);
   }
+}
+
+/**
+ * Frees the pieces' memory now (detaching a buffer releases it), not when this thread's garbage
+ * collector next runs: it runs rarely, as little else is allocated here, and would hold tens of
+ * MiB of used pieces. Buffers moved back with the columns (decoded values that are views of them)
+ * are detached already.
+ */
+function _free(pieces: readonly Piece[]): void {
+  for (const { bytes } of pieces) if (!bytes.detached) bytes.transfer(0);
+}
+
+/**
+ * Decodes with parquet-wasm `key`, `event_time` and `_deleted` first, then the other columns, as
+ * the calling thread's reads ask for them: all at once would grow WebAssembly memory (which never
+ * shrinks) to hold every column of the row group.
+ */
+async function _wasmDecode(
+  opening: Promise<WasmReader>,
+  index: number,
+  kinds: ReadonlyMap<string, ColumnKind>,
+): Promise<Map<string, ColumnData>> {
+  const reader = await opening;
+  const first = new Set([KEY, EVENT_TIME, DELETED]);
+  const parts = [
+    [...kinds].filter(([n]) => first.has(n)),
+    [...kinds].filter(([n]) => !first.has(n)),
+  ];
+  const out = new Map<string, ColumnData>();
+  for (const part of parts) {
+    if (part.length === 0) continue;
+    for (const [name, data] of await reader.readRowGroup(index, new Map(part))) out.set(name, data);
+  }
+  return out;
 }
 
 /** The buffers of the decoded columns, each once, to transfer rather than copy. */

@@ -2,8 +2,9 @@
  * Row groups decoded on a second thread (lib/parquet/decode_worker.ts) while the calling thread
  * merges and writes: a merge scan of large files ({@linkcode decodeWorkerFor}) attaches a worker to
  * its files, and each file's `prefetch` then starts decoding the row group its stream needs next.
- * The calling thread still reads the bytes (through the table's store: local or S3) and checks their
- * CRCs; the worker gets them moved, not copied, and moves the decoded columns back. Decoding errors
+ * The calling thread still reads the bytes (through the table's store: local or S3; adjacent chunks
+ * in one request, not kept in the file's cache); the worker gets them moved, not copied, checks
+ * their page CRCs, decodes them and moves the columns back. Decoding errors
  * come back with their message and end as the same `AzofError` as on the calling thread. When the
  * worker cannot start (a bundle without its file) or fails, row groups are decoded here as before.
  *
@@ -18,6 +19,7 @@ import { AzofError, type AzofErrorCode } from "../errors.ts";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import type { ReadRange } from "./integrity.ts";
 import type { Piece } from "./piece_buffer.ts";
+import type { ChunkRange } from "./page_crc.ts";
 
 /**
  * A merge scan of at least this many bytes of data files decodes on the worker. Starting it (its
@@ -27,6 +29,8 @@ export const DECODE_WORKER_MIN_BYTES: number = 16 * 1024 * 1024;
 
 /** What a data file tells the worker about itself. */
 export interface WorkerFileOptions {
+  /** Its name, for messages. */
+  readonly name: string;
   /** Its size in bytes. */
   readonly size: number;
   /** Its footer, when the worker decodes it with hyparquet; absent for parquet-wasm. */
@@ -35,24 +39,30 @@ export interface WorkerFileOptions {
   readonly read: ReadRange;
 }
 
+/** One row group (or some of its columns) to decode on the worker. */
+export interface DecodeRequest {
+  /** The row group. */
+  readonly index: number;
+  /** The file columns and their layouts. */
+  readonly kinds: ReadonlyMap<string, ColumnKind>;
+  /** Their column chunks, whose page CRCs the worker checks. */
+  readonly ranges: readonly ChunkRange[];
+  /** The chunks' bytes (moved to the worker). */
+  readonly pieces: readonly Piece[];
+  /** Whether the caller waits for it (it goes before those decoded ahead). */
+  readonly urgent: boolean;
+}
+
 /** A data file the worker knows. */
 export interface WorkerFile {
   /**
    * Decodes columns of a row group on the worker.
    *
-   * @param index The row group.
-   * @param kinds The file columns and their layouts.
-   * @param pieces Their column chunks' bytes (moved to the worker).
-   * @param urgent Whether the caller waits for it (it goes before those decoded ahead).
+   * @param request The row group, its columns and their bytes.
    * @returns The columns by file column name, or `undefined` when the worker is gone (decode here).
-   * @throws {Error} What decoding threw on the worker (an `AzofError` when it was one).
+   * @throws {Error} What checking or decoding threw on the worker (an `AzofError` when it was one).
    */
-  decode(
-    index: number,
-    kinds: ReadonlyMap<string, ColumnKind>,
-    pieces: readonly Piece[],
-    urgent: boolean,
-  ): Promise<Map<string, ColumnData> | undefined>;
+  decode(request: DecodeRequest): Promise<Map<string, ColumnData> | undefined>;
 }
 
 /** A file that can be decoded on a worker (lib/parquet/data_file.ts's `DataFile`). */
@@ -109,12 +119,13 @@ export class DecodeWorker implements Disposable {
   register(options: WorkerFileOptions): WorkerFile {
     const id = this.#reads.length;
     this.#reads.push(options.read);
-    this.#post({ file: { id, size: options.size, metadata: options.metadata } }, []);
+    const { name, size, metadata } = options;
+    this.#post({ file: { id, name, size, metadata } }, []);
     return {
-      decode: (index, kinds, pieces, urgent) => {
+      decode: ({ index, kinds, ranges, pieces, urgent }) => {
         if (!this.#worker) return Promise.resolve(undefined);
         const request = this.#next++;
-        const message = { id: request, file: id, index, kinds: [...kinds], pieces, urgent };
+        const message = { id: request, file: id, index, kinds: [...kinds], ranges, pieces, urgent };
         return new Promise((resolve, reject) => {
           this.#pending.set(request, (got) => got instanceof Error ? reject(got) : resolve(got));
           this.#post({ decode: message }, pieces.map((p) => p.bytes));
