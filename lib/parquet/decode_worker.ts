@@ -5,9 +5,10 @@
  * code as the calling thread (hyparquet's page readers in decode_flat.ts, or parquet-wasm in
  * decode_wasm.ts) and moves the decoded columns back.
  *
- * Messages in: `{ file }` (a file's size, and its footer when hyparquet decodes it), `{ decode }` (a row group, its columns and their
- * bytes; `urgent` ones, which the other side waits for, go first), `{ bytes }` (the answer to a
- * `{ read }` this worker posted for bytes it was not sent, e.g. the page index parquet-wasm reads).
+ * Messages in: `{ file }` (a file's name, size, and footer when hyparquet decodes it), `{ decode }`
+ * (a row group, its columns, their chunks and bytes; `urgent` ones, which the other side waits for,
+ * go first), `{ bytes }` (the answer to a `{ read }` this worker posted for bytes it was not sent:
+ * the footer and page index parquet-wasm reads).
  * Messages out: `{ done }` with the columns (their buffers transferred), `{ failed }` with the
  * error's code and message, `{ read }`.
  *
