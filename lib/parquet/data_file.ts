@@ -12,7 +12,7 @@ import { AzofError } from "../errors.ts";
 import { DELETED, EVENT_TIME, KEY, type Schema } from "../format/schema.ts";
 import type { Table } from "../format/table.ts";
 import { openWasmReader, type WasmReader } from "./decode_wasm.ts";
-import { decodeFlatRowGroup, type FlatDecodeOptions } from "./decode_flat.ts";
+import { decodeFlatRowGroup, type FlatDecodeOptions, TIME_PARSERS } from "./decode_flat.ts";
 import {
   allNull,
   type BoolData,
@@ -22,14 +22,17 @@ import {
   kindOf,
   type Utf8Data,
 } from "../columns/column_data.ts";
-import { FOOTER_BYTES, type RangedReader, rangedReader } from "../store/ranged.ts";
+import { FOOTER_BYTES, rangedReader } from "../store/ranged.ts";
 import { KEY_ORDER_ENTRY } from "../format/key_order.ts";
-import { readTail, type Store, type StoreTail } from "../store/store.ts";
+import { readTail, type StoreTail } from "../store/store.ts";
 import { checkDecoded, checkFooter, checkPages } from "./integrity.ts";
 import { chunkRanges, corrupt } from "./page_crc.ts";
 import { checkFileColumns, topLevelColumns } from "./data_file_columns.ts";
 import { fileColumnView } from "./file_columns.ts";
 import { FilePageIndex, type PageInfo, type PageSpan } from "./page_spans.ts";
+import type { DecodeWorker } from "./decode_worker_client.ts";
+import { AheadDecodes } from "./decode_ahead.ts";
+import { readChunks } from "./chunk_reads.ts";
 
 /** One row group of a data file, as its footer describes it. */
 export interface RowGroupInfo {
@@ -112,9 +115,15 @@ export interface DataFile {
   /**
    * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
    * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
-   * reads and for row groups of more than {@linkcode PREFETCH_MAX_BYTES}.
+   * reads and for row groups of more than {@linkcode PREFETCH_MAX_BYTES}. On a decoding worker
+   * ({@linkcode DataFile.decodeOn}), starts decoding the row group there (any size).
    */
   prefetch(index: number, columns: readonly string[]): boolean;
+  /**
+   * Decodes whole row groups on the worker from now on (lib/parquet/decode_worker_client.ts);
+   * pages (`span`) are still decoded here. The decoded columns are the same.
+   */
+  decodeOn(worker: DecodeWorker): void;
 }
 
 /**
@@ -122,20 +131,6 @@ export interface DataFile {
  * so that prefetched bytes stay cached beside the row group being decoded until they are read.
  */
 export const PREFETCH_MAX_BYTES: number = 8 * 1024 * 1024;
-
-const _PARSERS = {
-  timestampFromMilliseconds: (v: bigint | null | undefined) => v == null ? null : Number(v),
-  timestampFromMicroseconds: (v: bigint | null | undefined) =>
-    v == null ? null : _floorDiv(v, 1000n),
-  timestampFromNanoseconds: (v: bigint | null | undefined) =>
-    v == null ? null : _floorDiv(v, 1000000n),
-  dateFromDays: (v: number | null | undefined) => v == null ? null : v * 86_400_000,
-};
-
-function _floorDiv(value: bigint, by: bigint): number {
-  const q = value / by;
-  return Number(value < 0n && q * by !== value ? q - 1n : q);
-}
 
 /**
  * Which Parquet decoder reads row groups: hyparquet (pure JS, starts instantly), parquet-wasm
@@ -194,7 +189,7 @@ export async function openDataFile(
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(buffer, {
-      parsers: _PARSERS,
+      parsers: TIME_PARSERS,
       initialFetchSize: FOOTER_BYTES,
     });
   } catch (error) {
@@ -252,15 +247,18 @@ export async function openDataFile(
   const useWasm = decoder === "wasm" || (decoder === "auto" && bytes >= WASM_MIN_BYTES);
   let wasm: Promise<WasmReader> | undefined;
   const read = (start: number, end: number) => buffer.slice(start, end);
-  const pageIndex = new FilePageIndex(read, metadata, file, _PARSERS);
+  const pageIndex = new FilePageIndex(read, metadata, file, TIME_PARSERS);
+  let onWorker: AheadDecodes | undefined;
   const decode = async (
     index: number,
     kinds: Map<string, ColumnKind>,
     span?: PageSpan,
+    last = false,
   ): Promise<{ decoded: Map<string, ColumnData>; first: number; rows: number }> => {
     const part = await pageIndex.part(index, kinds.keys(), span);
-    await checkPages(read, part.ranges, file);
-    const decoded = view.fromFile(await decodeWith(index, kinds, span && part));
+    const done = span ? undefined : await onWorker?.read(index, kinds, last);
+    if (!done) await checkPages(read, part.ranges, file);
+    const decoded = view.fromFile(done ?? await decodeWith(index, kinds, span && part));
     checkDecoded(decoded, part.rows, required, file);
     return { decoded, first: part.first, rows: part.rows };
   };
@@ -270,12 +268,10 @@ export async function openDataFile(
     part: FlatDecodeOptions["part"],
   ): Promise<Map<string, ColumnData>> => {
     if (!useWasm || part) {
-      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: _PARSERS, part });
+      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: TIME_PARSERS, part });
     }
     // parquet-wasm reads the page index by itself: check it first (a damaged one can make it abort).
-    const reader = wasm ??= pageIndex.check().then(() =>
-      openWasmReader(_throughReader(table.store, key, buffer), key, bytes)
-    );
+    const reader = wasm ??= pageIndex.check().then(() => openWasmReader(read, bytes));
     return reader.then((reader) => reader.readRowGroup(index, kinds));
   };
   // Decode kinds by schema name: `key`, `event_time`, `_deleted` and the named columns the file has.
@@ -312,7 +308,7 @@ export async function openDataFile(
     readColumns: async (index, columns, span) => {
       try {
         const named = [...schemaKinds(columns)].filter(([name]) => columns.includes(name));
-        const { decoded, rows } = await decode(index, view.toFile(new Map(named)), span);
+        const { decoded, rows } = await decode(index, view.toFile(new Map(named)), span, true);
         for (const name of columns) {
           const type = schema.columns.find((c) => c.name === name)?.type;
           if (!decoded.has(name) && type) decoded.set(name, allNull(kindOf(type), rows));
@@ -330,33 +326,28 @@ export async function openDataFile(
       }
     },
     prefetch: (index, columns) => {
-      if (useWasm || rowGroups[index] === undefined) return false;
+      if (rowGroups[index] === undefined) return false;
+      if (onWorker) {
+        onWorker.start(index, kindsOf(columns));
+        return true;
+      }
+      if (useWasm) return false;
       const ranges = chunkRanges(metadata, index, kindsOf(columns).keys());
       const total = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
       if (total > PREFETCH_MAX_BYTES) return false;
       for (const r of ranges) buffer.prefetch(r.start, r.end);
       return true;
     },
-  };
-}
-
-/**
- * The store, but with reads of the file served by its ranged reader, whose cache holds the footer
- * and the column chunks the CRC check has just read (parquet-wasm reads them again by itself).
- */
-function _throughReader(store: Store, key: string, reader: RangedReader): Store {
-  return {
-    location: store.location,
-    size: (k) => store.size(k),
-    read: async (k, start, stop) => {
-      if (k !== key) return await store.read(k, start, stop);
-      return new Uint8Array(await reader.slice(start ?? 0, stop ?? reader.byteLength));
+    decodeOn: (worker) => {
+      const metadataFor = useWasm ? undefined : metadata;
+      const registered = worker.register({ name: file, size: bytes, metadata: metadataFor, read });
+      onWorker = new AheadDecodes(registered, {
+        ranges: (index, columns) => chunkRanges(metadata, index, columns),
+        read: (ranges) => readChunks((start, end) => table.store.read(key, start, end), ranges),
+        // parquet-wasm reads the page index by itself: check it first (as decodeWith does).
+        ready: () => useWasm ? pageIndex.check() : Promise.resolve(),
+      });
     },
-    exists: (k) => store.exists(k),
-    list: (prefix) => store.list(prefix),
-    put: (k, data) => store.put(k, data),
-    putIfAbsent: (k, data) => store.putIfAbsent(k, data),
-    delete: (k) => store.delete(k),
   };
 }
 

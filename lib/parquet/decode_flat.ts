@@ -48,6 +48,21 @@ export interface FlatDecodeOptions {
   readonly part?: Pick<SpanPart, "ranges" | "rows"> | undefined;
 }
 
+/** The converters azof reads with: timestamps and dates as ms since the epoch (a Float64). */
+export const TIME_PARSERS: Parsers = {
+  timestampFromMilliseconds: (v: bigint | null | undefined) => v == null ? null : Number(v),
+  timestampFromMicroseconds: (v: bigint | null | undefined) =>
+    v == null ? null : _floorDiv(v, 1000n),
+  timestampFromNanoseconds: (v: bigint | null | undefined) =>
+    v == null ? null : _floorDiv(v, 1000000n),
+  dateFromDays: (v: number | null | undefined) => v == null ? null : v * 86_400_000,
+};
+
+function _floorDiv(value: bigint, by: bigint): number {
+  const q = value / by;
+  return Number(value < 0n && q * by !== value ? q - 1n : q);
+}
+
 /** Codecs hyparquet decompresses by itself; the others load hyparquet-compressors on first use. */
 const _BUILT_IN = new Set(["UNCOMPRESSED", "SNAPPY"]);
 

@@ -9,7 +9,7 @@
  */
 
 import type { ParquetFile } from "npm:parquet-wasm@0.8.0";
-import type { Store } from "../store/store.ts";
+import type { ReadRange } from "./integrity.ts";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import { childArrays, concatColumns, readColumn, readSchema } from "../columns/arrow_columns.ts";
 
@@ -31,20 +31,16 @@ export interface WasmReader {
 }
 
 /**
- * Opens a stored Parquet file for decoding with parquet-wasm; bytes are fetched by ranged reads.
+ * Opens a Parquet file for decoding with parquet-wasm; bytes are fetched by ranged reads (a
+ * data file's cached reader, or on the decoding worker the bytes the calling thread sent).
  *
- * @param store The store.
- * @param key The file's key.
+ * @param read Reads bytes `[start, end)` of the file.
  * @param bytes The file's size.
  * @returns The reader.
  */
-export async function openWasmReader(
-  store: Store,
-  key: string,
-  bytes: number,
-): Promise<WasmReader> {
+export async function openWasmReader(read: ReadRange, bytes: number): Promise<WasmReader> {
   const wasm = await _load();
-  const file: ParquetFile = await wasm.ParquetFile.fromFile(new _StoreBlob(store, key, 0, bytes));
+  const file: ParquetFile = await wasm.ParquetFile.fromFile(new _RangeBlob(read, 0, bytes));
   return {
     readRowGroup: async (index, kinds) => {
       const table = await file.read({
@@ -76,17 +72,15 @@ export async function openWasmReader(
   };
 }
 
-/** A Blob whose bytes are a range of a stored object, read only when asked for. */
-class _StoreBlob extends Blob {
-  readonly #store: Store;
-  readonly #key: string;
+/** A Blob whose bytes are a range of a file, read only when asked for. */
+class _RangeBlob extends Blob {
+  readonly #read: ReadRange;
   readonly #start: number;
   readonly #end: number;
 
-  constructor(store: Store, key: string, start: number, end: number) {
+  constructor(read: ReadRange, start: number, end: number) {
     super();
-    this.#store = store;
-    this.#key = key;
+    this.#read = read;
     this.#start = start;
     this.#end = end;
   }
@@ -97,18 +91,14 @@ class _StoreBlob extends Blob {
 
   override slice(start = 0, end = this.size): Blob {
     const clamp = (n: number) => Math.max(0, Math.min(this.size, n < 0 ? this.size + n : n));
-    return new _StoreBlob(
-      this.#store,
-      this.#key,
+    return new _RangeBlob(
+      this.#read,
       this.#start + clamp(start),
       this.#start + Math.max(clamp(start), clamp(end)),
     );
   }
 
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.#store.read(this.#key, this.#start, this.#end);
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? bytes.buffer as ArrayBuffer
-      : bytes.slice().buffer as ArrayBuffer;
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#read(this.#start, this.#end);
   }
 }

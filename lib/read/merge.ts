@@ -10,6 +10,7 @@
 import { type ColumnData, compareKeyRows, type Utf8Data } from "../columns/column_data.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
 import type { PageSpan } from "../parquet/page_spans.ts";
+import { decodeWorkerFor } from "../parquet/decode_worker_client.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
@@ -61,6 +62,8 @@ export async function* mergeResolve(
   const filter = options.filter;
   const limit = options.limit ?? Infinity;
   const skip = { asOf, filter, paged: filter !== undefined || limit < Infinity };
+  // Whole row groups are decoded on a second thread, ahead, when the files are big enough.
+  using _decoding = decodeWorkerFor(files, !skip.paged);
   const streams = files.map((file, rank) => new _Stream(file, rank, read, names, skip, loaded));
   // One file after another: decoding them all at once would grow the decoder's memory for good.
   let active: _Stream[] = [];
