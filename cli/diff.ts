@@ -14,6 +14,8 @@ import {
   diffSummaryText,
 } from "../lib/inspect/diff_summary.ts";
 import { diffSnapshots } from "../lib/read/diff.ts";
+import { removeSpillDirsSync } from "../lib/read/sort_runs.ts";
+import { cleanUpOnInterrupt } from "./interrupt.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, openOutput, writeOutput } from "./output_target.ts";
 import { TABLE_OPTIONS, tableFromFlags } from "./table_flags.ts";
@@ -41,6 +43,11 @@ type _Values = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
+  // A diff touching many keys scans both answers, which may sort runs into a temporary folder.
+  await cleanUpOnInterrupt(removeSpillDirsSync, () => _run(args, context));
+}
+
+async function _run(args: string[], context: Context): Promise<void> {
   const { values } = parseFlags("diff", args, OPTIONS);
   const table = await tableFromFlags(values, "diff");
   const fromSnapshot = integerFlag(

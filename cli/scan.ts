@@ -6,6 +6,8 @@
 
 import type { RowBatch } from "../lib/read/batch.ts";
 import { scan } from "../lib/read/scan.ts";
+import { removeSpillDirsSync } from "../lib/read/sort_runs.ts";
+import { cleanUpOnInterrupt } from "./interrupt.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
 import { type Progress, startProgress } from "./progress.ts";
@@ -41,6 +43,11 @@ export const OPTIONS = {
  * @param context The command context.
  */
 export async function run(args: string[], context: Context): Promise<void> {
+  // Sorted runs of files that are not key-ordered live in a temporary folder until the scan ends.
+  await cleanUpOnInterrupt(removeSpillDirsSync, () => _run(args, context));
+}
+
+async function _run(args: string[], context: Context): Promise<void> {
   const { values } = parseFlags("scan", args, OPTIONS);
   const table = await tableFromFlags(values, "scan");
   const asOf = instantFlag(values["as-of"], "--as-of");
@@ -57,6 +64,11 @@ export async function run(args: string[], context: Context): Promise<void> {
       limit,
       keys: values.key,
       keyPrefixes: values["key-prefix"],
+      sortBudgetRows: integerFlag(
+        context.env("AZOF_SORT_BUDGET_ROWS"),
+        "AZOF_SORT_BUDGET_ROWS",
+        1,
+      ),
       onProgress: (p) =>
         progress.update({
           label: `reading file ${Math.min(p.filesDone + 1, p.files)}/${p.files}`,

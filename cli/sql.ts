@@ -9,6 +9,7 @@ import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
 import { count } from "../lib/output/units.ts";
 import { parseFlags, UsageError } from "./usage.ts";
+import { cleanUpOnInterrupt } from "./interrupt.ts";
 
 /** The flags `azof sql` accepts (besides the common ones); its help lists each of them. */
 export const OPTIONS = {
@@ -62,21 +63,9 @@ export async function run(args: string[], context: Context): Promise<void> {
 async function _withStagingDir(work: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "azof-sql-" });
   const remove = () => Deno.removeSync(dir, { recursive: true });
-  const signals: [Deno.Signal, number][] = Deno.build.os === "windows"
-    ? [["SIGINT", 130]]
-    : [["SIGINT", 130], ["SIGTERM", 143]];
-  const handlers = signals.map(([signal, code]) => {
-    const handler = () => {
-      remove();
-      Deno.exit(code);
-    };
-    Deno.addSignalListener(signal, handler);
-    return [signal, handler] as const;
-  });
   try {
-    await work(dir);
+    await cleanUpOnInterrupt(remove, () => work(dir));
   } finally {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
     remove();
   }
 }

@@ -29,6 +29,24 @@ export const SORT_BUDGET_ROWS = 2_000_000;
 /** Rows per row group of a run. */
 const _RUN_GROUP_ROWS = 65_536;
 
+/** The folders of sorted runs not yet removed, for {@linkcode removeSpillDirsSync}. */
+const _live = new Set<string>();
+
+/**
+ * Removes every folder of sorted runs this process still has, at once: for a command about to exit
+ * on a signal (Ctrl-C), whose scans never reach their `finally`.
+ */
+export function removeSpillDirsSync(): void {
+  for (const path of _live) {
+    try {
+      Deno.removeSync(path, { recursive: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    _live.delete(path);
+  }
+}
+
 /**
  * A private temporary folder for the runs of one scan (`Deno.makeTempDir`: under `TMPDIR`, or the
  * given parent), removed with everything in it by {@linkcode SpillDir.remove}.
@@ -42,6 +60,7 @@ export class SpillDir {
 
   private constructor(path: string) {
     this.path = path;
+    _live.add(path);
     this.table = openTable(new LocalStore(path), "runs");
   }
 
@@ -78,6 +97,7 @@ export class SpillDir {
     await Deno.remove(this.path, { recursive: true }).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
+    _live.delete(this.path);
   }
 }
 
