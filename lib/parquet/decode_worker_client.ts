@@ -8,8 +8,9 @@
  * come back with their message and end as the same `AzofError` as on the calling thread. When the
  * worker cannot start (a bundle without its file) or fails, row groups are decoded here as before.
  *
- * `AZOF_DECODE_WORKER=0` turns it off, `AZOF_DECODE_WORKER=1` uses it for any merge scan that reads
- * whole row groups, whatever its size (tests use both).
+ * Off unless `AZOF_DECODE_WORKER=1`, which uses it for any merge scan that reads whole row groups:
+ * on an idle 2-core machine it gained no wall time and held ~100 MiB more at 10M keys
+ * (docs/BENCHMARKS.md, "Decoding worker"), so it is an opt-in for machines where it pays.
  *
  * @module
  */
@@ -20,12 +21,6 @@ import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import type { ReadRange } from "./integrity.ts";
 import type { Piece } from "./piece_buffer.ts";
 import type { ChunkRange } from "./page_crc.ts";
-
-/**
- * A merge scan of at least this many bytes of data files decodes on the worker. Starting it (its
- * modules, and parquet-wasm compiled again in it) costs about 0.2 s of CPU on the other core.
- */
-export const DECODE_WORKER_MIN_BYTES: number = 16 * 1024 * 1024;
 
 /** What a data file tells the worker about itself. */
 export interface WorkerFileOptions {
@@ -181,9 +176,9 @@ type _Message =
   | { read: { id: number; file: number; start: number; end: number } };
 
 /**
- * The worker for a merge of these files, attached to each of them, when it pays: the merge reads
- * whole row groups (not a key selection or a limit, which read pages) and the files hold at least
- * {@linkcode DECODE_WORKER_MIN_BYTES} (any size under `AZOF_DECODE_WORKER=1`; never under `=0`).
+ * The worker for a merge of these files, attached to each of them, when `AZOF_DECODE_WORKER=1` and
+ * the merge reads whole row groups (not a key selection or a limit, which read pages). Starting it
+ * (its modules, and parquet-wasm compiled again in it) costs about 0.2 s of CPU on the other core.
  *
  * @param files The files the merge reads.
  * @param wholeRowGroups Whether it reads them whole row group by whole row group.
@@ -193,10 +188,7 @@ export function decodeWorkerFor(
   files: readonly WorkerDecodable[],
   wholeRowGroups: boolean,
 ): DecodeWorker | undefined {
-  const mode = _mode();
-  if (mode === "0" || !wholeRowGroups || files.length === 0) return undefined;
-  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  if (mode !== "1" && bytes < DECODE_WORKER_MIN_BYTES) return undefined;
+  if (_mode() !== "1" || !wholeRowGroups || files.length === 0) return undefined;
   const worker = DecodeWorker.start();
   if (worker) { for (const file of files) file.decodeOn(worker); }
   return worker;
