@@ -20,7 +20,9 @@ import { committedFiles } from "./changes.ts";
 import { KeySet, rowsOf } from "./key_set.ts";
 import { planScan } from "./plan.ts";
 import { compareKeys, type Resolved, Resolver } from "./resolve.ts";
-import { scanSnapshot } from "./scan.ts";
+import { type DiffRow, sameValue, streamCompare } from "./diff_stream.ts";
+
+export type { DiffRow } from "./diff_stream.ts";
 
 /**
  * The most keys with a late row whose answers a diff compares in memory by default; above it, the
@@ -154,18 +156,6 @@ export async function snapshotPair(
   return { older: { ...await table.snapshot(from), schema: newer.schema }, newer };
 }
 
-/** A changed key: its change and the old and new rows (`[event_time, ...values]`, or absent). */
-export interface DiffRow {
-  /** The key. */
-  readonly key: string;
-  /** `insert`, `update` or `delete`. */
-  readonly change: keyof DiffCounts;
-  /** The newer answer's `event_time` and values; `undefined` for a delete. */
-  readonly now?: readonly Value[] | undefined;
-  /** The older answer's; `undefined` for an insert. */
-  readonly old?: readonly Value[] | undefined;
-}
-
 /**
  * The keys whose answer as of `asOf` differs between two snapshots read with one schema.
  *
@@ -186,7 +176,7 @@ export async function* diffRows(
   const names = [EVENT_TIME, ...newer.schema.columns.map((c) => c.name)];
   const candidates = await _candidateKeys(table, older, newer, asOf, keysInMemory);
   if (candidates === undefined) {
-    yield* _streamCompare(table, older, newer, asOf);
+    yield* streamCompare(table, older, newer, asOf, _CHUNK);
     return;
   }
   if (candidates.size === 0) return;
@@ -300,90 +290,6 @@ function _passes(older: readonly string[], newer: readonly string[]): _Pass[] {
   return out;
 }
 
-/**
- * Scans both answers in key order (each with the newer schema: `older` carries it) and yields the
- * keys that differ as they are found.
- */
-async function* _streamCompare(
-  table: Table,
-  older: Snapshot,
-  newer: Snapshot,
-  asOf: number | undefined,
-): AsyncGenerator<DiffRow[]> {
-  const a = await _Answer.open(table, older, asOf);
-  const b = await _Answer.open(table, newer, asOf);
-  let out: DiffRow[] = [];
-  while (!a.done || !b.done) {
-    const order = a.done ? 1 : b.done ? -1 : compareKeys(a.key, b.key);
-    if (order < 0) out.push({ key: a.key, change: "delete", old: a.row() });
-    else if (order > 0) out.push({ key: b.key, change: "insert", now: b.row() });
-    else {
-      const old = a.row();
-      const now = b.row();
-      if (!old.every((v, k) => _same(v, now[k]!))) {
-        out.push({ key: b.key, change: "update", old, now });
-      }
-    }
-    if (order <= 0) await a.next();
-    if (order >= 0) await b.next();
-    if (out.length === _CHUNK) {
-      yield out;
-      out = [];
-    }
-  }
-  if (out.length > 0) yield out;
-}
-
-/** A cursor over one snapshot's as-of answer, a row at a time (batches read as needed). */
-class _Answer {
-  readonly #batches: AsyncIterator<RowBatch>;
-  #batch: RowBatch | undefined;
-  #keys: readonly Value[] = [];
-  #row = 0;
-
-  private constructor(batches: AsyncIterator<RowBatch>) {
-    this.#batches = batches;
-  }
-
-  /** Starts a scan of `snapshot` as of `asOf` and moves to its first row. */
-  static async open(table: Table, snapshot: Snapshot, asOf: number | undefined): Promise<_Answer> {
-    const answer = new _Answer(
-      scanSnapshot(table, snapshot, { asOf }).batches[Symbol.asyncIterator](),
-    );
-    await answer.#load();
-    return answer;
-  }
-
-  /** Whether every row has been passed. */
-  get done(): boolean {
-    return this.#batch === undefined;
-  }
-
-  /** The current row's key. */
-  get key(): string {
-    return this.#keys[this.#row] as string;
-  }
-
-  /** The current row's `event_time` and values. */
-  row(): Value[] {
-    return this.#batch!.columns.slice(1).map((c) => c.values[this.#row]!);
-  }
-
-  /** Moves to the next row. */
-  async next(): Promise<void> {
-    if (++this.#row === this.#batch!.rows) await this.#load();
-  }
-
-  async #load(): Promise<void> {
-    this.#row = 0;
-    do {
-      const next = await this.#batches.next();
-      this.#batch = next.done ? undefined : next.value;
-    } while (this.#batch?.rows === 0);
-    this.#keys = this.#batch === undefined ? [] : this.#batch.columns[0]!.values;
-  }
-}
-
 /** Merges two key-ordered answers into the keys that differ. */
 function _compare(a: Resolved, b: Resolved, names: readonly string[]): DiffRow[] {
   const rowOf = (r: Resolved, i: number) => names.map((n) => r.slice(n, i, i + 1)[0]!);
@@ -403,16 +309,12 @@ function _compare(a: Resolved, b: Resolved, names: readonly string[]): DiffRow[]
     else {
       const old = rowOf(a, i++);
       const now = rowOf(b, j++);
-      if (!old.every((v, k) => _same(v, now[k]!))) {
+      if (!old.every((v, k) => sameValue(v, now[k]!))) {
         out.push({ key: keysB[j - 1]!, change: "update", old, now });
       }
     }
   }
   return out;
-}
-
-function _same(x: Value, y: Value): boolean {
-  return Object.is(x, y);
 }
 
 /** The value of output column `i` of a changed key. */
