@@ -13,9 +13,8 @@
  */
 
 import { DuckDBInstance } from "npm:@duckdb/node-api@1.5.6-r.1";
-import { AZOF, duckCommand, exists, OUT, sha256File } from "./common.ts";
-import { KEYS_AS_OF } from "./scan_keys.ts";
-import { measure } from "./measure.ts";
+import { exists, OUT } from "./common.ts";
+import { asOfScanRow } from "./scan_keys.ts";
 import type { Row } from "./report.ts";
 
 const _DIR = `${OUT}foreign`;
@@ -32,30 +31,8 @@ export async function benchForeign(runs: number): Promise<Row[]> {
   const rows: Row[] = [];
   for (const keys of counts) {
     const root = await _table(keys);
-    const azofCsv = `${_DIR}/azof_${keys}.csv`;
-    const duckCsv = `${_DIR}/duckdb_${keys}.csv`;
-    const asOf = new Date(KEYS_AS_OF).toISOString();
-    const azof = await measure(
-      [...AZOF, "scan", "-p", root, "-t", "t", "--as-of", asOf, "--format", "csv"],
-      { runs, warmupStdout: azofCsv },
-    );
-    const duckdb = await measure(
-      await duckCommand(root, "t", {
-        asOf: KEYS_AS_OF,
-        job: `${_DIR}/job_${keys}.json`,
-        csv: duckCsv,
-      }),
-      { runs },
-    );
-    rows.push({
-      name: `${keys.toLocaleString("en-US")} keys (${
-        (keys * 1.2).toLocaleString("en-US")
-      } rows, DuckDB-written, not key-ordered), scan --as-of to CSV`,
-      azof,
-      duckdb,
-      same: await sha256File(azofCsv) === await sha256File(duckCsv),
-      target: { ratio: 1.5, mib: 1000 },
-    });
+    const target = { ratio: 1.5, mib: 1000 };
+    rows.push(await asOfScanRow(root, _DIR, keys, "DuckDB-written, not key-ordered", runs, target));
   }
   return rows;
 }

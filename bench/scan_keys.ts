@@ -36,34 +36,56 @@ export async function benchKeys(runs: number): Promise<Row[]> {
   const rows: Row[] = [];
   for (const keys of counts) {
     const root = await _table(keys);
-    const azofCsv = `${_DIR}/azof_${keys}.csv`;
-    const duckCsv = `${_DIR}/duckdb_${keys}.csv`;
-    const asOf = new Date(KEYS_AS_OF).toISOString();
-    const azof = await measure(
-      [...AZOF, "scan", "-p", root, "-t", "t", "--as-of", asOf, "--format", "csv"],
-      { runs, warmupStdout: azofCsv },
-    );
-    const duckdb = await measure(
-      await duckCommand(root, "t", {
-        asOf: KEYS_AS_OF,
-        job: `${_DIR}/job_${keys}.json`,
-        csv: duckCsv,
-      }),
-      { runs },
-    );
-    const same = await sha256File(azofCsv) === await sha256File(duckCsv);
-    rows.push({
-      name: `${keys.toLocaleString("en-US")} keys (${
-        (keys * 1.2).toLocaleString("en-US")
-      } rows, azof-written), scan --as-of to CSV`,
-      azof,
-      duckdb,
-      same,
-      target: { ratio: 1, mib: 500 },
-    });
-    rows.push(...await _small(root, keys, duckCsv, runs));
+    rows.push(await asOfScanRow(root, _DIR, keys, "azof-written", runs, { ratio: 1, mib: 500 }));
+    rows.push(...await _small(root, keys, `${_DIR}/duckdb_${keys}.csv`, runs));
   }
   return rows;
+}
+
+/**
+ * The whole-table as-of scan of a key-scaling table to CSV, by azof and by DuckDB from the same
+ * files, as a report row ("same CSV": byte-identical outputs, kept in `dir`).
+ *
+ * @param root The table's root folder (table `t`).
+ * @param dir Where the outputs and DuckDB's job go.
+ * @param keys The number of keys (the table has 1.2 rows a key).
+ * @param written Who wrote the files, for the row's name.
+ * @param runs Measured runs each (after a warm-up run).
+ * @param target The row's target.
+ * @returns The row.
+ */
+export async function asOfScanRow(
+  root: string,
+  dir: string,
+  keys: number,
+  written: string,
+  runs: number,
+  target: Row["target"],
+): Promise<Row> {
+  const azofCsv = `${dir}/azof_${keys}.csv`;
+  const duckCsv = `${dir}/duckdb_${keys}.csv`;
+  const asOf = new Date(KEYS_AS_OF).toISOString();
+  const azof = await measure(
+    [...AZOF, "scan", "-p", root, "-t", "t", "--as-of", asOf, "--format", "csv"],
+    { runs, warmupStdout: azofCsv },
+  );
+  const duckdb = await measure(
+    await duckCommand(root, "t", {
+      asOf: KEYS_AS_OF,
+      job: `${dir}/job_${keys}.json`,
+      csv: duckCsv,
+    }),
+    { runs },
+  );
+  return {
+    name: `${keys.toLocaleString("en-US")} keys (${
+      (keys * 1.2).toLocaleString("en-US")
+    } rows, ${written}), scan --as-of to CSV`,
+    azof,
+    duckdb,
+    same: await sha256File(azofCsv) === await sha256File(duckCsv),
+    target,
+  };
 }
 
 /**

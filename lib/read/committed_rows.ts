@@ -8,8 +8,7 @@
  * @module
  */
 
-import { toValues } from "../columns/column_data.ts";
-import type { Utf8Data } from "../columns/column_data.ts";
+import { compareKeyRows, toValues } from "../columns/column_data.ts";
 import { compareBytes } from "../format/key_order.ts";
 import type { Value } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
@@ -175,7 +174,7 @@ class _Stream {
   compare(other: _Stream): number {
     const a = this.#group!;
     const b = other.#group!;
-    return _compareAt(a.key, this.#row, b.key, other.#row) ||
+    return compareKeyRows(a.key, this.#row, b.key, other.#row) ||
       a.eventTime[this.#row]! - b.eventTime[other.#row]!;
   }
 
@@ -242,14 +241,3 @@ class _Stream {
 }
 
 const _decoder = new TextDecoder();
-
-function _compareAt(a: Utf8Data, i: number, b: Utf8Data, j: number): number {
-  return compareBytes(
-    a.bytes,
-    a.offsets[i]!,
-    a.offsets[i + 1]!,
-    b.bytes,
-    b.offsets[j]!,
-    b.offsets[j + 1]!,
-  );
-}
