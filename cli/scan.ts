@@ -7,7 +7,7 @@
 import type { RowBatch } from "../lib/read/batch.ts";
 import { scan } from "../lib/read/scan.ts";
 import { removeSpillDirsSync } from "../lib/read/sort_runs.ts";
-import { cleanUpOnInterrupt } from "./interrupt.ts";
+import { InterruptCleanup } from "./interrupt.ts";
 import type { Context } from "./context.ts";
 import { chooseFormat, writeOutput } from "./output_target.ts";
 import { type Progress, startProgress } from "./progress.ts";
@@ -44,10 +44,15 @@ export const OPTIONS = {
  */
 export async function run(args: string[], context: Context): Promise<void> {
   // Sorted runs of files that are not key-ordered live in a temporary folder until the scan ends.
-  await cleanUpOnInterrupt(removeSpillDirsSync, () => _run(args, context));
+  const interrupt = new InterruptCleanup(removeSpillDirsSync);
+  try {
+    await _run(args, context, interrupt);
+  } finally {
+    interrupt.disarm();
+  }
 }
 
-async function _run(args: string[], context: Context): Promise<void> {
+async function _run(args: string[], context: Context, interrupt: InterruptCleanup): Promise<void> {
   const { values } = parseFlags("scan", args, OPTIONS);
   const table = await tableFromFlags(values, "scan");
   const asOf = instantFlag(values["as-of"], "--as-of");
@@ -69,6 +74,7 @@ async function _run(args: string[], context: Context): Promise<void> {
         "AZOF_SORT_BUDGET_ROWS",
         1,
       ),
+      onSpill: () => interrupt.arm(),
       onProgress: (p) =>
         progress.update({
           label: `reading file ${Math.min(p.filesDone + 1, p.files)}/${p.files}`,

@@ -41,6 +41,11 @@ export interface ScanOptions {
   readonly sortBudgetRows?: number | undefined;
   /** The folder in which sorted runs get their private temporary folder; `TMPDIR` by default. */
   readonly sortDir?: string | undefined;
+  /**
+   * Called with the path of the temporary folder of sorted runs when the scan creates one: a
+   * program may then arrange for it to go if the process is interrupted (the CLI does).
+   */
+  readonly onSpill?: ((folder: string) => void) | undefined;
   /** Called after each row group is read, for progress reports. */
   readonly onProgress?: ((progress: ScanProgress) => void) | undefined;
 }
@@ -376,6 +381,7 @@ async function* _execute(
   const resolved = await _resolve(snapshot, plan, files, options, () => seen > budget);
   if (resolved === undefined) {
     const dir = await SpillDir.create(options.sortDir);
+    options.onSpill?.(dir.path);
     try {
       const opened = await _openAll(plan, open);
       const onRows = (file: number, rows: number) =>
