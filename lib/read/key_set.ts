@@ -87,14 +87,21 @@ export function gatherGroup(group: DecodedRowGroup, rows: Int32Array): DecodedRo
   const deleted = group.deleted;
   return {
     rows: rows.length,
-    key: _gather(group.key, rows) as Utf8Data,
+    key: gatherColumn(group.key, rows) as Utf8Data,
     eventTime: _take(group.eventTime, rows),
     ...(deleted ? { deleted: _take(deleted, rows) } : {}),
-    columns: new Map([...group.columns].map(([name, data]) => [name, _gather(data, rows)])),
+    columns: new Map([...group.columns].map(([name, data]) => [name, gatherColumn(data, rows)])),
   };
 }
 
-function _gather(data: ColumnData, rows: Int32Array): ColumnData {
+/**
+ * Values of a column, in the given order.
+ *
+ * @param data The column.
+ * @param rows The row numbers to take.
+ * @returns The values taken, nulls included.
+ */
+export function gatherColumn(data: ColumnData, rows: Int32Array): ColumnData {
   const nulls = data.nulls ? { nulls: _take(data.nulls, rows) } : {};
   if (data.kind !== "utf8") {
     return { kind: data.kind, values: _take(data.values, rows), ...nulls } as ColumnData;

@@ -13,6 +13,7 @@ import type { BatchColumn, RowBatch } from "./batch.ts";
 import { mergeResolve } from "./merge.ts";
 import { KeyFilter } from "./key_filter.ts";
 import { SORT_BUDGET_ROWS, sortedRuns, SpillDir } from "./sort_runs.ts";
+import { groupOrdered } from "./group_order.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import type { Table } from "../format/table.ts";
@@ -204,19 +205,21 @@ interface _Files {
 }
 
 /**
- * Opens the plan's files in order, {@linkcode _FILES_AHEAD} ahead, while each declares key order.
+ * Opens the plan's files in order, {@linkcode _FILES_AHEAD} ahead, while each is key-ordered or
+ * its row groups are (group_order.ts).
  *
- * @returns All files when every one is key-ordered; `undefined` at the first that is not.
+ * @returns All files, read in key order; `undefined` at the first that is not.
  */
 async function _keyOrdered(
   plan: ScanPlan,
   open: _Files["open"],
+  budgetRows: number,
 ): Promise<DataFile[] | undefined> {
   const files: DataFile[] = [];
   for (let i = 0; i < plan.files.length; i++) {
     for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
-    const file = (await open(i))!;
-    if (!file.keyOrdered) return undefined;
+    const file = groupOrdered((await open(i))!, budgetRows);
+    if (file === undefined) return undefined;
     files.push(file);
   }
   return files;
@@ -315,8 +318,9 @@ async function _streams(
   const streams: DataFile[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    if (file.keyOrdered) {
-      streams.push(file);
+    const ordered = groupOrdered(file, budgetRows);
+    if (ordered) {
+      streams.push(ordered);
       continue;
     }
     const runs = await sortedRuns(file, _groupsOf(file, asOf, options.filter), dir, {
@@ -374,9 +378,9 @@ async function* _execute(
           rowsRead: sorted + rowsRead,
         }),
     });
-  const ordered = await _keyOrdered(plan, open);
-  if (ordered) return yield* merge(ordered);
   const budget = options.sortBudgetRows ?? SORT_BUDGET_ROWS;
+  const ordered = await _keyOrdered(plan, open, budget);
+  if (ordered) return yield* merge(ordered);
   const files = { open, opening, filter };
   const resolved = await _resolve(snapshot, plan, files, options, () => seen > budget);
   if (resolved === undefined) {
