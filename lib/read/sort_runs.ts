@@ -1,11 +1,13 @@
 /**
  * Sorted runs of a data file that is not key-ordered (written by another engine, by azof before key
- * order, or by the Rust crate): its planned row groups are read in file order and cut into runs of
- * at most a budget of rows; each run is sorted by key (UTF-8 bytes), `event_time` and position,
- * keeps only the last row of each key (the only one of that run the resolution rule can pick,
- * docs/SPEC.md §7), and is spilled as a key-ordered Parquet file (azof's one encoder) into a private
- * temporary folder, so that the merge (merge.ts) reads the runs in place of the file. Memory holds
- * one run at a time, whatever the number of keys.
+ * order, or by the Rust crate): its planned row groups, in file order, are cut into blocks of about
+ * a budget of rows ({@linkcode runBlocks}), and each block into runs of at most the budget
+ * ({@linkcode sortBlock}, on the calling thread or the sorting worker: sort_files.ts); each run is
+ * sorted by key (UTF-8 bytes), `event_time` and position, keeps only the last row of each key (the
+ * only one of that run the resolution rule can pick, docs/SPEC.md §7), and is spilled as a
+ * key-ordered Parquet file (azof's one encoder) into a private temporary folder, so that the merge
+ * (merge.ts) reads the runs in place of the file. Memory holds one block per thread at a time,
+ * whatever the number of keys.
  *
  * @module
  */
