@@ -85,7 +85,13 @@ export class SortWorker implements Disposable {
       const answer: _Answer = (got) => got instanceof Error ? reject(got) : resolve(got);
       this.#pending.set(id, { answer, read });
       const pieces = [request.footer, ...request.chunks.flat()];
-      worker.postMessage({ sort: { ...request, id } }, pieces.map((p) => p.bytes));
+      try {
+        worker.postMessage({ sort: { ...request, id } }, pieces.map((p) => p.bytes));
+      } catch {
+        // Not sent (it could not be copied): sorted here instead.
+        this.#pending.delete(id);
+        resolve(undefined);
+      }
     });
   }
 
