@@ -123,12 +123,14 @@ async function _sortBlocks(blocks: readonly _Block[], dir: SpillDir, options: So
     await keep(block, await sortBlock(block.file, block.groups, run));
   };
   const footers = new Map<DataFile, Promise<_Footer>>();
+  // Once this thread has no block left, it takes back those the worker has not started.
+  let idle = false;
   const there = async (block: _Block) => {
     const request = await _request(block, footers, options).catch(() => undefined);
     const key = options.table.key(block.file.file);
-    const runs = request &&
+    const runs = request && !idle &&
       await worker!.sort(request, (start, end) => options.table.store.read(key, start, end));
-    // The worker is gone, or the bytes could not be read for it: here, as with one thread.
+    // Taken back, the worker is gone, or the bytes could not be read for it: here.
     if (!runs) return failures.length > 0 ? undefined : await here(block);
     options.onRows(
       block.index,
@@ -147,12 +149,16 @@ async function _sortBlocks(blocks: readonly _Block[], dir: SpillDir, options: So
   };
   try {
     // Two lanes to the worker: it sorts one block while the bytes of the next reach it.
-    await Promise.all([lane(here), ...(worker ? [lane(there), lane(there)] : [])]);
+    const first = lane(here).then(() => {
+      idle = true;
+      worker?.cancelQueued();
+    });
+    await Promise.all([first, ...(worker ? [lane(there), lane(there)] : [])]);
   } finally {
     worker?.terminate();
   }
-  const first = failures.sort((a, b) => a.at - b.at)[0];
-  if (first) throw first.error;
+  const failure = failures.sort((a, b) => a.at - b.at)[0];
+  if (failure) throw failure.error;
 }
 
 /** A block for the worker: its file's footer and the column chunks of its row groups, read. */

@@ -8,8 +8,9 @@
  * error, and the runs, encoded by azof's one encoder, are moved back.
  *
  * Messages in: `{ sort }` (a {@linkcode SortMessage}; blocks are sorted one at a time, in the order
- * sent), `{ bytes }` (the answer to a `{ read }`). Messages out: `{ done }` with the runs' bytes
- * (transferred), `{ failed }` with the error's code and message, `{ read }`.
+ * sent), `{ cancel }` (drop the blocks not started: the calling thread sorts them), `{ bytes }` (the
+ * answer to a `{ read }`). Messages out: `{ done }` with the runs' bytes (transferred), `{ failed }`
+ * with the error's code and message, `{ cancelled }` for each block dropped, `{ read }`.
  *
  * @module
  */
@@ -62,10 +63,15 @@ const _reads = new Map<number, (bytes: ArrayBuffer | Error) => void>();
 let _nextRead = 0;
 
 self.onmessage = (event: MessageEvent) => {
-  const { sort, bytes } = event.data;
+  const { sort, cancel, bytes } = event.data;
   if (sort) {
     _queue.push(sort);
     if (!_running) _run();
+  } else if (cancel) {
+    for (const message of _queue.splice(0)) {
+      for (const chunks of message.chunks) for (const { bytes } of chunks) bytes.transfer(0);
+      self.postMessage({ cancelled: { id: message.id } });
+    }
   } else if (bytes) {
     const { id, data, code, error } = bytes;
     _reads.get(id)?.(data ?? (code ? new AzofError(code, error) : new Error(error)));

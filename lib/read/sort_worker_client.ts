@@ -23,6 +23,7 @@ type _Answer = (runs: Uint8Array[] | undefined | Error) => void;
 type _Message =
   | { done: { id: number; runs: Uint8Array[] } }
   | { failed: { id: number; code?: AzofErrorCode; message: string } }
+  | { cancelled: { id: number } }
   | { read: { id: number; request: number; start: number; end: number } };
 
 /** The sorting worker of one scan; terminate it (or `using` it) once the runs are sorted. */
@@ -95,6 +96,11 @@ export class SortWorker implements Disposable {
     });
   }
 
+  /** Drops the blocks the worker has not started: they answer `undefined` (sort them here). */
+  cancelQueued(): void {
+    this.#worker?.postMessage({ cancel: true });
+  }
+
   /** Stops the worker; blocks it was sorting answer `undefined`. */
   terminate(): void {
     if (!this.#worker) return;
@@ -112,6 +118,11 @@ export class SortWorker implements Disposable {
 
   #receive(message: _Message): void {
     if ("read" in message) return this.#serve(message.read);
+    if ("cancelled" in message) {
+      this.#pending.get(message.cancelled.id)?.answer(undefined);
+      this.#pending.delete(message.cancelled.id);
+      return;
+    }
     const id = "done" in message ? message.done.id : message.failed.id;
     const pending = this.#pending.get(id);
     this.#pending.delete(id);
