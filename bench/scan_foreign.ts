@@ -3,7 +3,9 @@
  * K keys, 1.2 K rows, keys scrambled) written by DuckDB as Parquet files of 1,000,000 rows each (in
  * row order, so not key-ordered and declaring no order), listed as the deltas of one open segment,
  * and scanned as of the same instant to CSV beside DuckDB computing the same answer over the same
- * files. azof sorts each file into spilled runs (lib/read/sort_runs.ts) and merges them.
+ * files. azof sorts each file into spilled runs (lib/read/sort_runs.ts), on two threads
+ * (lib/read/sort_files.ts; `AZOF_SORT_THREADS=1` in the environment of the bench measures one), and
+ * merges them.
  *
  * The CSV of rows comes from `bench/out/keys/rows_K.csv` (written by `--only keys`), or from the
  * folder `AZOF_BENCH_ROWS_DIR` names; `AZOF_BENCH_KEYS` (comma-separated) overrides the key counts.

@@ -74,6 +74,7 @@ async function _run(args: string[], context: Context, interrupt: InterruptCleanu
         "AZOF_SORT_BUDGET_ROWS",
         1,
       ),
+      sortThreads: integerFlag(context.env("AZOF_SORT_THREADS"), "AZOF_SORT_THREADS", 1),
       onSpill: () => interrupt.arm(),
       onProgress: (p) =>
         progress.update({

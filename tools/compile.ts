@@ -45,12 +45,14 @@ export const LEFT_OUT: readonly RegExp[] = [
 
 /**
  * The worker modules, which no `import` names, so `deno compile` embeds them only when told to
- * (`--include`): the CSV parser of large `azof write` inputs (lib/input/csv_parallel.ts) and the
- * row group decoder of large merge scans (lib/parquet/decode_worker_client.ts).
+ * (`--include`): the CSV parser of large `azof write` inputs (lib/input/csv_parallel.ts), the
+ * row group decoder of large merge scans (lib/parquet/decode_worker_client.ts) and the sorter of
+ * files that are not key-ordered (lib/read/sort_worker_client.ts).
  */
 export const WORKERS: readonly string[] = [
   "lib/input/csv_worker.ts",
   "lib/parquet/decode_worker.ts",
+  "lib/read/sort_worker.ts",
 ];
 
 const _ROOT = new URL("../", import.meta.url);

@@ -12,7 +12,8 @@ import { type Resolved, Resolver } from "./resolve.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
 import { mergeResolve } from "./merge.ts";
 import { KeyFilter } from "./key_filter.ts";
-import { SORT_BUDGET_ROWS, sortedRuns, SpillDir } from "./sort_runs.ts";
+import { SORT_BUDGET_ROWS, SpillDir } from "./sort_runs.ts";
+import { SORT_THREADS, sortedStreams } from "./sort_files.ts";
 import { groupOrdered } from "./group_order.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
@@ -40,6 +41,12 @@ export interface ScanOptions {
    * `event_time` pruning) is resolved in memory by hashing instead. 2,000,000 by default.
    */
   readonly sortBudgetRows?: number | undefined;
+  /**
+   * Threads that sort files into runs: with 2 (the default), a worker sorts one file (or block of
+   * a file) while the calling thread sorts another; 1 sorts on the calling thread only (the CLI's
+   * `AZOF_SORT_THREADS=1`). Without workers (a bundle without the worker's file) it is 1.
+   */
+  readonly sortThreads?: number | undefined;
   /** The folder in which sorted runs get their private temporary folder; `TMPDIR` by default. */
   readonly sortDir?: string | undefined;
   /**
@@ -82,7 +89,11 @@ export interface ScanResult {
  * (memory holds the winning row of each key), and a larger one sorts each file that is not
  * key-ordered into runs of at most that many rows, spilled as Parquet files to a private temporary
  * folder (in `sortDir`, else under `TMPDIR`) that is removed when the batches end, fail or are
- * abandoned, and merges them (lib/read/sort_runs.ts). The answer is the same on every path.
+ * abandoned, and merges them (lib/read/sort_runs.ts). Files are sorted on two threads unless
+ * `sortThreads` is 1: a worker sorts one file (or block of `sortBudgetRows` rows) while the calling
+ * thread sorts another, from bytes the calling thread read through the table's store; the worker
+ * ends with the sorting, before the first batch (lib/read/sort_files.ts). The answer is the same
+ * on every path.
  *
  * @param table The table.
  * @param options The instant, columns, snapshot, limit.
@@ -293,49 +304,6 @@ function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
     },
   };
 }
-/**
- * The files of a merge: key-ordered files as they are, each other file replaced by its sorted runs
- * (sort_runs.ts), latest first, so that a tie of `event_time` between runs goes to the later rows
- * of the file, as it does within a file (the merge gives a tie to the earlier stream).
- */
-async function _streams(
-  snapshot: Snapshot,
-  plan: ScanPlan,
-  files: DataFile[],
-  dir: SpillDir,
-  options: ScanOptions & {
-    readonly filter: KeyFilter | undefined;
-    readonly onRows: (file: number, rows: number) => void;
-  },
-): Promise<DataFile[]> {
-  const budgetRows = options.sortBudgetRows ?? SORT_BUDGET_ROWS;
-  const asOf = plan.asOf ?? undefined;
-  const value = new Set(plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME));
-  const columns = snapshot.schema.columns.filter((c) => value.has(c.name));
-  const foreign = files.filter((f) => !f.keyOrdered).reduce((n, f) => n + f.rows, 0);
-  const cacheBytes = _cacheBytes(files.length + Math.ceil(foreign / budgetRows));
-  const decoder = _decoder(options);
-  const streams: DataFile[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    const ordered = groupOrdered(file, budgetRows);
-    if (ordered) {
-      streams.push(ordered);
-      continue;
-    }
-    const runs = await sortedRuns(file, _groupsOf(file, asOf, options.filter), dir, {
-      columns,
-      asOf: asOf ?? Infinity,
-      filter: options.filter,
-      budgetRows,
-      open: (table, name, schema) => openDataFile(table, name, schema, { decoder, cacheBytes }),
-      onRows: (rows) => options.onRows(i, rows),
-    });
-    streams.push(...runs.reverse());
-  }
-  return streams;
-}
-
 async function* _execute(
   table: Table,
   snapshot: Snapshot,
@@ -387,10 +355,31 @@ async function* _execute(
     const dir = await SpillDir.create(options.sortDir);
     options.onSpill?.(dir.path);
     try {
-      const opened = await _openAll(plan, open);
+      // Files whose row groups give a key order are merged as they are, without runs.
+      const opened = (await _openAll(plan, open)).map((f) => groupOrdered(f, budget) ?? f);
+      const foreign = opened.filter((f) => !f.keyOrdered).reduce((n, f) => n + f.rows, 0);
+      const runCache = _cacheBytes(opened.length + Math.ceil(foreign / budget));
       const onRows = (file: number, rows: number) =>
         options.onProgress?.({ filesDone: file, files: total, rowsRead: sorted += rows });
-      yield* merge(await _streams(snapshot, plan, opened, dir, { ...options, filter, onRows }));
+      const value = new Set(plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME));
+      const streams = await sortedStreams(opened, dir, {
+        table,
+        schema: snapshot.schema,
+        columns: snapshot.schema.columns.filter((c) => value.has(c.name)),
+        asOf: asOf ?? Infinity,
+        filter,
+        keys: filter
+          ? { keys: options.keys ?? [], prefixes: options.keyPrefixes ?? [] }
+          : undefined,
+        budgetRows: budget,
+        threads: options.sortThreads ?? SORT_THREADS,
+        decoder,
+        groupsOf: (file) => _groupsOf(file, asOf, filter),
+        open: (table, name, schema) =>
+          openDataFile(table, name, schema, { decoder, cacheBytes: runCache }),
+        onRows,
+      });
+      yield* merge(streams);
     } finally {
       await dir.remove();
     }

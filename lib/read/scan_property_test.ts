@@ -7,7 +7,8 @@
  * TIMESTAMP (micros), INT32 ints where values fit, dictionary encoding and ZSTD, GZIP, LZ4 or
  * SNAPPY, to show that other writers' files scan the same. Every read is made twice: by hashing
  * (the default for small plans) and through sorted runs of a few rows (`sortBudgetRows`), whose tie
- * rule across runs of one file must come out as the hash path's.
+ * rule across runs of one file must come out as the hash path's, sorted on one thread and on two
+ * (`sortThreads`) in turn.
  */
 
 import assert from "node:assert/strict";
@@ -26,6 +27,8 @@ import {
   randomTable,
 } from "../testing/random_table.ts";
 import { utf8Compare } from "../testing/utf8_compare.ts";
+import { within } from "../testing/deadline.ts";
+import { SortWorker } from "./sort_worker_client.ts";
 
 const CASES = 60;
 const CODECS = ["zstd", "gzip", "lz4", "snappy", "uncompressed"];
@@ -150,6 +153,7 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
   let ties = 0;
   let deletions = 0;
   let projections = 0;
+  const sortedBefore = SortWorker.blocks;
   const shapes = new ShapeCount();
   try {
     for (let seed = 1; seed <= CASES; seed++) {
@@ -187,12 +191,21 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
           expected,
           `seed ${seed} as of ${asOf === null ? "current" : formatInstant(asOf)} (table ${dir})`,
         );
-        // The same read through sorted runs (files not key-ordered sorted a few rows at a time).
+        // The same read through sorted runs (files not key-ordered sorted a few rows at a time),
+        // on one thread and on two (the sorting worker) in turn.
         const sortBudgetRows = budgets.pick([1, 2, 3, 5, 8]);
+        const sortThreads = reads % 2 + 1;
         assertSameRows(
-          await scanRows(await scan(opened, { asOf: asOf ?? undefined, sortBudgetRows })),
+          await within(
+            `a scan sorting on ${sortThreads} threads (seed ${seed})`,
+            async () =>
+              await scanRows(
+                await scan(opened, { asOf: asOf ?? undefined, sortBudgetRows, sortThreads }),
+              ),
+            60_000,
+          ),
           expected,
-          `seed ${seed} sorted runs of ${sortBudgetRows} rows as of ${
+          `seed ${seed} sorted runs of ${sortBudgetRows} rows on ${sortThreads} threads as of ${
             asOf === null ? "current" : formatInstant(asOf)
           } (table ${dir})`,
         );
@@ -210,6 +223,7 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
               limit,
               batchSize: random.int(1, 4),
               sortBudgetRows: budgets.pick([2, 1_000_000]),
+              sortThreads: projections % 2 + 1,
             }),
           );
           assertSameRows(
@@ -232,6 +246,8 @@ Deno.test("scan() equals a fold over the event history on random tables", async 
         assert.ok(deletions > 20);
         assert.ok(duckFiles > 30);
         assert.ok(projections > 100);
+        assert.ok(SortWorker.blocks > sortedBefore, "the sorting worker sorted blocks");
+        assert.equal(SortWorker.live, 0, "no sorting worker is left");
       },
     );
     await t.step(`layouts vary: ${JSON.stringify(shapes)}`, () => {

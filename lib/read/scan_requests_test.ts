@@ -13,6 +13,8 @@ import { openTable } from "../format/table.ts";
 import type { Column } from "../format/schema.ts";
 import { dataFileBytes, type DataRow } from "../testing/parquet_file.ts";
 import { Prng } from "../write/prng.ts";
+import { within } from "../testing/deadline.ts";
+import { SortWorker } from "./sort_worker_client.ts";
 
 const COLUMNS: Column[] = [{ name: "note", type: "String", nullable: true }];
 const MONTH = 30 * 86_400_000;
@@ -122,10 +124,18 @@ Deno.test("a scan from S3 learns each data file's size from its footer read: no 
 
 Deno.test("a scan from S3 through sorted runs (spilled locally) gives the same answer", async () => {
   const { files, rows } = history(new Prng(7));
+  const sortedBefore = SortWorker.blocks;
   for (const asOf of INSTANTS) {
     const { store } = bucket(files);
-    assert.deepEqual(await scanLines(store, asOf, 500), fold(rows, asOf), `as of ${asOf}`);
+    const lines = await within(
+      "a scan from S3 sorting on two threads",
+      () => scanLines(store, asOf, 500),
+      60_000,
+    );
+    assert.deepEqual(lines, fold(rows, asOf), `as of ${asOf}`);
   }
+  // The worker sorted blocks from bytes this thread read from the bucket.
+  assert.ok(SortWorker.blocks > sortedBefore, "the sorting worker sorted blocks");
 });
 
 Deno.test("a scan from S3 fetches footers and row groups ahead, a bounded number at once, same answer", async () => {

@@ -8,18 +8,33 @@ import { scan, type ScanOptions } from "./scan.ts";
 import { openTable } from "../format/table.ts";
 import { type Cell, scanRows } from "../testing/cells.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../testing/upstream.ts";
+import { within } from "../testing/deadline.ts";
 
 const JAN_1 = Date.UTC(2024, 0, 1);
 
 /**
  * Scans an upstream table and returns its rows as cells plus the output column names, having
- * checked that a read through sorted runs of one row (its files are not key-ordered) gives them too.
+ * checked that a read through sorted runs of one row (its files are not key-ordered) gives them too,
+ * sorted on one thread and on two.
  */
 async function read(table: string, options: ScanOptions = {}) {
   const result = await scan(openTable(UPSTREAM_ROOT, table), options);
   const rows = await scanRows(result);
-  const runs = await scan(openTable(UPSTREAM_ROOT, table), { ...options, sortBudgetRows: 1 });
-  assert.deepEqual(await scanRows(runs), rows, `${table} through sorted runs`);
+  for (const sortThreads of [1, 2]) {
+    const runs = await within(
+      `a scan of ${table} sorting on ${sortThreads} threads`,
+      async () =>
+        await scanRows(
+          await scan(openTable(UPSTREAM_ROOT, table), {
+            ...options,
+            sortBudgetRows: 1,
+            sortThreads,
+          }),
+        ),
+      60_000,
+    );
+    assert.deepEqual(runs, rows, `${table} through sorted runs on ${sortThreads} threads`);
+  }
   return { names: result.columns.map((c) => c.name), rows };
 }
 

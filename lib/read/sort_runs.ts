@@ -1,11 +1,13 @@
 /**
  * Sorted runs of a data file that is not key-ordered (written by another engine, by azof before key
- * order, or by the Rust crate): its planned row groups are read in file order and cut into runs of
- * at most a budget of rows; each run is sorted by key (UTF-8 bytes), `event_time` and position,
- * keeps only the last row of each key (the only one of that run the resolution rule can pick,
- * docs/SPEC.md §7), and is spilled as a key-ordered Parquet file (azof's one encoder) into a private
- * temporary folder, so that the merge (merge.ts) reads the runs in place of the file. Memory holds
- * one run at a time, whatever the number of keys.
+ * order, or by the Rust crate): its planned row groups, in file order, are cut into blocks of about
+ * a budget of rows ({@linkcode runBlocks}), and each block into runs of at most the budget
+ * ({@linkcode sortBlock}, on the calling thread or the sorting worker: sort_files.ts); each run is
+ * sorted by key (UTF-8 bytes), `event_time` and position, keeps only the last row of each key (the
+ * only one of that run the resolution rule can pick, docs/SPEC.md §7), and is spilled as a
+ * key-ordered Parquet file (azof's one encoder) into a private temporary folder, so that the merge
+ * (merge.ts) reads the runs in place of the file. Memory holds one block per thread at a time,
+ * whatever the number of keys.
  *
  * @module
  */
@@ -101,7 +103,7 @@ export class SpillDir {
   }
 }
 
-/** Options of {@linkcode sortedRuns}. */
+/** Options of {@linkcode sortBlock}. */
 export interface RunOptions {
   /** The schema columns to carry (the scan's value columns, under the schema's names). */
   readonly columns: readonly Column[];
@@ -111,61 +113,80 @@ export interface RunOptions {
   readonly filter: KeyFilter | undefined;
   /** The most rows in one run. */
   readonly budgetRows: number;
-  /** Opens a run once written. */
-  readonly open: (table: Table, file: string, schema: Schema) => Promise<DataFile>;
   /** Called after each row group of the file is read, with its rows. */
   readonly onRows?: ((rows: number) => void) | undefined;
 }
 
 /**
- * Sorts a file into runs.
+ * The blocks of a file: its planned row groups in file order, cut after the first group at which a
+ * block holds the budget of rows. Each block is sorted on its own ({@linkcode sortBlock}), by
+ * either thread of a scan; its runs, in block order, stand for the file.
  *
  * @param file The file that is not key-ordered.
  * @param groups Its row groups to read, in file order.
- * @param dir Where the runs go.
- * @param options Columns, instant, key selection, budget.
- * @returns The runs, opened, in file order (a later run holds later rows of the file).
+ * @param budgetRows The most rows in one run.
+ * @returns The row groups of each block, in file order.
  */
-export async function sortedRuns(
+export function runBlocks(
   file: DataFile,
   groups: readonly number[],
-  dir: SpillDir,
-  options: RunOptions,
-): Promise<DataFile[]> {
-  const names = options.columns.map((c) => c.name);
-  // Value columns are written nullable whatever the schema says: the scan's output columns carry
-  // the schema's nullability, and one layout serves every run.
-  const columns = options.columns.map((c): Column => ({
-    name: c.name,
-    type: c.type,
-    nullable: true,
-  }));
-  const schema: Schema = { columns };
-  const runs: DataFile[] = [];
-  let held: DecodedRowGroup[] = [];
+  budgetRows: number,
+): number[][] {
+  const blocks: number[][] = [];
+  let block: number[] = [];
   let rows = 0;
-  const flush = async () => {
-    const block = _concat(held, names);
-    held = [];
+  for (const group of groups) {
+    block.push(group);
+    rows += file.rowGroups[group]!.rows;
+    if (rows < budgetRows) continue;
+    blocks.push(block);
+    block = [];
     rows = 0;
-    for (let from = 0; from < block.rows; from += options.budgetRows) {
-      const to = Math.min(block.rows, from + options.budgetRows);
-      const run = _sortRun(block, from, to, options);
-      if (run.rows === 0) continue;
-      const name = dir.name();
-      const bytes = _encode(run, columns, file.hasDeleted);
-      await dir.table.store.put(dir.table.key(name), bytes);
-      runs.push(await options.open(dir.table, name, schema));
-    }
-  };
+  }
+  if (block.length > 0) blocks.push(block);
+  return blocks;
+}
+
+/**
+ * The layout of every run: `key`, `event_time`, the columns (nullable whatever the schema says:
+ * the scan's output columns carry the schema's nullability, and one layout serves every run).
+ *
+ * @param columns The scan's value columns.
+ * @returns The schema to open runs with.
+ */
+export function runSchema(columns: readonly Column[]): Schema {
+  return { columns: columns.map((c): Column => ({ name: c.name, type: c.type, nullable: true })) };
+}
+
+/**
+ * Sorts a block of a file into runs of at most the budget of rows.
+ *
+ * @param file The file that is not key-ordered.
+ * @param groups The block's row groups (one of {@linkcode runBlocks}).
+ * @param options Columns, instant, key selection, budget.
+ * @returns The runs as key-ordered Parquet files, in file order (a later run holds later rows).
+ */
+export async function sortBlock(
+  file: DataFile,
+  groups: readonly number[],
+  options: RunOptions,
+): Promise<Uint8Array[]> {
+  const names = options.columns.map((c) => c.name);
+  const { columns } = runSchema(options.columns);
+  const held: DecodedRowGroup[] = [];
   for (const group of groups) {
     const decoded = await file.readRowGroup(group, names);
     options.onRows?.(decoded.rows);
     held.push(decoded);
-    rows += decoded.rows;
-    if (rows >= options.budgetRows) await flush();
   }
-  if (rows > 0) await flush();
+  const block = _concat(held, names);
+  held.length = 0;
+  const runs: Uint8Array[] = [];
+  for (let from = 0; from < block.rows; from += options.budgetRows) {
+    const to = Math.min(block.rows, from + options.budgetRows);
+    const run = _sortRun(block, from, to, options);
+    if (run.rows > 0) runs.push(_encode(run, columns, file.hasDeleted));
+  }
   return runs;
 }
 

@@ -1,8 +1,8 @@
 /**
  * Scans through sorted runs (files that are not key-ordered, sorted a few rows at a time and
  * spilled): the tie rule of docs/SPEC.md §7 within a file and between files, against a fold of the
- * rows in plan order; and the private temporary folder, gone after a full scan, an early stop and a
- * failure.
+ * rows in plan order, sorted on one thread and on two (the sorting worker); and the private
+ * temporary folder and the worker, gone after a full scan, an early stop and a failure.
  */
 
 import assert from "node:assert/strict";
@@ -12,6 +12,8 @@ import { formatInstant } from "../format/time.ts";
 import type { Column } from "../format/schema.ts";
 import { dataFileBytes, type DataRow } from "../testing/parquet_file.ts";
 import { scanRows } from "../testing/cells.ts";
+import { within } from "../testing/deadline.ts";
+import { SortWorker } from "./sort_worker_client.ts";
 
 const COLUMNS: Column[] = [{ name: "n", type: "Int", nullable: true }];
 const T = Date.UTC(2024, 0, 1);
@@ -103,10 +105,19 @@ async function rows(root: string, options: ScanOptions) {
 Deno.test("a scan through sorted runs gives each tie to the earlier file, then to the later row", async () => {
   const root = await Deno.makeTempDir();
   try {
-    for (const sortBudgetRows of [1, 2, 3, 4, 100, undefined]) {
-      const { actual, expected } = await rows(root, { sortBudgetRows });
-      assert.deepEqual(actual, expected, `runs of ${sortBudgetRows ?? "the default"} rows`);
+    const sortedBefore = SortWorker.blocks;
+    for (const sortThreads of [1, 2]) {
+      for (const sortBudgetRows of [1, 2, 3, 4, 100, undefined]) {
+        const what = `runs of ${sortBudgetRows ?? "the default"} rows on ${sortThreads} threads`;
+        const { actual, expected } = await within(
+          `a scan through ${what}`,
+          () => rows(root, { sortBudgetRows, sortThreads }),
+          60_000,
+        );
+        assert.deepEqual(actual, expected, what);
+      }
     }
+    assert.ok(SortWorker.blocks > sortedBefore, "the sorting worker sorted blocks");
     // The rule decides: the last of three tied rows, an update tied after a deletion, a deletion
     // tied after an update.
     const { expected } = await rows(root, {});
@@ -155,20 +166,25 @@ Deno.test("a scan through sorted runs removes its temporary folder", async (t) =
   try {
     const t0 = await table(root, FILES);
     const options = { sortBudgetRows: 2, sortDir, batchSize: 1 };
+    // And the sorting worker (two threads, the default) is gone, whichever way the scan ended.
+    const gone = () => assert.equal(SortWorker.live, 0, "no sorting worker is left");
     await t.step("after a full scan", async () => {
       let during: string[] = [];
       for await (const _ of (await scan(t0, options)).batches) during = await runs();
       assert.ok(during.length >= 5, `runs spilled: ${during}`);
       assert.deepEqual(await entries(sortDir), []);
+      gone();
     });
     await t.step("after the consumer stops early", async () => {
       for await (const _ of (await scan(t0, options)).batches) break;
       assert.deepEqual(await entries(sortDir), []);
+      gone();
     });
     await t.step("after --limit", async () => {
       const result = await scan(t0, { ...options, limit: 1 });
       assert.equal((await scanRows(result)).length, 1);
       assert.deepEqual(await entries(sortDir), []);
+      gone();
     });
     await t.step("after a failure while sorting a later file", async () => {
       // The file read last, so that the runs of the others are on disk when it fails.
@@ -178,6 +194,7 @@ Deno.test("a scan through sorted runs removes its temporary folder", async (t) =
       await Deno.writeFile(`${root}/t/${last}`, bytes);
       await assert.rejects(() => scan(t0, options).then(scanRows), new RegExp(last));
       assert.deepEqual(await entries(sortDir), []);
+      gone();
     });
   } finally {
     await Deno.remove(root, { recursive: true });
@@ -215,10 +232,11 @@ Deno.test("a scan through sorted runs reads an altered table's old files by colu
     const segments = [{ id: "all", start: formatInstant(T), delta }];
     await Deno.writeTextFile(`${root}/t/s1.json`, JSON.stringify({ schema, column_ids, segments }));
     await Deno.writeTextFile(`${root}/t/version.txt`, "1");
-    for (const sortBudgetRows of [1, 3, undefined]) {
-      const result = await scan(openTable(root, "t"), { sortBudgetRows });
+    for (const [sortBudgetRows, sortThreads] of [[1, 1], [1, 2], [3, 2], [undefined, 2]]) {
+      const result = await scan(openTable(root, "t"), { sortBudgetRows, sortThreads });
       const order = result.plan.files.map((f) => Number(f.file.slice(1, -".parquet".length)));
-      const actual = (await scanRows(result)).map((r) => [r[0], Number(r[2]), r[3]]);
+      const read = await within(`a scan sorting on ${sortThreads} threads`, () => scanRows(result));
+      const actual = read.map((r) => [r[0], Number(r[2]), r[3]]);
       const expected = fold(FILES, order).map(([k, , n]) => [k, n, null]);
       assert.deepEqual(actual, expected, `runs of ${sortBudgetRows ?? "the default"} rows`);
     }
