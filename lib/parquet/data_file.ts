@@ -134,12 +134,17 @@ export const PREFETCH_MAX_BYTES: number = 8 * 1024 * 1024;
 
 /**
  * Which Parquet decoder reads row groups: hyparquet (pure JS, starts instantly), parquet-wasm
- * (arrow-rs in WebAssembly: several times faster per byte, but compiling it costs about 0.25 s), or
- * `"auto"`: parquet-wasm for files of at least {@linkcode WASM_MIN_BYTES}. Both give identical values.
+ * (arrow-rs in WebAssembly: faster per byte on other writers' files, but compiling it costs about
+ * 0.25 s and its memory only grows), or `"auto"`: parquet-wasm for files of at least
+ * {@linkcode WASM_MIN_BYTES} that do not declare key order (files azof writes decode faster with
+ * hyparquet: docs/BENCHMARKS.md, "Key-ordered files and merge scans"). Both give identical values.
  */
 export type Decoder = "auto" | "hyparquet" | "wasm";
 
-/** Files this big or bigger are decoded with parquet-wasm under the `"auto"` decoder. */
+/**
+ * Files this big or bigger are decoded with parquet-wasm under the `"auto"` decoder, unless they
+ * declare key order.
+ */
 export const WASM_MIN_BYTES = 8 * 1024 * 1024;
 
 /** Options of {@linkcode openDataFile}. */
@@ -243,8 +248,13 @@ export async function openDataFile(
       { cause: error },
     );
   };
+  const keyOrdered =
+    metadata.key_value_metadata?.some((e) =>
+      e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
+    ) ?? false;
   const decoder = options.decoder ?? "auto";
-  const useWasm = decoder === "wasm" || (decoder === "auto" && bytes >= WASM_MIN_BYTES);
+  const useWasm = decoder === "wasm" ||
+    (decoder === "auto" && bytes >= WASM_MIN_BYTES && !keyOrdered);
   let wasm: Promise<WasmReader> | undefined;
   const read = (start: number, end: number) => buffer.slice(start, end);
   const pageIndex = new FilePageIndex(read, metadata, file, TIME_PARSERS);
@@ -293,10 +303,7 @@ export async function openDataFile(
     hasDeleted,
     columns: [...elements.keys()],
     fileColumns: new Map([...elements].map(([name, element]) => [name, element.name])),
-    keyOrdered:
-      metadata.key_value_metadata?.some((e) =>
-        e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
-      ) ?? false,
+    keyOrdered,
     readRowGroup: async (index, columns, span) => {
       try {
         const { decoded, first, rows } = await decode(index, kindsOf(columns), span);
