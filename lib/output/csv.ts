@@ -201,10 +201,26 @@ function _valueWriter(values: readonly Value[], field: _Field): _Writer {
 
 /** Writes row `r` of an Int, Float, DateTime or Boolean column from its typed array. */
 function _typedWriter(data: Exclude<ColumnData, Utf8Data>, field: _Field): _Writer {
+  if (data.kind === "i64") return _int64Writer(data.values, data.nulls);
   const { values, nulls } = data;
   const bool = data.kind === "bool";
   return (out, r) => {
     if (nulls?.[r] !== 1) field(out, bool ? values[r] === 1 : values[r]!);
+  };
+}
+
+/**
+ * Writes row `r` of an Int column from its two 32-bit halves (little-endian, as on every platform
+ * Deno runs on), without making a `bigint` (reading a `BigInt64Array` element makes one on the
+ * heap); beyond 2^53 through the `bigint`, as before.
+ */
+function _int64Writer(values: BigInt64Array, nulls: Uint8Array | undefined): _Writer {
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  return (out, r) => {
+    if (nulls?.[r] === 1) return;
+    const n = halves[2 * r + 1]! * 4_294_967_296 + (halves[2 * r]! >>> 0);
+    if (Number.isSafeInteger(n)) _integer(out, n, 0, 0);
+    else out.text(String(values[r]));
   };
 }
 

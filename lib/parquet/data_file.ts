@@ -22,7 +22,7 @@ import {
   kindOf,
   type Utf8Data,
 } from "../columns/column_data.ts";
-import { FOOTER_BYTES, rangedReader } from "../store/ranged.ts";
+import { type CacheBudget, FOOTER_BYTES, rangedReader } from "../store/ranged.ts";
 import { KEY_ORDER_ENTRY } from "../format/key_order.ts";
 import { readTail, type StoreTail } from "../store/store.ts";
 import { checkDecoded, checkFooter, checkPages } from "./integrity.ts";
@@ -156,6 +156,8 @@ export interface OpenDataFileOptions {
    * groups wait here); 16 MiB by default. A scan merging many files at once keeps less per file.
    */
   readonly cacheBytes?: number | undefined;
+  /** A cache budget shared with other files read at once; `cacheBytes` is then ignored. */
+  readonly cache?: CacheBudget | undefined;
 }
 
 /**
@@ -189,6 +191,7 @@ export async function openDataFile(
   const buffer = rangedReader(table.store, key, bytes, {
     known: tail,
     ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
+    ...(options.cache ? { budget: options.cache } : {}),
   });
   await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
   let metadata: FileMetaData;

@@ -127,11 +127,8 @@ function _gather(
   rows: number,
   kind: ColumnKind,
 ): ColumnData {
-  const values = kind === "i64"
-    ? new BigInt64Array(rows)
-    : kind === "bool"
-    ? new Uint8Array(rows)
-    : new Float64Array(rows);
+  if (kind === "i64") return _gather64(groups, at, c, rows);
+  const values = kind === "bool" ? new Uint8Array(rows) : new Float64Array(rows);
   let nulls: Uint8Array | undefined;
   for (let i = 0; i < rows; i++) {
     const column = groups[i]!.columns[c] as Exclude<ColumnData, Utf8Data>;
@@ -141,6 +138,35 @@ function _gather(
     if (column.nulls?.[row] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
   }
   return { kind, values, ...(nulls ? { nulls } : {}) } as ColumnData;
+}
+
+/**
+ * An Int output column, copied as pairs of 32-bit halves: reading a `BigInt64Array` element makes
+ * a `bigint` on the heap, one per row.
+ */
+function _gather64(
+  groups: readonly WinnerGroup[],
+  at: readonly number[],
+  c: number,
+  rows: number,
+): ColumnData {
+  const values = new BigInt64Array(rows);
+  const out = new Int32Array(values.buffer);
+  const halves = new Map<ColumnData, Int32Array>();
+  let nulls: Uint8Array | undefined;
+  for (let i = 0; i < rows; i++) {
+    const column = groups[i]!.columns[c] as Exclude<ColumnData, Utf8Data>;
+    let from = halves.get(column);
+    if (from === undefined) {
+      const { buffer, byteOffset, length } = column.values;
+      halves.set(column, from = new Int32Array(buffer, byteOffset, length * 2));
+    }
+    const row = at[i]!;
+    out[2 * i] = from[2 * row]!;
+    out[2 * i + 1] = from[2 * row + 1]!;
+    if (column.nulls?.[row] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
+  }
+  return { kind: "i64", values, ...(nulls ? { nulls } : {}) };
 }
 
 /**
