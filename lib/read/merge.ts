@@ -83,7 +83,8 @@ export async function* mergeResolve(
     let winRow = -1;
     let winTime = -Infinity;
     let ended = false;
-    for (const stream of active) {
+    for (let s = 0; s < active.length; s++) {
+      const stream = active[s]!;
       if (!stream.equals(ref, refRow)) continue;
       do {
         const group = stream.group!;
