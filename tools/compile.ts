@@ -51,6 +51,7 @@ export const LEFT_OUT: readonly RegExp[] = [
  */
 export const WORKERS: readonly string[] = [
   "lib/input/csv_worker.ts",
+  "lib/output/csv_worker.ts",
   "lib/parquet/decode_worker.ts",
   "lib/read/sort_worker.ts",
 ];

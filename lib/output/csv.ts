@@ -5,10 +5,11 @@
  * @module
  */
 
-import type { RowBatch } from "../read/batch.ts";
+import type { BatchColumn, RowBatch } from "../read/batch.ts";
 import type { ColumnData, Utf8Data } from "../columns/column_data.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
+import { CsvWorker } from "./csv_worker_client.ts";
 import type { Value } from "../format/schema.ts";
 import type { ColumnType } from "../format/schema.ts";
 import { formatInstant } from "../format/time.ts";
@@ -201,10 +202,26 @@ function _valueWriter(values: readonly Value[], field: _Field): _Writer {
 
 /** Writes row `r` of an Int, Float, DateTime or Boolean column from its typed array. */
 function _typedWriter(data: Exclude<ColumnData, Utf8Data>, field: _Field): _Writer {
+  if (data.kind === "i64") return _int64Writer(data.values, data.nulls);
   const { values, nulls } = data;
   const bool = data.kind === "bool";
   return (out, r) => {
     if (nulls?.[r] !== 1) field(out, bool ? values[r] === 1 : values[r]!);
+  };
+}
+
+/**
+ * Writes row `r` of an Int column from its two 32-bit halves (little-endian, as on every platform
+ * Deno runs on), without making a `bigint` (reading a `BigInt64Array` element makes one on the
+ * heap); beyond 2^53 through the `bigint`, as before.
+ */
+function _int64Writer(values: BigInt64Array, nulls: Uint8Array | undefined): _Writer {
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  return (out, r) => {
+    if (nulls?.[r] === 1) return;
+    const n = halves[2 * r + 1]! * 4_294_967_296 + (halves[2 * r]! >>> 0);
+    if (Number.isSafeInteger(n)) _integer(out, n, 0, 0);
+    else out.text(String(values[r]));
   };
 }
 
@@ -242,46 +259,85 @@ function _bytesWriter(column: Utf8Data): _Writer {
   };
 }
 
+/** What a CSV batch needs of a column: its type, and its typed arrays or else its values. */
+export type CsvColumn = Pick<BatchColumn, "type" | "data"> & { readonly values?: readonly Value[] };
+
 /**
- * Writes batches as CSV.
+ * Appends the rows of a batch as CSV lines, flushing the buffer whenever it is full.
+ *
+ * @param out The buffer.
+ * @param batch The rows (columns with typed arrays are written from them).
+ */
+export async function writeCsvBatch(
+  out: ByteBuffer,
+  batch: { readonly rows: number; readonly columns: readonly CsvColumn[] },
+): Promise<void> {
+  const writers = batch.columns.map((c) => {
+    const field = _fieldOf(c.type);
+    return c.data?.kind === "utf8"
+      ? _bytesWriter(c.data)
+      : c.data
+      ? _typedWriter(c.data, field)
+      : _valueWriter(c.values ?? [], field);
+  });
+  for (let r = 0; r < batch.rows; r++) {
+    for (let c = 0; c < writers.length; c++) {
+      if (c > 0) {
+        out.ensure(1);
+        out.bytes[out.at++] = 0x2c;
+      }
+      writers[c]!(out, r);
+    }
+    out.ensure(1);
+    out.bytes[out.at++] = 0x0a;
+    if (out.full) await out.flush();
+  }
+}
+
+/** Options of {@linkcode writeCsv}. */
+export interface CsvOptions {
+  /** Whether to format on a worker from the second batch on; by default `AZOF_CSV_WORKER=1`. */
+  readonly worker?: boolean | undefined;
+  /** The worker's module (tests); lib/output/csv_worker.ts by default. */
+  readonly workerUrl?: URL | undefined;
+}
+
+/**
+ * Writes batches as CSV. With `AZOF_CSV_WORKER=1`, the lines from the second batch on are formatted
+ * on a worker (lib/output/csv_worker_client.ts) while this thread produces the next batches (where
+ * the worker's module is there: not in a single-file bundle); the bytes are the same either way.
  *
  * @param names Column names for the header.
  * @param batches The rows.
  * @param sink The destination.
+ * @param options Whether to format on a worker.
  * @returns The number of rows written.
  */
 export async function writeCsv(
   names: readonly string[],
   batches: AsyncIterable<RowBatch>,
   sink: Sink,
+  options: CsvOptions = {},
 ): Promise<number> {
   const out = new ByteBuffer(sink);
   out.text(names.map(csvField).join(",") + "\n");
   let rows = 0;
-  let fields: _Field[] | undefined;
-  for await (const batch of batches) {
-    fields ??= batch.columns.map((c) => _fieldOf(c.type));
-    const writers = batch.columns.map((c, i) =>
-      c.data?.kind === "utf8"
-        ? _bytesWriter(c.data)
-        : c.data
-        ? _typedWriter(c.data, fields![i]!)
-        : _valueWriter(c.values, fields![i]!)
-    );
-    for (let r = 0; r < batch.rows; r++) {
-      for (let c = 0; c < writers.length; c++) {
-        if (c > 0) {
-          out.ensure(1);
-          out.bytes[out.at++] = 0x2c;
-        }
-        writers[c]!(out, r);
+  // Started (or found unavailable: null) once a second batch comes: a small answer never pays for it.
+  let worker: CsvWorker | null | undefined;
+  try {
+    for await (const batch of batches) {
+      if (rows > 0 && worker === undefined) {
+        await out.flush();
+        worker = CsvWorker.start(sink, options.workerUrl, options.worker) ?? null;
       }
-      out.ensure(1);
-      out.bytes[out.at++] = 0x0a;
-      if (out.full) await out.flush();
+      if (worker) await worker.send(batch);
+      else await writeCsvBatch(out, batch);
+      rows += batch.rows;
     }
-    rows += batch.rows;
+    if (worker) await worker.end();
+    else await out.flush();
+    return rows;
+  } finally {
+    worker?.terminate();
   }
-  await out.flush();
-  return rows;
 }

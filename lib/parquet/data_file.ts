@@ -22,7 +22,7 @@ import {
   kindOf,
   type Utf8Data,
 } from "../columns/column_data.ts";
-import { FOOTER_BYTES, rangedReader } from "../store/ranged.ts";
+import { type CacheBudget, FOOTER_BYTES, rangedReader } from "../store/ranged.ts";
 import { KEY_ORDER_ENTRY } from "../format/key_order.ts";
 import { readTail, type StoreTail } from "../store/store.ts";
 import { checkDecoded, checkFooter, checkPages } from "./integrity.ts";
@@ -134,12 +134,17 @@ export const PREFETCH_MAX_BYTES: number = 8 * 1024 * 1024;
 
 /**
  * Which Parquet decoder reads row groups: hyparquet (pure JS, starts instantly), parquet-wasm
- * (arrow-rs in WebAssembly: several times faster per byte, but compiling it costs about 0.25 s), or
- * `"auto"`: parquet-wasm for files of at least {@linkcode WASM_MIN_BYTES}. Both give identical values.
+ * (arrow-rs in WebAssembly: faster per byte on other writers' files, but compiling it costs about
+ * 0.25 s and its memory only grows), or `"auto"`: parquet-wasm for files of at least
+ * {@linkcode WASM_MIN_BYTES} that do not declare key order (files azof writes decode faster with
+ * hyparquet: docs/BENCHMARKS.md, "Key-ordered files and merge scans"). Both give identical values.
  */
 export type Decoder = "auto" | "hyparquet" | "wasm";
 
-/** Files this big or bigger are decoded with parquet-wasm under the `"auto"` decoder. */
+/**
+ * Files this big or bigger are decoded with parquet-wasm under the `"auto"` decoder, unless they
+ * declare key order.
+ */
 export const WASM_MIN_BYTES = 8 * 1024 * 1024;
 
 /** Options of {@linkcode openDataFile}. */
@@ -151,6 +156,8 @@ export interface OpenDataFileOptions {
    * groups wait here); 16 MiB by default. A scan merging many files at once keeps less per file.
    */
   readonly cacheBytes?: number | undefined;
+  /** A cache budget shared with other files read at once; `cacheBytes` is then ignored. */
+  readonly cache?: CacheBudget | undefined;
 }
 
 /**
@@ -184,6 +191,7 @@ export async function openDataFile(
   const buffer = rangedReader(table.store, key, bytes, {
     known: tail,
     ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
+    ...(options.cache ? { budget: options.cache } : {}),
   });
   await checkFooter(tail, (start, end) => buffer.slice(start, end), file);
   let metadata: FileMetaData;
@@ -243,8 +251,13 @@ export async function openDataFile(
       { cause: error },
     );
   };
+  const keyOrdered =
+    metadata.key_value_metadata?.some((e) =>
+      e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
+    ) ?? false;
   const decoder = options.decoder ?? "auto";
-  const useWasm = decoder === "wasm" || (decoder === "auto" && bytes >= WASM_MIN_BYTES);
+  const useWasm = decoder === "wasm" ||
+    (decoder === "auto" && bytes >= WASM_MIN_BYTES && !keyOrdered);
   let wasm: Promise<WasmReader> | undefined;
   const read = (start: number, end: number) => buffer.slice(start, end);
   const pageIndex = new FilePageIndex(read, metadata, file, TIME_PARSERS);
@@ -293,10 +306,7 @@ export async function openDataFile(
     hasDeleted,
     columns: [...elements.keys()],
     fileColumns: new Map([...elements].map(([name, element]) => [name, element.name])),
-    keyOrdered:
-      metadata.key_value_metadata?.some((e) =>
-        e.key === KEY_ORDER_ENTRY.key && e.value === KEY_ORDER_ENTRY.value
-      ) ?? false,
+    keyOrdered,
     readRowGroup: async (index, columns, span) => {
       try {
         const { decoded, first, rows } = await decode(index, kindsOf(columns), span);

@@ -1,8 +1,10 @@
 /**
  * Resolution by merging (docs/SPEC.md §5.6, §7): the planned files, all in key order, are read as
- * sorted streams, one row group at a time each, and each key's winner is emitted as soon as every
- * stream has passed the key. Memory holds a row group per file and one output batch, whatever the
- * number of keys; the answer comes out in key order without a sort.
+ * sorted streams, a few pages at a time each (a row group where there is no page index), and each
+ * key's winner is emitted as soon as every stream has passed the key. Memory holds, per file, the
+ * bytes of one row group (the files share one cache budget) and its decoded pages being merged,
+ * and one output batch, whatever the number of keys; the answer comes out in key order without a
+ * sort.
  *
  * @module
  */
@@ -61,9 +63,10 @@ export async function* mergeResolve(
   const names = columns.map((c) => c.name);
   const filter = options.filter;
   const limit = options.limit ?? Infinity;
-  const skip = { asOf, filter, paged: filter !== undefined || limit < Infinity };
+  const selective = filter !== undefined || limit < Infinity;
   // Whole row groups are decoded on a second thread, ahead, when the files are big enough.
-  using _decoding = decodeWorkerFor(files, !skip.paged);
+  using decoding = decodeWorkerFor(files, !selective);
+  const skip = { asOf, filter, selective, paged: selective || decoding === undefined };
   const streams = files.map((file, rank) => new _Stream(file, rank, read, names, skip, loaded));
   // One file after another: decoding them all at once would grow the decoder's memory for good.
   let active: _Stream[] = [];
@@ -80,7 +83,8 @@ export async function* mergeResolve(
     let winRow = -1;
     let winTime = -Infinity;
     let ended = false;
-    for (const stream of active) {
+    for (let s = 0; s < active.length; s++) {
+      const stream = active[s]!;
       if (!stream.equals(ref, refRow)) continue;
       do {
         const group = stream.group!;
@@ -156,16 +160,25 @@ class _Group {
 /** A row group, or one page of it (`span`), read as one piece of a stream. */
 type _Unit = { readonly index: number; readonly span?: PageSpan | undefined };
 
-/** How a stream skips row groups and pages; `paged`: page by page where the page index allows. */
+/**
+ * How a stream skips row groups and pages, and what it decodes: `paged`, page by page where the
+ * page index allows; `selective` (a key selection or a limit), a page's `key` first and its other
+ * columns only once a winner of it is output.
+ */
 type _Skip = {
   readonly asOf: number;
   readonly filter?: KeyFilter | undefined;
+  readonly selective: boolean;
   readonly paged: boolean;
 };
 
 /**
- * One file read row group by row group (or page by page, under a key selection or a limit),
- * skipping those whose rows are all after the instant or whose keys the selection excludes.
+ * One file read page by page where the page index allows (else row group by row group), skipping
+ * row groups whose rows are all after the instant and row groups or pages whose keys the selection
+ * excludes. A whole scan decodes a few pages (at least {@linkcode _SPAN_ROWS} rows) with every
+ * column at once, and fetches the next row group's bytes while it merges the last of a row group:
+ * a file holds one row group's bytes and a few decoded pages at a time, so that memory grows
+ * little with the number of files merged.
  */
 class _Stream {
   readonly rank: number;
@@ -177,6 +190,7 @@ class _Stream {
   readonly #groups: number[];
   readonly #loaded: (group: DecodedRowGroup | undefined) => void;
   readonly #filter: KeyFilter | undefined;
+  readonly #selective: boolean;
   readonly #paged: boolean;
   #units: _Unit[] = [];
   #next = 0;
@@ -195,6 +209,7 @@ class _Stream {
     this.#outputs = outputs;
     this.#loaded = loaded;
     this.#filter = skip.filter;
+    this.#selective = skip.selective;
     this.#paged = skip.paged;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
@@ -210,9 +225,12 @@ class _Stream {
     for (let unit = await this.#unit(); unit; unit = await this.#unit()) {
       const { index, span } = unit;
       if (this.#filter && !_selects(this.#filter, await this.#keys(unit))) continue;
+      const all = !this.#selective;
+      const data = await this.#file.readRowGroup(index, all ? this.#columns : [], span);
       const ahead = this.#groups[this.#next];
-      if (ahead !== undefined && !this.#paged) this.#file.prefetch(ahead, this.#columns);
-      const data = await this.#file.readRowGroup(index, [], span);
+      if (all && ahead !== undefined && this.#units.length === 0) {
+        this.#file.prefetch(ahead, this.#columns);
+      }
       this.#loaded(data);
       if (data.rows === 0) continue;
       const prefix = new Float64Array(data.rows).fill(NaN);
@@ -221,8 +239,8 @@ class _Stream {
         prefix,
         this.#outputs,
         () =>
-          this.#columns.length === 0
-            ? Promise.resolve(new Map())
+          all || this.#columns.length === 0
+            ? Promise.resolve(data.columns)
             : this.#file.readColumns(index, this.#columns, span),
       );
       this.row = 0;
@@ -240,11 +258,13 @@ class _Stream {
       const filter = this.#filter;
       this.#units = pages === undefined
         ? [{ index }]
-        : pages.flatMap((page, i) =>
+        : this.#selective
+        ? pages.flatMap((page, i) =>
           filter && !filter.mayHold(page.minKey, page.maxKey)
             ? []
             : [{ index, span: { from: i, to: i + 1 } }]
-        );
+        )
+        : _spans(index, pages);
     }
     return this.#units.shift();
   }
@@ -267,6 +287,24 @@ class _Stream {
   equals(group: _Group, row: number): boolean {
     return _compare(this.group!, this.row, group, row) === 0;
   }
+}
+
+/** Rows a whole scan decodes at a time (in whole pages) where the page index allows. */
+const _SPAN_ROWS = 16_384;
+
+/** The pages of a row group in runs of at least {@linkcode _SPAN_ROWS} rows (the last may have fewer). */
+function _spans(index: number, pages: readonly { readonly rows: number }[]): _Unit[] {
+  const units: _Unit[] = [];
+  let from = 0;
+  let rows = 0;
+  pages.forEach((page, i) => {
+    rows += page.rows;
+    if (rows < _SPAN_ROWS && i < pages.length - 1) return;
+    units.push({ index, span: { from, to: i + 1 } });
+    from = i + 1;
+    rows = 0;
+  });
+  return units;
 }
 
 /**

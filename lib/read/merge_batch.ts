@@ -48,8 +48,14 @@ export class MergeBatch {
   readonly #columns: readonly Omit<BatchColumn, "values">[];
   readonly #kinds: readonly ColumnKind[];
   readonly #maxBytes: number;
+  /** The row groups of the rows pushed, each once; a row's group is `#groups[#group[row]]`. */
   #groups: WinnerGroup[] = [];
-  #at: number[] = [];
+  #index = new Map<WinnerGroup, number>();
+  // Typed arrays rather than arrays of references: they stay out of the JS heap's young generation.
+  #group = new Int32Array(1024);
+  #at = new Int32Array(1024);
+  #last: WinnerGroup | undefined;
+  #lastIndex = -1;
 
   /**
    * @param columns The output columns, in output order.
@@ -68,8 +74,21 @@ export class MergeBatch {
    * @param row Its row there.
    */
   push(group: WinnerGroup, row: number): void {
-    this.#groups.push(group);
-    this.#at.push(row);
+    if (group !== this.#last) {
+      let index = this.#index.get(group);
+      if (index === undefined) {
+        index = this.#groups.push(group) - 1;
+        this.#index.set(group, index);
+      }
+      this.#last = group;
+      this.#lastIndex = index;
+    }
+    if (this.rows === this.#at.length) {
+      this.#group = _grown(this.#group);
+      this.#at = _grown(this.#at);
+    }
+    this.#group[this.rows] = this.#lastIndex;
+    this.#at[this.rows] = row;
     this.rows++;
   }
 
@@ -81,13 +100,12 @@ export class MergeBatch {
    * @returns The batch.
    */
   async take(): Promise<RowBatch> {
-    for (const group of new Set(this.#groups)) await group.load();
+    for (const group of this.#groups) await group.load();
     const rows = this.#fitting();
+    const winners = { groups: this.#groups, group: this.#group, at: this.#at };
     const columns = this.#columns.map((column, c): BatchColumn => {
       const kind = this.#kinds[c]!;
-      const data = kind === "utf8"
-        ? _utf8(this.#groups, this.#at, c, rows)
-        : _gather(this.#groups, this.#at, c, rows, kind);
+      const data = kind === "utf8" ? _utf8(winners, c, rows) : _gather(winners, c, rows, kind);
       let values: Value[] | undefined;
       return {
         ...column,
@@ -97,10 +115,28 @@ export class MergeBatch {
         },
       };
     });
-    this.#groups = this.#groups.slice(rows);
-    this.#at = this.#at.slice(rows);
-    this.rows -= rows;
+    this.#keep(rows);
     return { rows, columns };
+  }
+
+  /** Drops the first `taken` rows, keeping the rest (and only their row groups). */
+  #keep(taken: number): void {
+    const groups = this.#groups;
+    this.rows -= taken;
+    this.#group.copyWithin(0, taken, taken + this.rows);
+    this.#at.copyWithin(0, taken, taken + this.rows);
+    this.#groups = [];
+    this.#index = new Map();
+    this.#last = undefined;
+    for (let i = 0; i < this.rows; i++) {
+      const group = groups[this.#group[i]!]!;
+      let index = this.#index.get(group);
+      if (index === undefined) {
+        index = this.#groups.push(group) - 1;
+        this.#index.set(group, index);
+      }
+      this.#group[i] = index;
+    }
   }
 
   /** How many of the first rows keep the bytes of every string column within the limit (>= 1). */
@@ -110,7 +146,7 @@ export class MergeBatch {
       if (kind !== "utf8") return;
       let bytes = 0;
       for (let i = 0; i < rows; i++) {
-        const { offsets } = this.#groups[i]!.columns[c] as Utf8Data;
+        const { offsets } = this.#groups[this.#group[i]!]!.columns[c] as Utf8Data;
         bytes += offsets[this.#at[i]! + 1]! - offsets[this.#at[i]!]!;
         if (bytes > this.#maxBytes) rows = Math.max(i, 1);
       }
@@ -119,22 +155,28 @@ export class MergeBatch {
   }
 }
 
-/** Output column `c` of the winners `groups[i]` row `at[i]`, copied into one typed column. */
-function _gather(
-  groups: readonly WinnerGroup[],
-  at: readonly number[],
-  c: number,
-  rows: number,
-  kind: ColumnKind,
-): ColumnData {
-  const values = kind === "i64"
-    ? new BigInt64Array(rows)
-    : kind === "bool"
-    ? new Uint8Array(rows)
-    : new Float64Array(rows);
+/** The winners of a batch: row `i` is row `at[i]` of row group `groups[group[i]]`. */
+interface _Winners {
+  readonly groups: readonly WinnerGroup[];
+  readonly group: Int32Array;
+  readonly at: Int32Array;
+}
+
+/** A typed array of twice the length, with the same first elements. */
+function _grown(array: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array);
+  return grown;
+}
+
+/** Output column `c` of the first `rows` winners, copied into one typed column. */
+function _gather(winners: _Winners, c: number, rows: number, kind: ColumnKind): ColumnData {
+  if (kind === "i64") return _gather64(winners, c, rows);
+  const { groups, group, at } = winners;
+  const values = kind === "bool" ? new Uint8Array(rows) : new Float64Array(rows);
   let nulls: Uint8Array | undefined;
   for (let i = 0; i < rows; i++) {
-    const column = groups[i]!.columns[c] as Exclude<ColumnData, Utf8Data>;
+    const column = groups[group[i]!]!.columns[c] as Exclude<ColumnData, Utf8Data>;
     const row = at[i]!;
     // Every file's column has the output column's layout, so an element keeps its type.
     (values as Float64Array)[i] = (column.values as Float64Array)[row]!;
@@ -144,25 +186,46 @@ function _gather(
 }
 
 /**
+ * An Int output column, copied as pairs of 32-bit halves: reading a `BigInt64Array` element makes
+ * a `bigint` on the heap, one per row.
+ */
+function _gather64(winners: _Winners, c: number, rows: number): ColumnData {
+  const { groups, group, at } = winners;
+  const values = new BigInt64Array(rows);
+  const out = new Int32Array(values.buffer);
+  const halves = new Map<ColumnData, Int32Array>();
+  let nulls: Uint8Array | undefined;
+  for (let i = 0; i < rows; i++) {
+    const column = groups[group[i]!]!.columns[c] as Exclude<ColumnData, Utf8Data>;
+    let from = halves.get(column);
+    if (from === undefined) {
+      const { buffer, byteOffset, length } = column.values;
+      halves.set(column, from = new Int32Array(buffer, byteOffset, length * 2));
+    }
+    const row = at[i]!;
+    out[2 * i] = from[2 * row]!;
+    out[2 * i + 1] = from[2 * row + 1]!;
+    if (column.nulls?.[row] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
+  }
+  return { kind: "i64", values, ...(nulls ? { nulls } : {}) };
+}
+
+/**
  * A utf8 output column: the winners' bytes copied together, so that they die with the batch rather
  * than keeping their row groups alive.
  */
-function _utf8(
-  groups: readonly WinnerGroup[],
-  at: readonly number[],
-  c: number,
-  rows: number,
-): Utf8Data {
+function _utf8(winners: _Winners, c: number, rows: number): Utf8Data {
+  const { groups, group, at } = winners;
   const offsets = new Int32Array(rows + 1);
   let nulls: Uint8Array | undefined;
   for (let i = 0; i < rows; i++) {
-    const { offsets: o, nulls: n } = groups[i]!.columns[c] as Utf8Data;
+    const { offsets: o, nulls: n } = groups[group[i]!]!.columns[c] as Utf8Data;
     offsets[i + 1] = offsets[i]! + o[at[i]! + 1]! - o[at[i]!]!;
     if (n?.[at[i]!] === 1) (nulls ??= new Uint8Array(rows))[i] = 1;
   }
   const bytes = new Uint8Array(offsets[rows]!);
   for (let i = 0; i < rows; i++) {
-    const column = groups[i]!.columns[c] as Utf8Data;
+    const column = groups[group[i]!]!.columns[c] as Utf8Data;
     const from = column.offsets[at[i]!]!;
     const to = column.offsets[at[i]! + 1]!;
     if (to - from > 32) bytes.set(column.bytes.subarray(from, to), offsets[i]!);

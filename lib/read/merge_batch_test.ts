@@ -75,3 +75,32 @@ Deno.test("MergeBatch ends a batch early to keep a string column within the byte
   assert.deepEqual(keys, ["aaaa", "bbbb", "cccc", "dd", "e"]);
   assert.deepEqual(ns, [1n, 2n, 3n, 4n, 5n]);
 });
+
+Deno.test("MergeBatch keeps the rows left over by the byte limit, from several row groups, in order", async () => {
+  const rows = 3000;
+  const groups = [0, 1, 2].map((g) => {
+    const keys = Array.from({ length: rows }, (_, i) => `g${g}r${i}`);
+    const ns = keys.map((_, i) => i % 7 === 0 ? null : BigInt(i) * 2n ** 40n * (g % 2 ? -1n : 1n));
+    return group(keys, ns, keys.map((_, i) => i / 4), keys.map((_, i) => i % 3 === 0));
+  });
+  const pushed: [number, number][] = Array.from(
+    { length: 2 * rows },
+    (_, i) => [(i * 7) % 3, (i * 13) % rows],
+  );
+  // About 1,000 keys of 6-7 bytes fit a batch: the rest of each stays for the next.
+  const batch = new MergeBatch(COLUMNS, 7000);
+  const keys: unknown[] = [];
+  const ns: unknown[] = [];
+  for (const [g, row] of pushed) batch.push(groups[g]!, row);
+  while (batch.rows > 0) {
+    const taken = await batch.take();
+    assert.ok(taken.rows < pushed.length);
+    keys.push(...taken.columns[0]!.values);
+    ns.push(...taken.columns[1]!.values);
+  }
+  assert.deepEqual(keys, pushed.map(([g, row]) => `g${g}r${row}`));
+  assert.deepEqual(
+    ns,
+    pushed.map(([g, row]) => row % 7 === 0 ? null : BigInt(row) * 2n ** 40n * (g % 2 ? -1n : 1n)),
+  );
+});

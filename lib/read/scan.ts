@@ -8,6 +8,7 @@
 import { type DataFile, type Decoder, openDataFile } from "../parquet/data_file.ts";
 import { kindOf } from "../columns/column_data.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
+import { CacheBudget } from "../store/ranged.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
 import type { BatchColumn, RowBatch } from "./batch.ts";
 import { mergeResolve } from "./merge.ts";
@@ -197,6 +198,16 @@ function _cacheBytes(files: number): number {
   return Math.max(4 * _MiB, Math.min(16 * _MiB, Math.floor(32 * _MiB / Math.max(1, files))));
 }
 
+/**
+ * The read cache shared by the plan's files: 2 MiB a file, at least 16 MiB and at most 64 MiB. A
+ * merge reads every file at once, each holding the bytes of the row group it is in (about 2 MB for
+ * 65,536 rows) and fetching the next as it reaches the last pages; the hash path reads one file
+ * at a time, which then has most of it.
+ */
+function _cacheBudget(files: number): CacheBudget {
+  return new CacheBudget(Math.min(64 * _MiB, Math.max(16 * _MiB, 2 * _MiB * files)));
+}
+
 const _MiB = 1024 * 1024;
 
 /** The largest `limit` under which a scan decodes with hyparquet. */
@@ -313,7 +324,7 @@ async function* _execute(
 ): AsyncGenerator<RowBatch> {
   const opening: Promise<DataFile>[] = [];
   const decoder = _decoder(options);
-  const cacheBytes = _cacheBytes(plan.files.length);
+  const cache = _cacheBudget(plan.files.length);
   const filter = options.keys?.length || options.keyPrefixes?.length
     ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
     : undefined;
@@ -324,7 +335,7 @@ async function* _execute(
     const planned = plan.files[index];
     if (planned === undefined) return undefined;
     if (opening[index] === undefined) {
-      opening[index] = openDataFile(table, planned.file, snapshot.schema, { decoder, cacheBytes });
+      opening[index] = openDataFile(table, planned.file, snapshot.schema, { decoder, cache });
       // Failures surface when the scan reaches the file; until then nobody awaits it.
       opening[index].then((file) => void (seen += _plannedRows(file, asOf, filter)), () => {});
     }

@@ -24,6 +24,11 @@ export interface RangedReaderOptions {
   readonly partBytes?: number;
   /** Fetched bytes kept for later reads (oldest dropped first); default 16 MiB. */
   readonly cacheBytes?: number;
+  /**
+   * A budget shared with other readers (several files read at once): fetched bytes are kept within
+   * it, the oldest of any of its readers dropped first; `cacheBytes` is then ignored.
+   */
+  readonly budget?: CacheBudget;
   /** Bytes of the object already at hand (such as the footer read with the size), to serve first. */
   readonly known?: { readonly start: number; readonly bytes: Uint8Array };
 }
@@ -45,6 +50,75 @@ interface _Block {
   readonly start: number;
   readonly end: number;
   readonly bytes: Promise<Uint8Array>;
+}
+
+/** A cached block as its budget knows it: its size, and how to drop it from its reader. */
+interface _Held {
+  readonly bytes: number;
+  readonly drop: () => void;
+}
+
+/**
+ * A byte budget for the caches of ranged readers: blocks are kept until the blocks of all the
+ * readers sharing it hold more than `bytes`, and then the oldest go first (the newest always
+ * stays). Readers of files merged side by side share one, so that what a file's cache holds
+ * follows where the reading is, not the number of files.
+ *
+ * @example Two readers within one budget
+ * ```ts
+ * import { CacheBudget, rangedReader } from "./ranged.ts";
+ * import { MemoryStore } from "./memory.ts";
+ * import assert from "node:assert/strict";
+ * const store = new MemoryStore();
+ * await store.put("a", new Uint8Array(100));
+ * await store.put("b", new Uint8Array(100));
+ * const budget = new CacheBudget(150);
+ * await rangedReader(store, "a", 100, { budget }).slice(0, 100);
+ * await rangedReader(store, "b", 100, { budget }).slice(0, 100);
+ * assert.equal(budget.used, 100);
+ * ```
+ */
+export class CacheBudget {
+  /** The most bytes kept (the newest block is kept even when it alone is more). */
+  readonly bytes: number;
+  readonly #held = new Set<_Held>();
+  #used = 0;
+
+  /** @param bytes The most bytes kept. */
+  constructor(bytes: number) {
+    this.bytes = bytes;
+  }
+
+  /** Bytes of the blocks kept now. */
+  get used(): number {
+    return this.#used;
+  }
+
+  /**
+   * Counts a fetched block (its reader calls {@linkcode CacheBudget.trim} once it may lose blocks).
+   *
+   * @param bytes Its size.
+   * @param drop Removes it from its reader's cache.
+   * @returns Stops counting it (when its reader drops it by itself).
+   */
+  hold(bytes: number, drop: () => void): () => void {
+    const held = { bytes, drop };
+    this.#held.add(held);
+    this.#used += bytes;
+    return () => {
+      if (this.#held.delete(held)) this.#used -= bytes;
+    };
+  }
+
+  /** Drops the oldest blocks while more than the budget is kept, keeping at least the newest. */
+  trim(): void {
+    for (const held of this.#held) {
+      if (this.#used <= this.bytes || this.#held.size <= 1) return;
+      this.#held.delete(held);
+      this.#used -= held.bytes;
+      held.drop();
+    }
+  }
 }
 
 interface _Pending {
@@ -96,7 +170,7 @@ class _RangedReader implements RangedReader {
   readonly #key: string;
   readonly #gap: number;
   readonly #part: number;
-  readonly #cacheBytes: number;
+  readonly #budget: CacheBudget;
   /** Fetched and in-flight blocks, oldest first; they never overlap. */
   #blocks: _Block[] = [];
   #pending: _Pending[] = [];
@@ -107,13 +181,13 @@ class _RangedReader implements RangedReader {
     this.byteLength = size;
     this.#gap = options.gapBytes ?? 64 * 1024;
     this.#part = options.partBytes ?? 8 * 1024 * 1024;
-    this.#cacheBytes = options.cacheBytes ?? 16 * 1024 * 1024;
+    this.#budget = options.budget ?? new CacheBudget(options.cacheBytes ?? 16 * 1024 * 1024);
     if (!(this.#part >= 1)) throw new RangeError(`partBytes must be at least 1, got ${this.#part}`);
     const known = options.known;
     if (known && known.bytes.length > 0) {
       const start = Math.max(0, known.start);
       const bytes = known.bytes.subarray(0, Math.max(0, size - start));
-      this.#blocks.push({ start, end: start + bytes.length, bytes: Promise.resolve(bytes) });
+      this.#keep({ start, end: start + bytes.length, bytes: Promise.resolve(bytes) });
     }
   }
 
@@ -145,13 +219,23 @@ class _RangedReader implements RangedReader {
     const missing = pending.flatMap((p) => _subtract(p.start, p.end, this.#blocks));
     for (const [start, end] of _merge(missing, this.#gap, this.#part)) {
       const bytes = this.#store.read(this.#key, start, end);
-      const block: _Block = { start, end, bytes };
+      const release = this.#keep({ start, end, bytes });
       // A failed block is forgotten so that a later read fetches it again.
-      bytes.catch(() => this.#blocks = this.#blocks.filter((b) => b !== block));
-      this.#blocks.push(block);
+      bytes.catch(release);
     }
     for (const p of pending) if (p.resolve) this.#assemble(p).then(p.resolve, p.reject);
-    this.#evict();
+    this.#budget.trim();
+  }
+
+  /** Caches a block within the budget; returns what drops it. */
+  #keep(block: _Block): () => void {
+    const remove = () => void (this.#blocks = this.#blocks.filter((b) => b !== block));
+    this.#blocks.push(block);
+    const release = this.#budget.hold(block.end - block.start, remove);
+    return () => {
+      release();
+      remove();
+    };
   }
 
   /** Copies `[start, end)` out of the blocks covering it (taken now, before any eviction). */
@@ -168,15 +252,6 @@ class _RangedReader implements RangedReader {
       });
       return out.buffer;
     });
-  }
-
-  /** Drops the oldest blocks while the cache holds more than its budget (in-flight ones included). */
-  #evict(): void {
-    let total = this.#blocks.reduce((sum, b) => sum + b.end - b.start, 0);
-    while (total > this.#cacheBytes && this.#blocks.length > 1) {
-      const oldest = this.#blocks.shift()!;
-      total -= oldest.end - oldest.start;
-    }
   }
 }
 

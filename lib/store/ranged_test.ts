@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Prng } from "../write/prng.ts";
 import { MemoryStore } from "./memory.ts";
-import { FOOTER_BYTES, rangedReader, type RangedReaderOptions } from "./ranged.ts";
+import { CacheBudget, FOOTER_BYTES, rangedReader, type RangedReaderOptions } from "./ranged.ts";
 
 const _KIB = 1024;
 
@@ -97,6 +97,29 @@ Deno.test("rangedReader() keeps at most cacheBytes of fetched blocks, dropping t
   await reader.slice(0, 10 * _KIB);
   assert.equal(reads.length, 4);
   assert.deepEqual(reads.at(-1), [0, 10 * _KIB]);
+});
+
+Deno.test("rangedReaders sharing a CacheBudget keep their blocks within it together, oldest dropped first", async () => {
+  const { data, reads, open } = await _logged(100 * _KIB);
+  const budget = new CacheBudget(25 * _KIB);
+  const a = open({ budget, gapBytes: 0 });
+  const b = open({ budget, gapBytes: 0 });
+  await a.slice(0, 10 * _KIB);
+  await b.slice(20 * _KIB, 30 * _KIB);
+  assert.equal(budget.used, 20 * _KIB);
+  await b.slice(40 * _KIB, 50 * _KIB); // 30 KiB > 25 KiB: a's block, the oldest, goes
+  assert.equal(budget.used, 20 * _KIB);
+  await b.slice(20 * _KIB, 30 * _KIB);
+  assert.equal(reads.length, 3);
+  assert.deepEqual(new Uint8Array(await a.slice(0, 10 * _KIB)), data.slice(0, 10 * _KIB));
+  assert.deepEqual(reads.at(-1), [0, 10 * _KIB]);
+  // A block bigger than the budget on its own is kept (the newest always is), the others go.
+  await a.slice(0, 60 * _KIB);
+  assert.deepEqual(reads.at(-1), [10 * _KIB, 60 * _KIB]);
+  assert.equal(budget.used, 50 * _KIB);
+  const got = await a.slice(15 * _KIB, 55 * _KIB);
+  assert.deepEqual(new Uint8Array(got), data.slice(15 * _KIB, 55 * _KIB));
+  assert.equal(reads.length, 5);
 });
 
 Deno.test("rangedReader() clamps ranges to the object and answers empty ranges without reading", async () => {
