@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SchemaElement } from "npm:hyparquet@1.31.5";
+import type { DecodedArray, SchemaElement } from "npm:hyparquet@1.31.5";
 
 /**
  * How many stored units make a millisecond, for an INT64 timestamp column.
@@ -93,4 +93,89 @@ export function copyPage(
     return true;
   }
   return false;
+}
+
+/**
+ * A dictionary-encoded page's values: the dictionary's entry for each index, in a typed array of
+ * the dictionary's own type when it is a `Float64Array` or `BigInt64Array` (Int64s moved as two
+ * 32-bit halves, without a BigInt each), else in a JS array.
+ *
+ * @example Indices into a dictionary of Int64s
+ * ```ts
+ * import { dereference } from "./decode_numbers.ts";
+ * import assert from "node:assert/strict";
+ * const values = dereference(new BigInt64Array([7n, -2n ** 63n]), new Int32Array([1, 0, 1]));
+ * assert.deepEqual([...values], [-(2n ** 63n), 7n, -(2n ** 63n)]);
+ * ```
+ *
+ * @param dictionary The chunk's dictionary.
+ * @param indices The page's indices.
+ * @returns One value per index.
+ * @throws {Error} When an index is past the dictionary.
+ */
+export function dereference(dictionary: DecodedArray, indices: Int32Array): DecodedArray {
+  const n = dictionary.length;
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i]!;
+    if (k >= n || k < 0) throw new Error(`dictionary index ${k >>> 0} is past its ${n} entries`);
+  }
+  if (dictionary instanceof Float64Array) {
+    const out = new Float64Array(indices.length);
+    for (let i = 0; i < indices.length; i++) out[i] = dictionary[indices[i]!]!;
+    return out;
+  }
+  if (dictionary instanceof BigInt64Array) {
+    const out = new BigInt64Array(indices.length);
+    const to = _halves(out);
+    const from = _halves(dictionary);
+    for (let i = 0; i < indices.length; i++) {
+      const k = indices[i]! * 2;
+      to[2 * i] = from[k]!;
+      to[2 * i + 1] = from[k + 1]!;
+    }
+    return out;
+  }
+  const out = new Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = dictionary[indices[i]!];
+  return out;
+}
+
+/**
+ * Copies a page's values into a column from `row`, skipping each row whose definition level is 0
+ * (left for the caller to mark null), when the values are already of the column's array type.
+ *
+ * @param target The column's values.
+ * @param values The page's non-null values.
+ * @param levels The page's definition levels, one per row.
+ * @param row Where the page's first row goes.
+ * @returns The number of values taken, or -1 (nothing copied) when the types differ.
+ */
+export function spreadPage(
+  target: Float64Array | BigInt64Array,
+  values: unknown,
+  levels: Uint8Array,
+  row: number,
+): number {
+  let v = 0;
+  if (target instanceof Float64Array && values instanceof Float64Array) {
+    for (let i = 0; i < levels.length; i++) if (levels[i] !== 0) target[row + i] = values[v++]!;
+    return v;
+  }
+  if (target instanceof BigInt64Array && values instanceof BigInt64Array) {
+    const to = _halves(target);
+    const from = _halves(values);
+    for (let i = 0; i < levels.length; i++) {
+      if (levels[i] === 0) continue;
+      to[2 * (row + i)] = from[2 * v]!;
+      to[2 * (row + i) + 1] = from[2 * v + 1]!;
+      v++;
+    }
+    return v;
+  }
+  return -1;
+}
+
+/** The two 32-bit halves of each Int64, as a view. */
+function _halves(values: BigInt64Array): Int32Array {
+  return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
 }
