@@ -6,7 +6,7 @@
  */
 
 import type { RowBatch } from "../read/batch.ts";
-import type { ColumnData, Utf8Data } from "../columns/column_data.ts";
+import type { ColumnData, I64Data, Utf8Data } from "../columns/column_data.ts";
 import type { Sink } from "./sink.ts";
 import { ByteBuffer } from "./sink.ts";
 import type { Value } from "../format/schema.ts";
@@ -201,10 +201,27 @@ function _valueWriter(values: readonly Value[], field: _Field): _Writer {
 
 /** Writes row `r` of an Int, Float, DateTime or Boolean column from its typed array. */
 function _typedWriter(data: Exclude<ColumnData, Utf8Data>, field: _Field): _Writer {
+  if (data.kind === "i64" && field === _int) return _i64Writer(data);
   const { values, nulls } = data;
   const bool = data.kind === "bool";
   return (out, r) => {
     if (nulls?.[r] !== 1) field(out, bool ? values[r] === 1 : values[r]!);
+  };
+}
+
+/**
+ * Writes row `r` of an Int column from the two 32-bit halves of its value: below 2^53 in magnitude
+ * digit by digit, without making a BigInt; beyond, through the BigInt's own digits.
+ */
+function _i64Writer(data: I64Data): _Writer {
+  const { values, nulls } = data;
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  return (out, r) => {
+    if (nulls?.[r] === 1) return;
+    const hi = halves[2 * r + 1]!;
+    if (hi > -0x200000 && hi < 0x200000) {
+      _integer(out, hi * 4294967296 + (halves[2 * r]! >>> 0), 0, 0);
+    } else out.text(String(values[r]!));
   };
 }
 
