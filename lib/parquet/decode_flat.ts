@@ -23,13 +23,7 @@ import {
 } from "./decode_strings.ts";
 import { chunkRanges } from "./page_crc.ts";
 import type { SpanPart } from "./page_spans.ts";
-import {
-  copyPage,
-  dereference,
-  spreadPage,
-  timestampDivisor,
-  timestampsToMs,
-} from "./decode_numbers.ts";
+import { checkIndices, placePage, timestampDivisor, timestampsToMs } from "./decode_numbers.ts";
 import { readFlatPage } from "./flat_page.ts";
 
 /** Converters of timestamps and dates, as hyparquet's `parsers` option takes them. */
@@ -117,10 +111,14 @@ export async function decodeFlatRowGroup(
   return out;
 }
 
-/** One data page: a definition level per row (empty when none is null) and the non-null values. */
+/**
+ * One data page: a definition level per row (empty when none is null) and the non-null values, or
+ * the dictionary and, per non-null value, its index there.
+ */
 interface _Page {
   readonly levels: Uint8Array;
   readonly values: DecodedArray;
+  readonly indices?: Int32Array | undefined;
 }
 
 function _decodeChunk(
@@ -148,8 +146,13 @@ function _decodeChunk(
       continue;
     }
     const { levels, indices, values } = readFlatPage(bytes, reader, header, decoder);
-    if (indices && !dictionary) throw new Error("parquet dictionary page missing");
-    pages.push({ levels, values: indices ? dereference(dictionary!, indices) : typed(values!) });
+    if (!indices) {
+      pages.push({ levels, values: typed(values!) });
+      continue;
+    }
+    if (!dictionary) throw new Error("parquet dictionary page missing");
+    checkIndices(indices, dictionary.length);
+    pages.push({ levels, values: dictionary, indices });
   }
   return _column(pages, kind, rows);
 }
@@ -196,24 +199,24 @@ function _column(
     visit: (row: number, value: unknown) => void,
     target?: Float64Array | BigInt64Array,
   ) => {
-    for (const { levels, values } of pages) {
-      if (levels.length === 0) {
-        if (target && copyPage(target, values, row)) row += values.length;
-        else for (let i = 0; i < values.length; i++) visit(row++, values[i]);
-        continue;
-      }
-      let v = target ? spreadPage(target, values, levels, row) : -1;
+    for (const page of pages) {
+      const { levels, values, indices } = page;
+      const count = indices ? indices.length : values.length;
+      const pageRows = levels.length || count;
+      let v = target ? placePage(target, values, page, row) : -1;
       if (v < 0) {
         v = 0;
-        for (let i = 0; i < levels.length; i++) if (levels[i] !== 0) visit(row + i, values[v++]);
+        for (let i = 0; i < pageRows; i++) {
+          if (levels.length > 0 && levels[i] === 0) continue;
+          visit(row + i, values[indices ? indices[v]! : v]);
+          v++;
+        }
       }
       for (let i = 0; i < levels.length; i++) {
         if (levels[i] === 0) (nulls ??= new Uint8Array(rows))[row + i] = 1;
       }
-      row += levels.length;
-      if (v !== values.length) {
-        throw new Error(`a page holds ${values.length} values for ${v} rows`);
-      }
+      row += pageRows;
+      if (v !== count) throw new Error(`a page holds ${count} values for ${v} rows`);
     }
     if (row !== rows) throw new Error(`decoded ${row} values, the footer says ${rows} rows`);
   };
