@@ -142,7 +142,7 @@ function _plainStrings(page: Uint8Array, at: number, count: number): Strings {
  */
 export function utf8Column(pages: readonly StringPage[], rows: number): Utf8Data {
   const offsets = new Int32Array(rows + 1);
-  let out = new Uint8Array(_plainBytes(pages) ?? rows * 8 + 16);
+  let out = new Uint8Array(_bytesOf(pages));
   let nulls: Uint8Array | undefined;
   let at = 0;
   let row = 0;
@@ -180,12 +180,18 @@ export function utf8Column(pages: readonly StringPage[], rows: number): Utf8Data
   return { kind: "utf8", offsets, bytes: out.subarray(0, at), ...(nulls ? { nulls } : {}) };
 }
 
-/** The exact size of the strings when no page is dictionary-encoded or has nulls. */
-function _plainBytes(pages: readonly StringPage[]): number | undefined {
+/** The bytes of the pages' strings, a dictionary entry counted as often as it is used. */
+function _bytesOf(pages: readonly StringPage[]): number {
   let total = 0;
-  for (const { levels, strings, indices } of pages) {
-    if (levels.length > 0 || indices) return undefined;
-    for (let j = 0; j < strings.starts.length; j++) total += strings.ends[j]! - strings.starts[j]!;
+  for (const { strings: { starts, ends }, indices } of pages) {
+    if (!indices) {
+      for (let j = 0; j < starts.length; j++) total += ends[j]! - starts[j]!;
+      continue;
+    }
+    for (let i = 0; i < indices.length; i++) {
+      const k = indices[i]!;
+      if (k >= 0 && k < starts.length) total += ends[k]! - starts[k]!;
+    }
   }
   return total;
 }
