@@ -169,9 +169,15 @@ function _width(value: number): number {
   return width;
 }
 
+/** The ASCII digits of 0 to 99, two bytes each. */
+const _PAIRS = Uint8Array.from(
+  { length: 200 },
+  (_, i) => 0x30 + (i % 2 ? (i >> 1) % 10 : (i >> 1) / 10 | 0),
+);
+
 /**
  * Writes `value` (0 <= value < 2^31) as `width` zero-padded digits followed by the byte `then`;
- * int32 arithmetic (`% 10` on doubles would be a slow fmod call).
+ * int32 arithmetic (`% 10` on doubles would be a slow fmod call), two digits per division.
  */
 function _digits(
   bytes: Uint8Array,
@@ -181,11 +187,15 @@ function _digits(
   then: number,
 ): number {
   let v = value | 0;
-  for (let i = width - 1; i >= 0; i--) {
-    const q = (v / 10) | 0;
-    bytes[at + i] = 0x30 + v - q * 10;
+  let i = width - 1;
+  for (; i > 0; i -= 2) {
+    const q = (v / 100) | 0;
+    const pair = (v - q * 100) << 1;
+    bytes[at + i] = _PAIRS[pair + 1]!;
+    bytes[at + i - 1] = _PAIRS[pair]!;
     v = q;
   }
+  if (i === 0) bytes[at] = 0x30 + v - ((v / 10) | 0) * 10;
   bytes[at + width] = then;
   return at + width + 1;
 }
@@ -202,7 +212,7 @@ function _valueWriter(values: readonly Value[], field: _Field): _Writer {
 
 /** Writes row `r` of an Int, Float, DateTime or Boolean column from its typed array. */
 function _typedWriter(data: Exclude<ColumnData, Utf8Data>, field: _Field): _Writer {
-  if (data.kind === "i64") return _int64Writer(data.values, data.nulls);
+  if (data.kind === "i64" && field === _int) return _int64Writer(data.values, data.nulls);
   const { values, nulls } = data;
   const bool = data.kind === "bool";
   return (out, r) => {

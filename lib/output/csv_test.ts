@@ -158,3 +158,29 @@ Deno.test("writeCsv() writes random Int and Float values exactly as String() doe
   const columns: [ColumnType, Value[]][] = [["Float", floats], ["Int", ints]];
   assert.equal(await _csv(columns), _expected(columns));
 });
+
+Deno.test("writeCsv() writes Int columns given as typed arrays exactly as String() does", async () => {
+  const prng = new Prng(6);
+  const edges = [0n, -1n, 2n ** 53n, -(2n ** 53n), 2n ** 53n - 1n, 2n ** 53n + 1n, 2n ** 63n - 1n];
+  const values: Value[] = Array.from({ length: 20_000 }, (_, i): Value => {
+    if (i % 11 === 0) return null;
+    if (i % 7 === 0) return prng.pick([...edges, -(2n ** 63n), 2n ** 52n * 3n, -(2n ** 54n)]);
+    const hi = BigInt(prng.int(-(2 ** 31), 2 ** 31 - 1));
+    return BigInt.asIntN(64, (hi << BigInt(prng.int(0, 32))) + BigInt(prng.int(0, 2 ** 32 - 1)));
+  });
+  const chunks: Uint8Array[] = [];
+  const data = fromValues(values, "i64");
+  const batch: RowBatch = {
+    rows: values.length,
+    columns: [{ name: "c0", type: "Int", nullable: true, values, data }],
+  };
+  await writeCsv(
+    ["c0"],
+    (async function* () {
+      yield batch;
+    })(),
+    { write: (b) => Promise.resolve(void chunks.push(b)) },
+  );
+  const text = new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
+  assert.equal(text, _expected([["Int", values]]));
+});

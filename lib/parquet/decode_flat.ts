@@ -7,24 +7,14 @@
  * @module
  */
 
-import type {
-  AsyncBuffer,
-  Compressors,
-  DecodedArray,
-  FileMetaData,
-  PageHeader,
-} from "npm:hyparquet@1.31.5";
+import type { AsyncBuffer, Compressors, DecodedArray, FileMetaData } from "npm:hyparquet@1.31.5";
 import { parquetSchema } from "npm:hyparquet@1.31.5/src/metadata.js";
 import { parquetHeader, readPage } from "npm:hyparquet@1.31.5/src/column.js";
-import {
-  convert,
-  convertWithDictionary,
-  DEFAULT_PARSERS,
-} from "npm:hyparquet@1.31.5/src/convert.js";
-import { decompressPage, readDataPage, readDataPageV2 } from "npm:hyparquet@1.31.5/src/datapage.js";
+import { convert, DEFAULT_PARSERS } from "npm:hyparquet@1.31.5/src/convert.js";
 import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import type { ColumnDecoder } from "./hyparquet_types.ts";
 import {
+  dictionaryStrings,
   plainStringPage,
   type StringPage,
   type Strings,
@@ -33,7 +23,8 @@ import {
 } from "./decode_strings.ts";
 import { chunkRanges } from "./page_crc.ts";
 import type { SpanPart } from "./page_spans.ts";
-import { copyPage, timestampDivisor, timestampsToMs } from "./decode_numbers.ts";
+import { checkIndices, placePage, timestampDivisor, timestampsToMs } from "./decode_numbers.ts";
+import { readFlatPage } from "./flat_page.ts";
 
 /** Converters of timestamps and dates, as hyparquet's `parsers` option takes them. */
 export type Parsers = Partial<ColumnDecoder["parsers"]>;
@@ -120,10 +111,14 @@ export async function decodeFlatRowGroup(
   return out;
 }
 
-/** One data page: a definition level per row (empty when none is null) and the non-null values. */
+/**
+ * One data page: a definition level per row (empty when none is null) and the non-null values, or
+ * the dictionary and, per non-null value, its index there.
+ */
 interface _Page {
-  readonly levels: ArrayLike<number>;
+  readonly levels: Uint8Array;
   readonly values: DecodedArray;
+  readonly indices?: Int32Array | undefined;
 }
 
 function _decodeChunk(
@@ -150,14 +145,14 @@ function _decodeChunk(
       dictionary = typed(readPage(reader, header, decoder, undefined, undefined, 0).data!);
       continue;
     }
-    const page = _dataPage(bytes, reader, header, decoder);
-    const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
-    pages.push({
-      levels: page.levels,
-      values: dictionary && encoding.endsWith("_DICTIONARY")
-        ? convertWithDictionary(page.values, dictionary, encoding, decoder)
-        : typed(page.values),
-    });
+    const { levels, indices, values } = readFlatPage(bytes, reader, header, decoder);
+    if (!indices) {
+      pages.push({ levels, values: typed(values!) });
+      continue;
+    }
+    if (!dictionary) throw new Error("parquet dictionary page missing");
+    checkIndices(indices, dictionary.length);
+    pages.push({ levels, values: dictionary, indices });
   }
   return _column(pages, kind, rows);
 }
@@ -173,8 +168,7 @@ function _stringPages(
   while (reader.offset < bytes.length) {
     const header = parquetHeader(reader);
     if (header.type === "DICTIONARY_PAGE") {
-      const data = readPage(reader, header, decoder, undefined, undefined, 0).data!;
-      dictionary = stringsOf(data as Uint8Array[]);
+      dictionary = dictionaryStrings(bytes, reader, header, decoder);
       continue;
     }
     const plain = plainStringPage(bytes, reader, header, decoder);
@@ -182,41 +176,15 @@ function _stringPages(
       pages.push(plain);
       continue;
     }
-    const page = _dataPage(bytes, reader, header, decoder);
-    const encoding = (header.data_page_header ?? header.data_page_header_v2)!.encoding;
+    const { levels, indices, values } = readFlatPage(bytes, reader, header, decoder);
+    if (indices && !dictionary) throw new Error("parquet dictionary page missing");
     pages.push(
-      dictionary && encoding.endsWith("_DICTIONARY")
-        ? { levels: page.levels, strings: dictionary, indices: page.values as ArrayLike<number> }
-        : { levels: page.levels, strings: stringsOf(page.values as Uint8Array[]) },
+      indices
+        ? { levels, strings: dictionary!, indices }
+        : { levels, strings: stringsOf(values as Uint8Array[]) },
     );
   }
   return pages;
-}
-
-/** Reads a data page (v1 or v2) at the reader. */
-function _dataPage(
-  bytes: Uint8Array,
-  reader: { offset: number },
-  header: PageHeader,
-  decoder: ColumnDecoder,
-): _Page {
-  const compressed = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
-  reader.offset += header.compressed_page_size;
-  if (header.type === "DATA_PAGE") {
-    const page = decompressPage(
-      compressed,
-      header.uncompressed_page_size,
-      decoder.codec,
-      decoder.compressors,
-    );
-    const read = readDataPage(page, header.data_page_header!, decoder);
-    return { levels: read.definitionLevels ?? [], values: read.dataPage };
-  }
-  if (header.type === "DATA_PAGE_V2") {
-    const read = readDataPageV2(compressed, header, decoder);
-    return { levels: read.definitionLevels ?? [], values: read.dataPage };
-  }
-  throw new Error(`parquet unsupported page type: ${header.type}`);
 }
 
 /** Lays the pages' values out as one column, a null wherever the definition level is 0. */
@@ -231,23 +199,24 @@ function _column(
     visit: (row: number, value: unknown) => void,
     target?: Float64Array | BigInt64Array,
   ) => {
-    for (const { levels, values } of pages) {
-      if (levels.length === 0 && target && copyPage(target, values, row)) {
-        row += values.length;
-        continue;
+    for (const page of pages) {
+      const { levels, values, indices } = page;
+      const count = indices ? indices.length : values.length;
+      const pageRows = levels.length || count;
+      let v = target ? placePage(target, values, page, row) : -1;
+      if (v < 0) {
+        v = 0;
+        for (let i = 0; i < pageRows; i++) {
+          if (levels.length > 0 && levels[i] === 0) continue;
+          visit(row + i, values[indices ? indices[v]! : v]);
+          v++;
+        }
       }
-      if (levels.length === 0) {
-        for (let i = 0; i < values.length; i++) visit(row++, values[i]);
-        continue;
+      for (let i = 0; i < levels.length; i++) {
+        if (levels[i] === 0) (nulls ??= new Uint8Array(rows))[row + i] = 1;
       }
-      let v = 0;
-      for (let i = 0; i < levels.length; i++, row++) {
-        if (levels[i] === 0) (nulls ??= new Uint8Array(rows))[row] = 1;
-        else visit(row, values[v++]);
-      }
-      if (v !== values.length) {
-        throw new Error(`a page holds ${values.length} values for ${v} rows`);
-      }
+      row += pageRows;
+      if (v !== count) throw new Error(`a page holds ${count} values for ${v} rows`);
     }
     if (row !== rows) throw new Error(`decoded ${row} values, the footer says ${rows} rows`);
   };

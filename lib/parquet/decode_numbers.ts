@@ -1,7 +1,8 @@
 /**
  * Numbers of decoded pages into column buffers without a JS value per row: INT64 timestamps to
  * milliseconds through their two 32-bit halves (exact; a BigInt only for values of 2^52 or more),
- * and pages without nulls copied into the column in one call.
+ * and pages placed into the column as typed arrays (dictionary indices dereferenced, null rows
+ * skipped; pages without nulls copied in one call).
  *
  * @module
  */
@@ -71,26 +72,88 @@ export function timestampsToMs(values: BigInt64Array, divisor: number): Float64A
 }
 
 /**
- * Copies a page's values into a column from `row` when the page has no nulls and its values are
- * already of the column's array type.
+ * Places a page's values into a column from `row` when they are of the column's array type (Int64s
+ * moved as two 32-bit halves, without a BigInt each): value `j` is `values[indices[j]]` for a
+ * dictionary-encoded page (`values` is then the dictionary; {@linkcode checkIndices} first), else
+ * `values[j]`. Rows whose
+ * definition level is 0 are skipped, left for the caller to mark null; without levels, every row
+ * takes a value.
+ *
+ * @example Dictionary indices, one null row
+ * ```ts
+ * import { placePage } from "./decode_numbers.ts";
+ * import assert from "node:assert/strict";
+ * const column = new BigInt64Array(4);
+ * const page = { levels: new Uint8Array([1, 0, 1]), indices: new Int32Array([1, 0]) };
+ * assert.equal(placePage(column, new BigInt64Array([7n, -(2n ** 63n)]), page, 1), 2);
+ * assert.deepEqual([...column], [0n, -(2n ** 63n), 0n, 7n]);
+ * ```
  *
  * @param target The column's values.
- * @param values The page's values.
+ * @param values The page's values, or the dictionary its indices point into.
+ * @param page The page's definition levels (empty when no row is null) and dictionary indices.
  * @param row Where the page's first row goes.
- * @returns Whether it copied; `false` leaves the page to the per-value path.
+ * @returns The number of values taken, or -1 (nothing placed) when the types differ.
  */
-export function copyPage(
+export function placePage(
   target: Float64Array | BigInt64Array,
   values: unknown,
+  page: { readonly levels: Uint8Array; readonly indices?: Int32Array | undefined },
   row: number,
-): boolean {
+): number {
+  const { levels, indices } = page;
   if (target instanceof Float64Array && values instanceof Float64Array) {
-    target.set(values, row);
-    return true;
+    if (levels.length === 0 && !indices) {
+      target.set(values, row);
+      return values.length;
+    }
+    const rows = levels.length || indices!.length;
+    let v = 0;
+    for (let i = 0; i < rows; i++) {
+      if (levels.length > 0 && levels[i] === 0) continue;
+      target[row + i] = values[indices ? indices[v]! : v]!;
+      v++;
+    }
+    return v;
   }
   if (target instanceof BigInt64Array && values instanceof BigInt64Array) {
-    target.set(values, row);
-    return true;
+    if (levels.length === 0 && !indices) {
+      target.set(values, row);
+      return values.length;
+    }
+    const to = _halves(target);
+    const from = _halves(values);
+    const rows = levels.length || indices!.length;
+    let v = 0;
+    for (let i = 0; i < rows; i++) {
+      if (levels.length > 0 && levels[i] === 0) continue;
+      const k = 2 * (indices ? indices[v]! : v);
+      to[2 * (row + i)] = from[k]!;
+      to[2 * (row + i) + 1] = from[k + 1]!;
+      v++;
+    }
+    return v;
   }
-  return false;
+  return -1;
+}
+
+/**
+ * Refuses a page's dictionary indices when one is past the dictionary.
+ *
+ * @param indices The indices.
+ * @param size The dictionary's entries.
+ * @throws {Error} When an index is not below `size`.
+ */
+export function checkIndices(indices: Int32Array, size: number): void {
+  for (let i = 0; i < indices.length; i++) {
+    const k = indices[i]!;
+    if (k >= size || k < 0) {
+      throw new Error(`dictionary index ${k >>> 0} is past its ${size} entries`);
+    }
+  }
+}
+
+/** The two 32-bit halves of each Int64, as a view. */
+function _halves(values: BigInt64Array): Int32Array {
+  return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
 }

@@ -10,8 +10,8 @@
 import type { PageHeader } from "npm:hyparquet@1.31.5";
 import type { ColumnDecoder } from "./hyparquet_types.ts";
 import { decompressPage } from "npm:hyparquet@1.31.5/src/datapage.js";
-import { readRleBitPackedHybrid } from "npm:hyparquet@1.31.5/src/encoding.js";
 import type { Utf8Data } from "../columns/column_data.ts";
+import { definitionLevels } from "./flat_page.ts";
 
 /** Strings: value `j` is `bytes[starts[j] .. ends[j])`. */
 export interface Strings {
@@ -26,11 +26,11 @@ export interface Strings {
 /** One data page of a string column. */
 export interface StringPage {
   /** A definition level per row (0: null); empty when no row is null. */
-  readonly levels: ArrayLike<number>;
+  readonly levels: Uint8Array;
   /** The page's non-null values, or the dictionary `indices` point into. */
   readonly strings: Strings;
   /** Per non-null value, its entry in `strings`, for dictionary-encoded pages. */
-  readonly indices?: ArrayLike<number>;
+  readonly indices?: Int32Array;
 }
 
 /**
@@ -83,29 +83,53 @@ export function plainStringPage(
     decoder.codec,
     decoder.compressors,
   );
+  const { levels, count, at } = definitionLevels(page, daph.num_values, decoder);
+  return { levels, strings: _plainStrings(page, at, count) };
+}
+
+/**
+ * Reads a dictionary page of PLAIN byte arrays at the reader, without an object per value.
+ *
+ * @param chunk The column chunk's bytes.
+ * @param reader Its position, at the page's data (after the header); advanced past the page.
+ * @param header The page header.
+ * @param decoder The column.
+ * @returns The dictionary's strings.
+ * @throws {Error} When the page does not hold its values.
+ */
+export function dictionaryStrings(
+  chunk: Uint8Array,
+  reader: { offset: number },
+  header: PageHeader,
+  decoder: ColumnDecoder,
+): Strings {
+  const compressed = chunk.subarray(reader.offset, reader.offset + header.compressed_page_size);
+  reader.offset += header.compressed_page_size;
+  const page = decompressPage(
+    compressed,
+    header.uncompressed_page_size,
+    decoder.codec,
+    decoder.compressors,
+  );
+  return _plainStrings(page, 0, header.dictionary_page_header?.num_values ?? 0);
+}
+
+/** `count` PLAIN byte arrays (a 4-byte length, then the bytes) from `page[at..]`. */
+function _plainStrings(page: Uint8Array, at: number, count: number): Strings {
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-  const at = { view, offset: 0 };
-  const rows = daph.num_values;
-  let levels: number[] = [];
-  let count = rows;
-  if (decoder.element.repetition_type !== "REQUIRED") {
-    levels = new Array(rows);
-    readRleBitPackedHybrid(at, 1, levels);
-    count = 0;
-    for (let i = 0; i < rows; i++) count += levels[i]!;
-    if (count === rows) levels = [];
-  }
   const starts = new Int32Array(count);
   const ends = new Int32Array(count);
-  let offset = at.offset;
-  for (let j = 0; j < count; j++) {
+  let offset = at;
+  for (let j = 0; j < count && offset + 4 <= page.length; j++) {
     const length = view.getUint32(offset, true);
     starts[j] = offset + 4;
     offset += 4 + length;
     ends[j] = offset;
   }
-  if (offset > page.length) throw new Error(`a page's strings run past its ${page.length} bytes`);
-  return { levels, strings: { bytes: page, starts, ends } };
+  if (offset > page.length || (count > 0 && ends[count - 1] === 0)) {
+    throw new Error(`a page's ${count} strings run past its ${page.length} bytes`);
+  }
+  return { bytes: page, starts, ends };
 }
 
 /**
@@ -118,7 +142,7 @@ export function plainStringPage(
  */
 export function utf8Column(pages: readonly StringPage[], rows: number): Utf8Data {
   const offsets = new Int32Array(rows + 1);
-  let out = new Uint8Array(_plainBytes(pages) ?? rows * 8 + 16);
+  let out = new Uint8Array(_bytesOf(pages));
   let nulls: Uint8Array | undefined;
   let at = 0;
   let row = 0;
@@ -156,12 +180,18 @@ export function utf8Column(pages: readonly StringPage[], rows: number): Utf8Data
   return { kind: "utf8", offsets, bytes: out.subarray(0, at), ...(nulls ? { nulls } : {}) };
 }
 
-/** The exact size of the strings when no page is dictionary-encoded or has nulls. */
-function _plainBytes(pages: readonly StringPage[]): number | undefined {
+/** The bytes of the pages' strings, a dictionary entry counted as often as it is used. */
+function _bytesOf(pages: readonly StringPage[]): number {
   let total = 0;
-  for (const { levels, strings, indices } of pages) {
-    if (levels.length > 0 || indices) return undefined;
-    for (let j = 0; j < strings.starts.length; j++) total += strings.ends[j]! - strings.starts[j]!;
+  for (const { strings: { starts, ends }, indices } of pages) {
+    if (!indices) {
+      for (let j = 0; j < starts.length; j++) total += ends[j]! - starts[j]!;
+      continue;
+    }
+    for (let i = 0; i < indices.length; i++) {
+      const k = indices[i]!;
+      if (k >= 0 && k < starts.length) total += ends[k]! - starts[k]!;
+    }
   }
   return total;
 }

@@ -8,7 +8,7 @@
 
 import type { DecodedRowGroup } from "../parquet/data_file.ts";
 import type { Value } from "../format/schema.ts";
-import type { ColumnKind } from "../columns/column_data.ts";
+import type { ColumnData, ColumnKind } from "../columns/column_data.ts";
 import { KeyTable } from "./key_table.ts";
 import { type SlotColumn, slotColumn, utf8Values } from "./slot_columns.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
@@ -24,8 +24,9 @@ export interface Resolved {
    */
   slice(column: string, from: number, to: number): Value[];
   /**
-   * Rows `from .. to` as an output batch. String columns (`key` among them) carry their UTF-8
-   * bytes (`utf8`) and make their strings only when `values` is read.
+   * Rows `from .. to` as an output batch. Every column carries its values in typed arrays
+   * (`data`: strings, `key` among them, as UTF-8 bytes) and makes JS values only when `values` is
+   * read.
    */
   batch(columns: readonly Omit<BatchColumn, "values">[], from: number, to: number): RowBatch;
 }
@@ -122,8 +123,13 @@ export class Resolver {
     table.freeze();
     const eventTime = this.#eventTime;
     const columns = this.#columns;
-    const utf8 = (column: string, from: number, to: number) =>
-      column === KEY ? table.utf8(order, from, to) : columns.get(column)?.utf8?.(order, from, to);
+    const data = (column: string, from: number, to: number): ColumnData => {
+      if (column === KEY) return table.utf8(order, from, to);
+      if (column !== EVENT_TIME) return columns.get(column)!.data(order, from, to);
+      const values = new Float64Array(to - from);
+      for (let i = from; i < to; i++) values[i - from] = eventTime[order[i]!]!;
+      return { kind: "f64", values };
+    };
     const slice = (column: string, from: number, to: number): Value[] => {
       if (column === KEY) return utf8Values(table.utf8(order, from, to));
       if (column !== EVENT_TIME) return columns.get(column)!.values(order, from, to);
@@ -137,14 +143,12 @@ export class Resolver {
       batch: (outputs, from, to) => ({
         rows: to - from,
         columns: outputs.map((c): BatchColumn => {
-          const bytes = utf8(c.name, from, to);
-          if (!bytes) return { ...c, values: slice(c.name, from, to) };
-          let strings: Value[] | undefined;
+          let values: Value[] | undefined;
           return {
             ...c,
-            data: bytes,
+            data: data(c.name, from, to),
             get values() {
-              return strings ??= utf8Values(bytes);
+              return values ??= slice(c.name, from, to);
             },
           };
         }),

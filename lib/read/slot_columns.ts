@@ -1,8 +1,8 @@
 /**
  * Per-slot storage of the winning values of one column, in typed arrays: the resolver copies a
- * winner's value from a decoded row group into its key's slot, and output reads slots back as JS
- * values. Strings are copied as bytes into an arena that is compacted when overwritten values
- * make up most of it.
+ * winner's value from a decoded row group into its key's slot, and output reads slots back in
+ * typed arrays (or as JS values). Strings are copied as bytes into an arena that is compacted when
+ * overwritten values make up most of it.
  *
  * @module
  */
@@ -27,8 +27,8 @@ export interface SlotColumn {
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, size: number): void;
   /** The values of slots `order[from .. to)`, as JS values. */
   values(order: Int32Array, from: number, to: number): Value[];
-  /** A string column's values of slots `order[from .. to)` as UTF-8 bytes (offsets from 0). */
-  utf8?(order: Int32Array, from: number, to: number): Utf8Data;
+  /** The values of slots `order[from .. to)` in typed arrays (strings as UTF-8 bytes and offsets). */
+  data(order: Int32Array, from: number, to: number): ColumnData;
 }
 
 /**
@@ -93,6 +93,20 @@ function _fit<T extends Int32Array | Uint8Array | Float64Array>(array: T, need: 
   return grown;
 }
 
+/** The null mask of slots `order[from .. to)`, or `undefined` when none is null. */
+function _gatherNulls(
+  nulls: Uint8Array,
+  order: Int32Array,
+  from: number,
+  to: number,
+): Uint8Array | undefined {
+  let out: Uint8Array | undefined;
+  for (let i = from; i < to; i++) {
+    if (nulls[order[i]!]) (out ??= new Uint8Array(to - from))[i - from] = 1;
+  }
+  return out;
+}
+
 class _F64Slots implements SlotColumn {
   #values = new Float64Array(0);
   #nulls = new Uint8Array(0);
@@ -117,6 +131,13 @@ class _F64Slots implements SlotColumn {
       out[i - from] = this.#nulls[slot] ? null : this.#values[slot]!;
     }
     return out;
+  }
+
+  data(order: Int32Array, from: number, to: number): ColumnData {
+    const values = new Float64Array(to - from);
+    const nulls = _gatherNulls(this.#nulls, order, from, to);
+    for (let i = from; i < to; i++) values[i - from] = this.#values[order[i]!]!;
+    return { kind: "f64", values, ...(nulls ? { nulls } : {}) };
   }
 }
 
@@ -144,6 +165,13 @@ class _BoolSlots implements SlotColumn {
       out[i - from] = this.#nulls[slot] ? null : this.#values[slot] === 1;
     }
     return out;
+  }
+
+  data(order: Int32Array, from: number, to: number): ColumnData {
+    const values = new Uint8Array(to - from);
+    const nulls = _gatherNulls(this.#nulls, order, from, to);
+    for (let i = from; i < to; i++) values[i - from] = this.#values[order[i]!]!;
+    return { kind: "bool", values, ...(nulls ? { nulls } : {}) };
   }
 }
 
@@ -175,6 +203,19 @@ class _I64Slots implements SlotColumn {
       out[i - from] = this.#nulls[slot] ? null : values[slot]!;
     }
     return out;
+  }
+
+  data(order: Int32Array, from: number, to: number): ColumnData {
+    const values = new BigInt64Array(to - from);
+    const halves = new Int32Array(values.buffer);
+    const nulls = _gatherNulls(this.#nulls, order, from, to);
+    const own = this.#halves;
+    for (let i = from; i < to; i++) {
+      const slot = order[i]!;
+      halves[2 * (i - from)] = own[2 * slot]!;
+      halves[2 * (i - from) + 1] = own[2 * slot + 1]!;
+    }
+    return { kind: "i64", values, ...(nulls ? { nulls } : {}) };
   }
 }
 
@@ -214,10 +255,10 @@ class _Utf8Slots implements SlotColumn {
   }
 
   values(order: Int32Array, from: number, to: number): Value[] {
-    return utf8Values(this.utf8(order, from, to));
+    return utf8Values(this.data(order, from, to));
   }
 
-  utf8(order: Int32Array, from: number, to: number): Utf8Data {
+  data(order: Int32Array, from: number, to: number): Utf8Data {
     const lengths = this.#lengths;
     const offsets = new Int32Array(to - from + 1);
     let nulls: Uint8Array | undefined;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ColumnKind, fromValues } from "../columns/column_data.ts";
+import { type ColumnKind, fromValues, toValues } from "../columns/column_data.ts";
 import type { Value } from "../format/schema.ts";
 import { Prng } from "../write/prng.ts";
 import { slotColumn } from "./slot_columns.ts";
@@ -35,6 +35,10 @@ for (const [kind, draw] of _CASES) {
     assert.deepEqual(
       column.values(filled, 3, 5),
       [...filled].slice(3, 5).map((s) => expected.get(s)),
+    );
+    assert.deepEqual(
+      toValues(column.data(filled, 2, filled.length)),
+      [...filled].slice(2).map((s) => expected.get(s)),
     );
   });
 }

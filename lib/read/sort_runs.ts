@@ -20,7 +20,6 @@ import { compareBytes, keyTimeOrder } from "../format/key_order.ts";
 import { openTable, type Table } from "../format/table.ts";
 import { LocalStore } from "../store/local.ts";
 import type { DataFile, DecodedRowGroup } from "../parquet/data_file.ts";
-import { ParquetEncoder } from "../parquet/encode.ts";
 import type { ParquetColumn } from "../parquet/column.ts";
 import type { KeyFilter } from "./key_filter.ts";
 import { gatherGroup } from "./key_set.ts";
@@ -185,7 +184,7 @@ export async function sortBlock(
   for (let from = 0; from < block.rows; from += options.budgetRows) {
     const to = Math.min(block.rows, from + options.budgetRows);
     const run = _sortRun(block, from, to, options);
-    if (run.rows > 0) runs.push(_encode(run, columns, file.hasDeleted));
+    if (run.rows > 0) runs.push(_encode(await _encoder(), run, columns, file.hasDeleted));
   }
   return runs;
 }
@@ -254,8 +253,26 @@ function _sortRun(
   return gatherGroup(block, last.subarray(0, m));
 }
 
+type _Encode = typeof import("../parquet/encode.ts");
+
+let _encodeModule: Promise<_Encode> | undefined;
+
+/**
+ * The Parquet encoder, loaded when the first run is written: a scan that sorts nothing never loads
+ * it (it imports node:zlib, which starts Deno's Node layer: about 40 ms of a process's start-up).
+ */
+function _encoder(): Promise<_Encode> {
+  _encodeModule ??= import("../parquet/encode.ts");
+  return _encodeModule;
+}
+
 /** A sorted run as a key-ordered Parquet file: `key`, `event_time`, the columns, `_deleted`. */
-function _encode(run: DecodedRowGroup, columns: readonly Column[], hasDeleted: boolean) {
+function _encode(
+  { ParquetEncoder }: _Encode,
+  run: DecodedRowGroup,
+  columns: readonly Column[],
+  hasDeleted: boolean,
+) {
   const values = columns.map((c) => run.columns.get(c.name)!);
   const parquet: ParquetColumn[] = [
     { name: KEY, type: "String", nullable: false },
