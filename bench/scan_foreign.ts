@@ -5,11 +5,15 @@
  * and scanned as of the same instant to CSV beside DuckDB computing the same answer over the same
  * files. azof sorts each file into spilled runs (lib/read/sort_runs.ts), on two threads
  * (lib/read/sort_files.ts; `AZOF_SORT_THREADS=1` in the environment of the bench measures one), and
- * merges them.
+ * merges them. The same rows are also written with each file sorted by key (`ORDER BY key`, as
+ * users cluster files: still no declared order, but row groups whose key statistics follow each
+ * other), which azof merges as they are, each row group sorted as it is read
+ * (lib/read/group_order.ts).
  *
  * The CSV of rows comes from `bench/out/keys/rows_K.csv` (written by `--only keys`), or from the
  * folder `AZOF_BENCH_ROWS_DIR` names; `AZOF_BENCH_KEYS` (comma-separated) overrides the key counts.
- * Tables live in `bench/out/foreign/` (git-ignored) and are written once.
+ * Tables live in `bench/out/foreign/` and `bench/out/foreign_by_key/` (git-ignored) and are written
+ * once.
  *
  * @module
  */
@@ -20,6 +24,7 @@ import { asOfScanRow } from "./scan_keys.ts";
 import type { Row } from "./report.ts";
 
 const _DIR = `${OUT}foreign`;
+const _BY_KEY_DIR = `${OUT}foreign_by_key`;
 const _FILE_ROWS = 1_000_000;
 
 /**
@@ -31,17 +36,25 @@ const _FILE_ROWS = 1_000_000;
 export async function benchForeign(runs: number): Promise<Row[]> {
   const counts = (Deno.env.get("AZOF_BENCH_KEYS") ?? "1000000,10000000").split(",").map(Number);
   const rows: Row[] = [];
+  const target = { ratio: 1.5, mib: 1000 };
   for (const keys of counts) {
-    const root = await _table(keys);
-    const target = { ratio: 1.5, mib: 1000 };
+    const root = await _table(keys, _DIR, "i");
     rows.push(await asOfScanRow(root, _DIR, keys, "DuckDB-written, not key-ordered", runs, target));
+  }
+  for (const keys of counts) {
+    const root = await _table(keys, _BY_KEY_DIR, "key, i");
+    const written = "DuckDB-written, each file ORDER BY key";
+    rows.push(await asOfScanRow(root, _BY_KEY_DIR, keys, written, runs, target));
   }
   return rows;
 }
 
-/** Writes the table of `keys` keys unless it exists; returns its root folder. */
-async function _table(keys: number): Promise<string> {
-  const root = `${_DIR}/t${keys}`;
+/**
+ * Writes the table of `keys` keys into `dir` unless it exists, each file's rows in `order`; returns
+ * its root folder.
+ */
+async function _table(keys: number, dir: string, order: string): Promise<string> {
+  const root = `${dir}/t${keys}`;
   if (await exists(`${root}/t/version.txt`)) return root;
   const csv = `${Deno.env.get("AZOF_BENCH_ROWS_DIR") ?? `${OUT}keys`}/rows_${keys}.csv`;
   if (!await exists(csv)) {
@@ -64,7 +77,7 @@ async function _table(keys: number): Promise<string> {
     const file = `f${f}.parquet`;
     await connection.run(
       `COPY (SELECT key, event_time, name, amount, price FROM rows
-        WHERE i >= ${f * _FILE_ROWS} AND i < ${(f + 1) * _FILE_ROWS} ORDER BY i)
+        WHERE i >= ${f * _FILE_ROWS} AND i < ${(f + 1) * _FILE_ROWS} ORDER BY ${order})
         TO '${root}/t/${file}' (FORMAT parquet)`,
     );
     const range = await connection.runAndReadAll(
