@@ -17,6 +17,7 @@ import { formatInstant } from "../format/time.ts";
 import { assertSameRows, scanRows } from "../testing/cells.ts";
 import { DuckOracle, rowsText } from "../testing/duckdb_oracle.ts";
 import { Prng } from "../write/prng.ts";
+import { within } from "../testing/deadline.ts";
 import { hasUpstreamTable, UPSTREAM_ROOT, upstreamTestName } from "../testing/upstream.ts";
 
 const TABLE = "financials";
@@ -107,9 +108,15 @@ Deno.test({
         }
         if (ours.length > 0) nonEmpty++;
         if (i % 8 === 0) {
-          // The same read through sorted runs of 4,096 rows (the files are pyarrow's, unordered).
-          const runs = await scan(table, { asOf: asOf ?? undefined, sortBudgetRows: 4096 });
-          assert.equal(rowsText(await scanRows(runs)), theirs, `runs, as of ${label}`);
+          // The same read through sorted runs of 4,096 rows (the files are pyarrow's, unordered),
+          // sorted on two threads (the sorting worker).
+          const runs = await within(
+            `a scan of financials sorting on two threads, as of ${label}`,
+            async () =>
+              await scanRows(await scan(table, { asOf: asOf ?? undefined, sortBudgetRows: 4096 })),
+            60_000,
+          );
+          assert.equal(rowsText(runs), theirs, `runs, as of ${label}`);
           sorted++;
         }
       }
