@@ -9,9 +9,8 @@
 
 import type { PageHeader } from "npm:hyparquet@1.31.5";
 import type { ColumnDecoder } from "./hyparquet_types.ts";
-import { decompressPage } from "npm:hyparquet@1.31.5/src/datapage.js";
 import type { Utf8Data } from "../columns/column_data.ts";
-import { definitionLevels } from "./flat_page.ts";
+import { definitionLevels, storedPage, uncompressedPage } from "./flat_page.ts";
 
 /** Strings: value `j` is `bytes[starts[j] .. ends[j])`. */
 export interface Strings {
@@ -75,14 +74,7 @@ export function plainStringPage(
   if (header.type !== "DATA_PAGE" || daph?.encoding !== "PLAIN" || decoder.type !== "BYTE_ARRAY") {
     return undefined;
   }
-  const compressed = chunk.subarray(reader.offset, reader.offset + header.compressed_page_size);
-  reader.offset += header.compressed_page_size;
-  const page = decompressPage(
-    compressed,
-    header.uncompressed_page_size,
-    decoder.codec,
-    decoder.compressors,
-  );
+  const page = uncompressedPage(storedPage(chunk, reader, header), header, decoder);
   const { levels, count, at } = definitionLevels(page, daph.num_values, decoder);
   return { levels, strings: _plainStrings(page, at, count) };
 }
@@ -103,14 +95,7 @@ export function dictionaryStrings(
   header: PageHeader,
   decoder: ColumnDecoder,
 ): Strings {
-  const compressed = chunk.subarray(reader.offset, reader.offset + header.compressed_page_size);
-  reader.offset += header.compressed_page_size;
-  const page = decompressPage(
-    compressed,
-    header.uncompressed_page_size,
-    decoder.codec,
-    decoder.compressors,
-  );
+  const page = uncompressedPage(storedPage(chunk, reader, header), header, decoder);
   return _plainStrings(page, 0, header.dictionary_page_header?.num_values ?? 0);
 }
 

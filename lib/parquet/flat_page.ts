@@ -40,16 +40,10 @@ export function readFlatPage(
   header: PageHeader,
   decoder: ColumnDecoder,
 ): FlatPage {
-  const compressed = chunk.subarray(reader.offset, reader.offset + header.compressed_page_size);
-  reader.offset += header.compressed_page_size;
+  const compressed = storedPage(chunk, reader, header);
   const daph = header.data_page_header;
   if (header.type === "DATA_PAGE" && daph) {
-    const page = decompressPage(
-      compressed,
-      header.uncompressed_page_size,
-      decoder.codec,
-      decoder.compressors,
-    );
+    const page = uncompressedPage(compressed, header, decoder);
     return _v1(page, daph.num_values, daph.encoding, decoder) ??
       _typed(readDataPage(page, daph, decoder), daph.num_values, daph.encoding);
   }
@@ -58,6 +52,40 @@ export function readFlatPage(
     return _typed(readDataPageV2(compressed, header, decoder), v2.num_values, v2.encoding);
   }
   throw new Error(`parquet unsupported page type: ${header.type}`);
+}
+
+/**
+ * The bytes of the page at the reader, as stored (compressed); the reader is advanced past them.
+ *
+ * @param chunk The column chunk's bytes.
+ * @param reader Its position, at the page's data (after the header).
+ * @param header The page header.
+ * @returns The page's stored bytes.
+ */
+export function storedPage(
+  chunk: Uint8Array,
+  reader: { offset: number },
+  header: PageHeader,
+): Uint8Array {
+  const stored = chunk.subarray(reader.offset, reader.offset + header.compressed_page_size);
+  reader.offset += header.compressed_page_size;
+  return stored;
+}
+
+/**
+ * A v1 data page's or a dictionary page's bytes, uncompressed.
+ *
+ * @param stored The page's stored bytes ({@linkcode storedPage}).
+ * @param header The page header.
+ * @param decoder The column.
+ * @returns The uncompressed bytes.
+ */
+export function uncompressedPage(
+  stored: Uint8Array,
+  header: PageHeader,
+  decoder: ColumnDecoder,
+): Uint8Array {
+  return decompressPage(stored, header.uncompressed_page_size, decoder.codec, decoder.compressors);
 }
 
 /** A v1 page of definition levels of width 1 at most and dictionary or PLAIN numbers, else none. */

@@ -16,6 +16,14 @@ import { KeyFilter } from "./key_filter.ts";
 import { SORT_BUDGET_ROWS, SpillDir } from "./sort_runs.ts";
 import { SORT_THREADS, sortedStreams } from "./sort_files.ts";
 import { groupOrdered } from "./group_order.ts";
+import {
+  groupsOf,
+  keyOrderedFiles,
+  openAllFiles,
+  type PlanFiles,
+  plannedRows,
+  readOrder,
+} from "./plan_files.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import type { Snapshot } from "../format/snapshot.ts";
 import type { Table } from "../format/table.ts";
@@ -145,7 +153,7 @@ export function scanSnapshot(
 async function _resolve(
   snapshot: Snapshot,
   plan: ScanPlan,
-  files: _Files,
+  files: PlanFiles,
   options: ScanOptions,
   tooMany: () => boolean,
 ): Promise<Resolved | undefined> {
@@ -157,7 +165,7 @@ async function _resolve(
     asOf,
   );
   let rowsRead = 0;
-  const reads = _readOrder(plan, files, asOf);
+  const reads = readOrder(plan, files, asOf);
   for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
     if (tooMany()) return undefined;
     const group = await read.file.readRowGroup(read.group, valueColumns);
@@ -213,108 +221,6 @@ const _MiB = 1024 * 1024;
 /** The largest `limit` under which a scan decodes with hyparquet. */
 const _SMALL_LIMIT = 65_536;
 
-/** Data files opened ahead of the one being read (their footers fetched in parallel). */
-const _FILES_AHEAD = 4;
-
-/**
- * The plan's files, opened on demand (`open`) and kept until released from `opening`, and the key
- * selection whose statistics skip row groups.
- */
-interface _Files {
-  readonly open: (index: number) => Promise<DataFile> | undefined;
-  readonly opening: Promise<DataFile>[];
-  readonly filter: KeyFilter | undefined;
-}
-
-/**
- * Opens the plan's files in order, {@linkcode _FILES_AHEAD} ahead, while each is key-ordered or
- * its row groups are (group_order.ts).
- *
- * @returns All files, read in key order; `undefined` at the first that is not.
- */
-async function _keyOrdered(
-  plan: ScanPlan,
-  open: _Files["open"],
-  budgetRows: number,
-): Promise<DataFile[] | undefined> {
-  const files: DataFile[] = [];
-  for (let i = 0; i < plan.files.length; i++) {
-    for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
-    const file = groupOrdered((await open(i))!, budgetRows);
-    if (file === undefined) return undefined;
-    files.push(file);
-  }
-  return files;
-}
-
-/** Opens all of the plan's files in order, {@linkcode _FILES_AHEAD} ahead. */
-async function _openAll(plan: ScanPlan, open: _Files["open"]): Promise<DataFile[]> {
-  const files: DataFile[] = [];
-  for (let i = 0; i < plan.files.length; i++) {
-    for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
-    files.push((await open(i))!);
-  }
-  return files;
-}
-
-/** The rows of the row groups of a file that a scan reads. */
-function _plannedRows(file: DataFile, asOf: number | undefined, filter: KeyFilter | undefined) {
-  return _groupsOf(file, asOf, filter).reduce((n, g) => n + file.rowGroups[g]!.rows, 0);
-}
-
-/**
- * The row groups of a file a scan reads: without those whose smallest `event_time` lies after the
- * instant, or whose key statistics the key selection excludes.
- */
-function _groupsOf(file: DataFile, asOf: number | undefined, filter: KeyFilter | undefined) {
-  return file.rowGroups.flatMap((info, g) =>
-    (asOf !== undefined && info.minEventTime !== undefined && info.minEventTime > asOf) ||
-      (filter && !filter.mayHold(info.minKey, info.maxKey))
-      ? []
-      : [g]
-  );
-}
-
-interface _GroupRead {
-  /** The file's position in the plan. */
-  readonly index: number;
-  readonly file: DataFile;
-  readonly group: number;
-}
-
-/**
- * The row groups a scan decodes, in plan order (files in read order, row groups in file order,
- * without those whose smallest `event_time` lies after the instant). While one is handed out, the
- * footers of the next {@linkcode _FILES_AHEAD} files and the bytes of the next row group are
- * fetched; the order, and so the answer, is the same as reading one after another.
- */
-function _readOrder(plan: ScanPlan, files: _Files, asOf: number | undefined) {
-  const columns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
-  const { open, opening, filter } = files;
-  /** The first row group read at or after (index, group), opening files as needed. */
-  const find = async (index: number, group: number): Promise<_GroupRead | undefined> => {
-    for (let i = index; i < plan.files.length; i++) {
-      for (let k = i; k <= i + _FILES_AHEAD; k++) open(k);
-      const file = (await open(i))!;
-      const g = _groupsOf(file, asOf, filter).find((g) => g >= (i === index ? group : 0));
-      if (g !== undefined) return { index: i, file, group: g };
-      // Done with this file: let its footer and cached bytes go.
-      delete opening[i];
-    }
-    return undefined;
-  };
-  let next = find(0, 0);
-  return {
-    next: async (): Promise<_GroupRead | undefined> => {
-      const current = await next;
-      if (current === undefined) return undefined;
-      next = find(current.index, current.group + 1);
-      // Only a warm-up: a failure here shows when the scan reaches that row group.
-      next.then((ahead) => ahead?.file.prefetch(ahead.group, columns)).catch(() => {});
-      return current;
-    },
-  };
-}
 async function* _execute(
   table: Table,
   snapshot: Snapshot,
@@ -337,7 +243,7 @@ async function* _execute(
     if (opening[index] === undefined) {
       opening[index] = openDataFile(table, planned.file, snapshot.schema, { decoder, cache });
       // Failures surface when the scan reaches the file; until then nobody awaits it.
-      opening[index].then((file) => void (seen += _plannedRows(file, asOf, filter)), () => {});
+      opening[index].then((file) => void (seen += plannedRows(file, asOf, filter)), () => {});
     }
     return opening[index];
   };
@@ -358,7 +264,7 @@ async function* _execute(
         }),
     });
   const budget = options.sortBudgetRows ?? SORT_BUDGET_ROWS;
-  const ordered = await _keyOrdered(plan, open, budget);
+  const ordered = await keyOrderedFiles(plan, open, budget);
   if (ordered) return yield* merge(ordered);
   const files = { open, opening, filter };
   const resolved = await _resolve(snapshot, plan, files, options, () => seen > budget);
@@ -367,7 +273,7 @@ async function* _execute(
     options.onSpill?.(dir.path);
     try {
       // Files whose row groups give a key order are merged as they are, without runs.
-      const opened = (await _openAll(plan, open)).map((f) => groupOrdered(f, budget) ?? f);
+      const opened = (await openAllFiles(plan, open)).map((f) => groupOrdered(f, budget) ?? f);
       const foreign = opened.filter((f) => !f.keyOrdered).reduce((n, f) => n + f.rows, 0);
       const runCache = _cacheBytes(opened.length + Math.ceil(foreign / budget));
       const onRows = (file: number, rows: number) =>
@@ -385,7 +291,7 @@ async function* _execute(
         budgetRows: budget,
         threads: options.sortThreads ?? SORT_THREADS,
         decoder,
-        groupsOf: (file) => _groupsOf(file, asOf, filter),
+        groupsOf: (file) => groupsOf(file, asOf, filter),
         open: (table, name, schema) =>
           openDataFile(table, name, schema, { decoder, cacheBytes: runCache }),
         onRows,
