@@ -9,7 +9,8 @@
  */
 
 import { AzofError } from "../errors.ts";
-import type { ColumnData, Utf8Data } from "../columns/column_data.ts";
+import type { ColumnData, F64Data, Utf8Data } from "../columns/column_data.ts";
+import { EVENT_TIME, KEY } from "../format/schema.ts";
 import { compareBytes, keyTimeOrder } from "../format/key_order.ts";
 import type { DataFile, DecodedRowGroup, RowGroupInfo } from "../parquet/data_file.ts";
 import { gatherColumn, gatherGroup } from "./key_set.ts";
@@ -105,26 +106,18 @@ class _SortedGroups implements DataFile {
   }
 
   async readRowGroup(index: number, columns: readonly string[]): Promise<DecodedRowGroup> {
-    const group = this.#order[index]!;
-    const data = await this.#file.readRowGroup(group, columns);
-    const { offsets, bytes } = data.key;
-    const starts = offsets.subarray(0, data.rows);
-    const lengths = new Int32Array(data.rows);
-    for (let r = 0; r < data.rows; r++) lengths[r] = offsets[r + 1]! - offsets[r]!;
-    const sort = keyTimeOrder(bytes, starts, lengths, data.eventTime, data.rows);
-    const sorted = gatherGroup(data, sort);
-    this.#check(group, sorted.key);
-    this.#sorts.set(index, sort);
-    // A batch being filled may still take rows from the last few row groups read.
-    this.#sorts.delete(index - _KEPT_SORTS);
-    return sorted;
+    const data = await this.#file.readRowGroup(this.#order[index]!, columns);
+    return gatherGroup(data, this.#sortOf(index, data.key, data.eventTime));
   }
 
   async readColumns(index: number, columns: readonly string[]): Promise<Map<string, ColumnData>> {
-    if (!this.#sorts.has(index)) await this.readRowGroup(index, []);
-    const sort = this.#sorts.get(index)!;
-    const read = await this.#file.readColumns(this.#order[index]!, columns);
-    return new Map([...read].map(([name, data]) => [name, gatherColumn(data, sort)]));
+    const kept = this.#sorts.get(index);
+    // Asked before the row group was read (a key selection looking at its keys): sorted here.
+    const names = kept ? columns : [...new Set([KEY, EVENT_TIME, ...columns])];
+    const read = await this.#file.readColumns(this.#order[index]!, names);
+    const times = () => (read.get(EVENT_TIME) as F64Data).values;
+    const sort = kept ?? this.#sortOf(index, read.get(KEY) as Utf8Data, times());
+    return new Map(columns.map((name) => [name, gatherColumn(read.get(name)!, sort)]));
   }
 
   pages(): Promise<undefined> {
@@ -140,14 +133,36 @@ class _SortedGroups implements DataFile {
     this.#file.decodeOn(...args);
   }
 
-  /** Fails when the sorted keys of row group `group` leave the range its statistics give. */
-  #check(group: number, keys: Utf8Data): void {
-    const rows = keys.offsets.length - 1;
+  /**
+   * The order of row group `index` by key, `event_time` and position (computed once and kept a
+   * while: a batch being filled may still take rows from the last few row groups read), its keys
+   * checked against the statistics the order was taken from.
+   */
+  #sortOf(index: number, keys: Utf8Data, times: Float64Array): Int32Array {
+    const kept = this.#sorts.get(index);
+    if (kept) return kept;
+    const { offsets, bytes } = keys;
+    const rows = times.length;
+    const starts = offsets.subarray(0, rows);
+    const lengths = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) lengths[r] = offsets[r + 1]! - offsets[r]!;
+    const sort = keyTimeOrder(bytes, starts, lengths, times, rows);
+    this.#check(this.#order[index]!, keys, sort);
+    this.#sorts.set(index, sort);
+    this.#sorts.delete(index - _KEPT_SORTS);
+    return sort;
+  }
+
+  /** Fails when the keys of row group `group` leave the range its statistics give. */
+  #check(group: number, keys: Utf8Data, sort: Int32Array): void {
+    const rows = sort.length;
     if (rows === 0) return;
     const [min, max] = this.#ranges[group]!;
     const { offsets, bytes } = keys;
-    const first = compareBytes(bytes, offsets[0]!, offsets[1]!, min, 0, min.length);
-    const last = compareBytes(bytes, offsets[rows - 1]!, offsets[rows]!, max, 0, max.length);
+    const lo = sort[0]!;
+    const hi = sort[rows - 1]!;
+    const first = compareBytes(bytes, offsets[lo]!, offsets[lo + 1]!, min, 0, min.length);
+    const last = compareBytes(bytes, offsets[hi]!, offsets[hi + 1]!, max, 0, max.length);
     if (first >= 0 && last <= 0) return;
     throw new AzofError(
       "DataCorrupt",
