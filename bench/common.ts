@@ -8,6 +8,7 @@
 import { planScan } from "../lib/read/plan.ts";
 import { openTable } from "../lib/format/table.ts";
 import type { DuckJob } from "./duckdb_asof.ts";
+import { V8_FLAGS } from "../tools/compile.ts";
 
 /** The folder for generated tables and outputs (git-ignored). */
 export const OUT = new URL("./out/", import.meta.url).pathname;
@@ -15,7 +16,10 @@ export const OUT = new URL("./out/", import.meta.url).pathname;
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;
 
-/** `azof` as a user runs it from source: `deno run` with the permissions a user grants. */
+/**
+ * `azof` as a user runs it from source: `deno run` with the permissions a user grants and the V8
+ * options of `deno task azof`, the README's install line and the binaries.
+ */
 export const AZOF: readonly string[] = [
   Deno.execPath(),
   "run",
@@ -23,6 +27,7 @@ export const AZOF: readonly string[] = [
   "--allow-write",
   "--allow-env",
   "--allow-net",
+  ...V8_FLAGS,
   `${ROOT}cli/main.ts`,
 ];
 

@@ -1,7 +1,8 @@
 /**
  * Builds `dist/azof.js`, the whole CLI in one JavaScript file that runs with
- * `deno run --allow-read --allow-write --allow-env --allow-net azof.js ...` anywhere, without a
- * checkout (`--allow-ffi` too for `azof sql`).
+ * `deno run --allow-read --allow-write --allow-env --allow-net --v8-flags=--max-semi-space-size=4 azof.js ...`
+ * anywhere, without a checkout (`--allow-ffi` too for `azof sql`; the V8 option is docs/CLI.md's
+ * "Memory").
  *
  * `deno bundle` inlines our code and the plain-JavaScript npm packages. Three packages are not
  * inlined: parquet-wasm reads its `.wasm` file with `node:fs` from its own package folder, DuckDB

@@ -6,6 +6,7 @@ import {
   leftOutFolders,
   PERMISSIONS,
   TARGETS,
+  V8_FLAGS,
   WORKERS,
 } from "./compile.ts";
 import denoJson from "../deno.json" with { type: "json" };
@@ -42,6 +43,13 @@ Deno.test("compile bakes in read, write, env and net only, and leaves DuckDB and
     assert.ok(!exclude.some((f) => f.endsWith(`/${kept}`)), kept);
   }
   assert.equal(args.at(-1), "cli/main.ts");
+  // The binaries run with the V8 options of `deno task azof` and of the README's install line.
+  assert.deepEqual(args.filter((a) => a.startsWith("--v8-flags")), [...V8_FLAGS]);
+  const readme = Deno.readTextFileSync(new URL("README.md", _ROOT));
+  for (const flag of V8_FLAGS) {
+    assert.ok(denoJson.tasks.azof.split(" ").includes(flag), `deno task azof lacks ${flag}`);
+    assert.ok(readme.includes(`--allow-ffi ${flag} cli/main.ts`), `README install lacks ${flag}`);
+  }
   // Each worker module is embedded and exists.
   assert.deepEqual(args.filter((_, i) => args[i - 1] === "--include"), [...WORKERS]);
   for (const worker of WORKERS) assert.ok(Deno.statSync(new URL(worker, _ROOT)).isFile, worker);

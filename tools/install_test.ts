@@ -17,6 +17,7 @@ const INSTALL_ARGS: readonly string[] = [
   "--allow-env",
   "--allow-net",
   "--allow-ffi",
+  "--v8-flags=--max-semi-space-size=4",
   "cli/main.ts",
 ];
 

@@ -113,17 +113,26 @@ export interface DataFile {
    */
   pages(index: number): Promise<readonly PageInfo[] | undefined>;
   /**
-   * Starts fetching the bytes a later `readRowGroup(index, columns)` reads, so that they arrive
-   * while other work runs. Does nothing (and returns `false`) for files the WebAssembly decoder
-   * reads and for row groups of more than {@linkcode PREFETCH_MAX_BYTES}. On a decoding worker
-   * ({@linkcode DataFile.decodeOn}), starts decoding the row group there (any size).
+   * Starts fetching the bytes a later `readRowGroup(index, columns)` reads (with `ahead.span`, only
+   * those pages), so that they arrive while other work runs. Does nothing (and returns `false`)
+   * for files the WebAssembly decoder reads and for row groups of more than `ahead.maxBytes`
+   * ({@linkcode PREFETCH_MAX_BYTES} by default). On a decoding worker
+   * ({@linkcode DataFile.decodeOn}), starts decoding the row group there (any size; not pages).
    */
-  prefetch(index: number, columns: readonly string[]): boolean;
+  prefetch(index: number, columns: readonly string[], ahead?: PrefetchOptions): boolean;
   /**
    * Decodes whole row groups on the worker from now on (lib/parquet/decode_worker_client.ts);
    * pages (`span`) are still decoded here. The decoded columns are the same.
    */
   decodeOn(worker: DecodeWorker): void;
+}
+
+/** What {@linkcode DataFile.prefetch} fetches: a row group's pages `span`, or a whole row group of at most `maxBytes`. */
+export interface PrefetchOptions {
+  /** Only these pages. */
+  readonly span?: PageSpan | undefined;
+  /** The largest row group fetched whole; {@linkcode PREFETCH_MAX_BYTES} by default. */
+  readonly maxBytes?: number | undefined;
 }
 
 /**
@@ -335,16 +344,25 @@ export async function openDataFile(
         return fail(error);
       }
     },
-    prefetch: (index, columns) => {
+    prefetch: (index, columns, ahead = {}) => {
       if (rowGroups[index] === undefined) return false;
       if (onWorker) {
+        if (ahead.span) return false;
         onWorker.start(index, kindsOf(columns));
         return true;
       }
       if (useWasm) return false;
-      const ranges = chunkRanges(metadata, index, kindsOf(columns).keys());
+      const kinds = kindsOf(columns);
+      if (ahead.span) {
+        // Only a warm-up: a failure shows when the pages are read.
+        pageIndex.part(index, kinds.keys(), ahead.span).then((part) => {
+          for (const r of part.ranges) buffer.prefetch(r.start, r.end);
+        }, () => {});
+        return true;
+      }
+      const ranges = chunkRanges(metadata, index, kinds.keys());
       const total = ranges.reduce((sum, r) => sum + r.end - r.start, 0);
-      if (total > PREFETCH_MAX_BYTES) return false;
+      if (total > (ahead.maxBytes ?? PREFETCH_MAX_BYTES)) return false;
       for (const r of ranges) buffer.prefetch(r.start, r.end);
       return true;
     },

@@ -12,7 +12,12 @@ import { AzofError } from "../errors.ts";
 import type { ColumnData, F64Data, Utf8Data } from "../columns/column_data.ts";
 import { EVENT_TIME, KEY } from "../format/schema.ts";
 import { compareBytes, keyTimeOrder } from "../format/key_order.ts";
-import type { DataFile, DecodedRowGroup, RowGroupInfo } from "../parquet/data_file.ts";
+import type {
+  DataFile,
+  DecodedRowGroup,
+  PrefetchOptions,
+  RowGroupInfo,
+} from "../parquet/data_file.ts";
 import { gatherColumn, gatherGroup } from "./key_set.ts";
 
 const _encoder = new TextEncoder();
@@ -125,8 +130,8 @@ class _SortedGroups implements DataFile {
     return Promise.resolve(undefined);
   }
 
-  prefetch(index: number, columns: readonly string[]): boolean {
-    return this.#file.prefetch(this.#order[index]!, columns);
+  prefetch(index: number, columns: readonly string[], ahead?: PrefetchOptions): boolean {
+    return ahead?.span ? false : this.#file.prefetch(this.#order[index]!, columns, ahead);
   }
 
   decodeOn(...args: Parameters<DataFile["decodeOn"]>): void {

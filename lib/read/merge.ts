@@ -2,9 +2,9 @@
  * Resolution by merging (docs/SPEC.md §5.6, §7): the planned files, all in key order, are read as
  * sorted streams, a few pages at a time each (a row group where there is no page index), and each
  * key's winner is emitted as soon as every stream has passed the key. Memory holds, per file, the
- * bytes of one row group (the files share one cache budget) and its decoded pages being merged,
- * and one output batch, whatever the number of keys; the answer comes out in key order without a
- * sort.
+ * pages being merged and those fetched ahead (the files share one read cache, and decode fewer
+ * rows at a time the more they are), and one output batch, whatever the number of keys; the
+ * answer comes out in key order without a sort.
  *
  * @module
  */
@@ -33,6 +33,11 @@ export interface MergeOptions {
    * 2 GiB - 1 (what Arrow's 32-bit offsets address) by default.
    */
   readonly batchBytes?: number | undefined;
+  /**
+   * Bytes each file may fetch ahead at once: the next row group whole while it fits, else the next
+   * pages; by default {@linkcode PREFETCH_MAX_BYTES}.
+   */
+  readonly aheadBytes?: number | undefined;
   /** Called after each row group is read, with the files passed so far and the rows read. */
   readonly onProgress?: ((filesDone: number, rowsRead: number) => void) | undefined;
 }
@@ -66,7 +71,14 @@ export async function* mergeResolve(
   const selective = filter !== undefined || limit < Infinity;
   // Whole row groups are decoded on a second thread, ahead, when the files are big enough.
   using decoding = decodeWorkerFor(files, !selective);
-  const skip = { asOf, filter, selective, paged: selective || decoding === undefined };
+  const skip = {
+    asOf,
+    filter,
+    selective,
+    paged: selective || decoding === undefined,
+    spanRows: _spanRows(files.length),
+    aheadBytes: options.aheadBytes,
+  };
   const streams = files.map((file, rank) => new _Stream(file, rank, read, names, skip, loaded));
   // One file after another: decoding them all at once would grow the decoder's memory for good.
   let active: _Stream[] = [];
@@ -170,15 +182,19 @@ type _Skip = {
   readonly filter?: KeyFilter | undefined;
   readonly selective: boolean;
   readonly paged: boolean;
+  /** Rows a whole scan decodes at a time (in whole pages). */
+  readonly spanRows: number;
+  /** See {@linkcode MergeOptions.aheadBytes}. */
+  readonly aheadBytes: number | undefined;
 };
 
 /**
  * One file read page by page where the page index allows (else row group by row group), skipping
  * row groups whose rows are all after the instant and row groups or pages whose keys the selection
- * excludes. A whole scan decodes a few pages (at least {@linkcode _SPAN_ROWS} rows) with every
- * column at once, and fetches the next row group's bytes while it merges the last of a row group:
- * a file holds one row group's bytes and a few decoded pages at a time, so that memory grows
- * little with the number of files merged.
+ * excludes. A whole scan decodes a few pages at a time (a share of {@linkcode _MERGE_ROWS} rows)
+ * with every column at once, and fetches what comes next while it merges them: the next row group
+ * whole when it fits in `aheadBytes`, else the next pages. A file holds a few pages' bytes and a
+ * few decoded pages at a time, so that memory grows little with the number of files merged.
  */
 class _Stream {
   readonly rank: number;
@@ -192,6 +208,8 @@ class _Stream {
   readonly #filter: KeyFilter | undefined;
   readonly #selective: boolean;
   readonly #paged: boolean;
+  readonly #spanRows: number;
+  readonly #aheadBytes: number | undefined;
   #units: _Unit[] = [];
   #next = 0;
 
@@ -211,6 +229,8 @@ class _Stream {
     this.#filter = skip.filter;
     this.#selective = skip.selective;
     this.#paged = skip.paged;
+    this.#spanRows = skip.spanRows;
+    this.#aheadBytes = skip.aheadBytes;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
         (skip.filter && !skip.filter.mayHold(g.minKey, g.maxKey))
@@ -227,10 +247,7 @@ class _Stream {
       if (this.#filter && !_selects(this.#filter, await this.#keys(unit))) continue;
       const all = !this.#selective;
       const data = await this.#file.readRowGroup(index, all ? this.#columns : [], span);
-      const ahead = this.#groups[this.#next];
-      if (all && ahead !== undefined && this.#units.length === 0) {
-        this.#file.prefetch(ahead, this.#columns);
-      }
+      if (all) await this.#ahead();
       this.#loaded(data);
       if (data.rows === 0) continue;
       const prefix = new Float64Array(data.rows).fill(NaN);
@@ -252,6 +269,12 @@ class _Stream {
 
   /** The next row group or page to read, if any. */
   async #unit(): Promise<_Unit | undefined> {
+    await this.#fill();
+    return this.#units.shift();
+  }
+
+  /** Makes the next unit known, if there is one: the pages of the next row group once needed. */
+  async #fill(): Promise<void> {
     while (this.#units.length === 0 && this.#next < this.#groups.length) {
       const index = this.#groups[this.#next++]!;
       const pages = this.#paged ? await this.#file.pages(index) : undefined;
@@ -264,9 +287,22 @@ class _Stream {
             ? []
             : [{ index, span: { from: i, to: i + 1 } }]
         )
-        : _spans(index, pages);
+        : _spans(index, pages, this.#spanRows);
     }
-    return this.#units.shift();
+  }
+
+  /**
+   * Starts fetching what the stream reads next while the unit just read is merged: the next row
+   * group whole when it starts one and fits in `aheadBytes`, else the next pages.
+   */
+  async #ahead(): Promise<void> {
+    const starts = this.#units.length === 0;
+    await this.#fill();
+    const unit = this.#units[0];
+    if (unit === undefined) return;
+    const whole = starts &&
+      this.#file.prefetch(unit.index, this.#columns, { maxBytes: this.#aheadBytes });
+    if (!whole && unit.span) this.#file.prefetch(unit.index, this.#columns, { span: unit.span });
   }
 
   async #keys(unit: _Unit): Promise<Utf8Data> {
@@ -289,17 +325,30 @@ class _Stream {
   }
 }
 
-/** Rows a whole scan decodes at a time (in whole pages) where the page index allows. */
-const _SPAN_ROWS = 16_384;
+/**
+ * Rows a whole scan decodes at a time from each file (in whole pages, where the page index
+ * allows): 16,384, or fewer when more than 4 files are merged, so that the rows decoded at once
+ * stay about {@linkcode _MERGE_ROWS} whatever the number of files (at least one page a file).
+ */
+function _spanRows(files: number): number {
+  return Math.min(16_384, Math.floor(_MERGE_ROWS / Math.max(1, files)));
+}
 
-/** The pages of a row group in runs of at least {@linkcode _SPAN_ROWS} rows (the last may have fewer). */
-function _spans(index: number, pages: readonly { readonly rows: number }[]): _Unit[] {
+/** Rows all the files of a merge decode at a time, about. */
+const _MERGE_ROWS = 65_536;
+
+/** The pages of a row group in runs of at least `spanRows` rows (the last may have fewer). */
+function _spans(
+  index: number,
+  pages: readonly { readonly rows: number }[],
+  spanRows: number,
+): _Unit[] {
   const units: _Unit[] = [];
   let from = 0;
   let rows = 0;
   pages.forEach((page, i) => {
     rows += page.rows;
-    if (rows < _SPAN_ROWS && i < pages.length - 1) return;
+    if (rows < spanRows && i < pages.length - 1) return;
     units.push({ index, span: { from, to: i + 1 } });
     from = i + 1;
     rows = 0;

@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { openDataFile } from "../parquet/data_file.ts";
 import { PAGE_ROWS } from "../parquet/page_index.ts";
 import { scan, type ScanOptions } from "./scan.ts";
-import type { Table } from "../format/table.ts";
+import { openTable, type Table } from "../format/table.ts";
+import { LocalStore } from "../store/local.ts";
+import type { Store } from "../store/store.ts";
 import { formatInstant } from "../format/time.ts";
 import { snapshotFiles } from "../format/segments.ts";
 import { createTable } from "../write/create.ts";
@@ -130,6 +132,49 @@ Deno.test("scan() reads only the pages that can hold the selected keys or the li
         [key(24576), key(29999)],
       ]);
     });
+
+    await t.step(
+      "prefetch fetches a span's pages only, a whole row group within maxBytes",
+      async () => {
+        const reads: [number, number][] = [];
+        const store = new LocalStore(root);
+        const counting: Store = {
+          location: store.location,
+          size: (key) => store.size(key),
+          read: (key, start, end) => {
+            if (key.endsWith(".parquet")) reads.push([start ?? 0, end ?? Infinity]);
+            return store.read(key, start, end);
+          },
+          exists: (key) => store.exists(key),
+          list: (prefix) => store.list(prefix),
+          put: (key, data) => store.put(key, data),
+          putIfAbsent: (key, data) => store.putIfAbsent(key, data),
+          delete: (key) => store.delete(key),
+        };
+        const name = (await Promise.all(files.map((f) => openDataFile(table, f, snapshot.schema))))
+          .find((f) => f.rows === KEYS)!.file;
+        const file = await openDataFile(openTable(counting, "t"), name, snapshot.schema);
+        const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+        await settle();
+        reads.length = 0;
+        assert.equal(file.prefetch(0, ["n", "s"], { span: { from: 1, to: 2 } }), true);
+        await settle();
+        const fetched = () => reads.reduce((sum, [a, b]) => sum + b - a, 0);
+        const spanBytes = fetched();
+        assert.ok(reads.length >= 1 && spanBytes < file.bytes / 3, `${spanBytes} of ${file.bytes}`);
+        reads.length = 0;
+        // Read as prefetched: nothing more is fetched.
+        const page = await file.readRowGroup(0, ["n", "s"], { from: 1, to: 2 });
+        assert.equal(page.rows, PAGE_ROWS);
+        assert.deepEqual(reads, []);
+        assert.equal(file.prefetch(0, ["n", "s"], { maxBytes: spanBytes }), false);
+        await settle();
+        assert.equal(reads.length, 0, "a row group over maxBytes is not fetched");
+        assert.equal(file.prefetch(0, ["n", "s"]), true);
+        await settle();
+        assert.ok(fetched() > 2 * spanBytes, `${fetched()} bytes for the row group`);
+      },
+    );
 
     await t.step("pyarrow reads the files and finds their page index", async () => {
       const python = Deno.env.get("AZOF_PYTHON");

@@ -207,14 +207,13 @@ function _cacheBytes(files: number): number {
 }
 
 /**
- * The read cache shared by the plan's files: 2 MiB a file, at least 16 MiB and at most 64 MiB. A
- * merge reads every file at once, each holding the bytes of the row group it is in (about 2 MB for
- * 65,536 rows) and fetching the next as it reaches the last pages; the hash path reads one file
- * at a time, which then has most of it.
+ * The read cache shared by the plan's files: 16 MiB whatever their number. A merge reads every
+ * file at once; each fetches ahead the next row group whole while it fits in half the cache's
+ * share of a file (about 2 MB for 65,536 rows: up to 4 files), else only its next pages
+ * (lib/read/merge.ts), so that what the cache holds does not grow with the number of files. The
+ * hash path reads one file at a time, which then has all of it.
  */
-function _cacheBudget(files: number): CacheBudget {
-  return new CacheBudget(Math.min(64 * _MiB, Math.max(16 * _MiB, 2 * _MiB * files)));
-}
+const _READ_CACHE_BYTES = 16 * 1024 * 1024;
 
 const _MiB = 1024 * 1024;
 
@@ -230,7 +229,7 @@ async function* _execute(
 ): AsyncGenerator<RowBatch> {
   const opening: Promise<DataFile>[] = [];
   const decoder = _decoder(options);
-  const cache = _cacheBudget(plan.files.length);
+  const cache = new CacheBudget(_READ_CACHE_BYTES);
   const filter = options.keys?.length || options.keyPrefixes?.length
     ? new KeyFilter(options.keys ?? [], options.keyPrefixes ?? [])
     : undefined;
@@ -256,6 +255,7 @@ async function* _execute(
       filter,
       limit: options.limit,
       batchSize: options.batchSize ?? 65_536,
+      aheadBytes: Math.floor(_READ_CACHE_BYTES / (2 * Math.max(1, streams.length))),
       onProgress: (filesDone, rowsRead) =>
         options.onProgress?.({
           filesDone: Math.min(filesDone, total),
