@@ -14,7 +14,7 @@ import {
   compareKeyRows,
   type Utf8Data,
 } from "../columns/column_data.ts";
-import { compareBytes, keyPrefixes } from "../format/key_order.ts";
+import { sortByKey } from "../format/key_order.ts";
 
 /** Rows of a table's history: key, `event_time`, deletion flag and the schema columns. */
 export interface RowSet {
@@ -127,27 +127,16 @@ export function concatRows(parts: readonly RowSet[]): RowSet {
  */
 export function sortRows(set: RowSet, rank?: Int32Array, newestFirst = false): Int32Array {
   const { offsets, bytes } = set.key;
-  const [high, low] = keyPrefixes(bytes, (r) => offsets[r]!, (r) => offsets[r + 1]!, set.rows);
   const t = set.t;
   const sign = newestFirst ? -1 : 1;
   const order = new Int32Array(set.rows);
   for (let i = 0; i < set.rows; i++) order[i] = i;
-  return order.sort((a, b) => {
-    if (high[a] !== high[b]) return high[a]! < high[b]! ? -1 : 1;
-    if (low[a] !== low[b]) return low[a]! < low[b]! ? -1 : 1;
-    const c = compareBytes(
-      bytes,
-      offsets[a]!,
-      offsets[a + 1]!,
-      bytes,
-      offsets[b]!,
-      offsets[b + 1]!,
-    );
-    if (c !== 0) return c;
+  sortByKey(order, bytes, offsets, offsets.subarray(1), (a, b) => {
     if (t[a] !== t[b]) return (t[a]! - t[b]!) * sign;
     if (rank && rank[a] !== rank[b]) return rank[a]! - rank[b]!;
     return b - a;
   });
+  return order;
 }
 
 /**

@@ -29,6 +29,23 @@ Deno.test("keyTimeOrder() sorts by UTF-8 bytes, then time, then row, like a plai
   }
 });
 
+Deno.test("keyTimeOrder() orders keys that share hundreds of bytes, and NUL-padded keys", () => {
+  const random = new Prng(8);
+  const shared = "p".repeat(300);
+  for (let round = 0; round < 10; round++) {
+    const keys = randomKeys(random, 200).map((k, i) => i % 3 === 0 ? k : shared + k);
+    keys.push("", "\u0000", "\u0000\u0000", shared, shared + "\u0000");
+    const times = Float64Array.from(keys, () => random.int(0, 2));
+    const { offsets, bytes } = fromValues(keys, "utf8") as Utf8Data;
+    const lengths = Int32Array.from(keys, (_, i) => offsets[i + 1]! - offsets[i]!);
+    const order = keyTimeOrder(bytes, offsets.subarray(0, -1), lengths, times, keys.length);
+    const expected = keys.map((_, i) => i).sort((a, b) =>
+      utf8Compare(keys[a]!, keys[b]!) || times[a]! - times[b]! || a - b
+    );
+    assert.deepEqual([...order], expected, `round ${round}`);
+  }
+});
+
 Deno.test("isKeyOrdered() accepts rows in key order and refuses a tie or a step back", () => {
   const check = (keys: string[], times: number[]) => {
     const key = fromValues(keys, "utf8") as Utf8Data;

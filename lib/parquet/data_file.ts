@@ -142,11 +142,13 @@ export interface PrefetchOptions {
 export const PREFETCH_MAX_BYTES: number = 8 * 1024 * 1024;
 
 /**
- * Which Parquet decoder reads row groups: hyparquet (pure JS, starts instantly), parquet-wasm
- * (arrow-rs in WebAssembly: faster per byte on other writers' files, but compiling it costs about
- * 0.25 s and its memory only grows), or `"auto"`: parquet-wasm for files of at least
- * {@linkcode WASM_MIN_BYTES} that do not declare key order (files azof writes decode faster with
- * hyparquet: docs/BENCHMARKS.md, "Key-ordered files and merge scans"). Both give identical values.
+ * Which Parquet decoder reads row groups: hyparquet (pure JS, with azof's typed-array decoders of
+ * PLAIN and dictionary pages; starts instantly), parquet-wasm (arrow-rs in WebAssembly; compiling
+ * it costs about 0.25 s and its memory only grows), or `"auto"`: parquet-wasm only for files of at
+ * least {@linkcode WASM_MIN_BYTES} that do not declare key order and use some other encoding
+ * (DELTA_*, BYTE_STREAM_SPLIT), which the JS path decodes value by value; the files of azof,
+ * DuckDB and pyarrow decode faster in JS (docs/BENCHMARKS.md, "Foreign files in JS"). Both give
+ * identical values.
  */
 export type Decoder = "auto" | "hyparquet" | "wasm";
 
@@ -266,9 +268,13 @@ export async function openDataFile(
     ) ?? false;
   const decoder = options.decoder ?? "auto";
   const useWasm = decoder === "wasm" ||
-    (decoder === "auto" && bytes >= WASM_MIN_BYTES && !keyOrdered);
+    (decoder === "auto" && bytes >= WASM_MIN_BYTES && !keyOrdered && !_flatEncodings(metadata));
   let wasm: Promise<WasmReader> | undefined;
-  const read = (start: number, end: number) => buffer.slice(start, end);
+  // Chunks read for the page check are handed to the decoder as they are, not copied again.
+  const checked = new Map<string, Promise<ArrayBuffer>>();
+  const read = (start: number, end: number) =>
+    checked.get(`${start}:${end}`) ?? buffer.slice(start, end);
+  const checkedBuffer = { byteLength: bytes, slice: read };
   const pageIndex = new FilePageIndex(read, metadata, file, TIME_PARSERS);
   let onWorker: AheadDecodes | undefined;
   const decode = async (
@@ -279,8 +285,20 @@ export async function openDataFile(
   ): Promise<{ decoded: Map<string, ColumnData>; first: number; rows: number }> => {
     const part = await pageIndex.part(index, kinds.keys(), span);
     const done = span ? undefined : await onWorker?.read(index, kinds, last);
-    if (!done) await checkPages(read, part.ranges, file);
-    const decoded = view.fromFile(done ?? await decodeWith(index, kinds, span && part));
+    // Row groups parquet-wasm decodes whole it reads as one range: read once, checked in place.
+    const whole = useWasm && !span && !done ? _oneRange(part.ranges) : undefined;
+    const ranges = done ? [] : whole ? [whole] : part.ranges;
+    const keys = ranges.map((r) => `${r.start}:${r.end}`);
+    let decoded: Map<string, ColumnData>;
+    try {
+      ranges.forEach((r, i) => checked.set(keys[i]!, buffer.slice(r.start, r.end)));
+      const inWhole = async (start: number, end: number) =>
+        new Uint8Array(await checked.get(keys[0]!)!, start - whole!.start, end - start);
+      if (!done) await checkPages(whole ? inWhole : read, part.ranges, file);
+      decoded = view.fromFile(done ?? await decodeWith(index, kinds, span && part));
+    } finally {
+      for (const key of keys) checked.delete(key);
+    }
     checkDecoded(decoded, part.rows, required, file);
     return { decoded, first: part.first, rows: part.rows };
   };
@@ -290,7 +308,11 @@ export async function openDataFile(
     part: FlatDecodeOptions["part"],
   ): Promise<Map<string, ColumnData>> => {
     if (!useWasm || part) {
-      return decodeFlatRowGroup(buffer, index, kinds, { metadata, parsers: TIME_PARSERS, part });
+      return decodeFlatRowGroup(checkedBuffer, index, kinds, {
+        metadata,
+        parsers: TIME_PARSERS,
+        part,
+      });
     }
     // parquet-wasm reads the page index by itself: check it first (a damaged one can make it abort).
     const reader = wasm ??= pageIndex.check().then(() => openWasmReader(read, bytes));
@@ -377,6 +399,35 @@ export async function openDataFile(
       });
     },
   };
+}
+
+/** Encodings whose pages the JS path decodes straight into typed arrays (flat_page.ts). */
+const _FLAT_ENCODINGS = new Set([
+  "PLAIN",
+  "RLE",
+  "BIT_PACKED",
+  "RLE_DICTIONARY",
+  "PLAIN_DICTIONARY",
+]);
+
+/** Whether every column chunk of the file uses only {@linkcode _FLAT_ENCODINGS}. */
+function _flatEncodings(metadata: FileMetaData): boolean {
+  return metadata.row_groups.every((group) =>
+    group.columns.every((chunk) =>
+      (chunk.meta_data?.encodings ?? []).every((e) => _FLAT_ENCODINGS.has(e))
+    )
+  );
+}
+
+/** The one range that the chunk ranges make up when they follow each other without a gap. */
+function _oneRange(
+  ranges: readonly { readonly start: number; readonly end: number }[],
+): { start: number; end: number } | undefined {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.start !== sorted[i - 1]!.end) return undefined;
+  }
+  return sorted.length > 0 ? { start: sorted[0]!.start, end: sorted.at(-1)!.end } : undefined;
 }
 
 function _hasMagic(tail: StoreTail): boolean {

@@ -52,14 +52,15 @@ export async function checkFooter(tail: StoreTail, read: ReadRange, file: string
  * @param file The file name, for messages.
  */
 export async function checkPages(
-  read: ReadRange,
+  read: (start: number, end: number) => Promise<ArrayBuffer | Uint8Array>,
   ranges: readonly ChunkRange[],
   file: string,
 ): Promise<void> {
   const chunks = await Promise.all(
     ranges.map(async (range) => {
       if (range.end < range.start) throw corrupt(file, `column "${range.column}" has no bytes`);
-      const bytes = new Uint8Array(await read(range.start, range.end));
+      const read_ = await read(range.start, range.end);
+      const bytes = read_ instanceof Uint8Array ? read_ : new Uint8Array(read_);
       return { range, pages: crcPages(bytes, file, range) };
     }),
   );

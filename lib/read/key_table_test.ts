@@ -123,6 +123,15 @@ Deno.test("KeyTable sorts slots in UTF-8 byte order and copies their keys out in
   };
   const expected = [...keys].sort(byBytes);
   assert.deepEqual([...slots].map((s) => keys[s]), expected);
+  // A shuffled subset, as the live (not deleted) keys are; keys equal but for trailing NULs too.
+  const subset = Int32Array.from(keys.keys()).filter(() => prng.next() < 0.5);
+  for (let i = subset.length - 1; i > 0; i--) {
+    const j = prng.int(0, i);
+    [subset[i], subset[j]] = [subset[j]!, subset[i]!];
+  }
+  table.sort(subset);
+  assert.deepEqual([...subset].map((s) => keys[s]), [...subset].map((s) => keys[s]!).sort(byBytes));
+  assert.ok(keys.includes("a") && keys.includes("a\u0000"), "keys differing by a trailing NUL");
   const { offsets, bytes } = table.utf8(slots, 10, 60);
   assert.equal(offsets[0], 0);
   const decoded = Array.from(

@@ -67,6 +67,21 @@ export class Resolver {
   }
 
   /**
+   * Makes room for `rows` more keys at once (the rows of the next file, say), so that the key
+   * index and the winners' storage do not grow step by step; optional.
+   *
+   * @param rows The most keys that may come before the next call.
+   */
+  reserve(rows: number): void {
+    const keys = this.#keys;
+    if (!keys) throw new TypeError("Cannot add rows to a resolver after finish()");
+    keys.reserve(rows);
+    const size = keys.size + rows;
+    if (size > this.#file.length) this.#grow(size);
+    for (const column of this.#columns.values()) column.reserve(size);
+  }
+
+  /**
    * Offers the rows of one decoded row group.
    *
    * @param file The file's position in read order; calls must not go back to an earlier file.
@@ -156,8 +171,8 @@ export class Resolver {
     };
   }
 
-  #grow(): void {
-    const size = this.#file.length * 2;
+  /** Grows the per-slot arrays to `size` slots, or twice their size. */
+  #grow(size = this.#file.length * 2): void {
     const eventTime = new Float64Array(size);
     eventTime.set(this.#eventTime);
     this.#eventTime = eventTime;

@@ -148,14 +148,17 @@ export function scanSnapshot(
  * Reads the planned row groups through a resolver. The resolver (its key index in particular) is
  * garbage once this returns, so only the sorted answer stays in memory while batches are written.
  *
- * @returns `undefined`, having stopped, once `tooMany()` says the plan holds too many rows to hash.
+ * @param budget The most planned rows hashed.
+ * @param planned The planned rows of the files opened so far.
+ * @returns `undefined`, having stopped, once the files opened plan more than `budget` rows.
  */
 async function _resolve(
   snapshot: Snapshot,
   plan: ScanPlan,
   files: PlanFiles,
   options: ScanOptions,
-  tooMany: () => boolean,
+  budget: number,
+  planned: () => number,
 ): Promise<Resolved | undefined> {
   const valueColumns = plan.columns.filter((c) => c !== KEY && c !== EVENT_TIME);
   const asOf = plan.asOf ?? undefined;
@@ -165,9 +168,19 @@ async function _resolve(
     asOf,
   );
   let rowsRead = 0;
+  let reserved = 0;
+  let first = true;
   const reads = readOrder(plan, files, asOf);
   for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
-    if (tooMany()) return undefined;
+    // Room for the rows of the files opened so far, those opened ahead too (their footers are
+    // on the way: waiting for them makes the room one step, not one per file).
+    if (first) await Promise.allSettled(files.opening);
+    first = false;
+    if (planned() > budget) return undefined;
+    if (planned() > reserved) {
+      resolver.reserve(planned() - reserved);
+      reserved = planned();
+    }
     const group = await read.file.readRowGroup(read.group, valueColumns);
     resolver.add(read.index, group);
     rowsRead += group.rows;
@@ -267,7 +280,7 @@ async function* _execute(
   const ordered = await keyOrderedFiles(plan, open, budget);
   if (ordered) return yield* merge(ordered);
   const files = { open, opening, filter };
-  const resolved = await _resolve(snapshot, plan, files, options, () => seen > budget);
+  const resolved = await _resolve(snapshot, plan, files, options, budget, () => seen);
   if (resolved === undefined) {
     const dir = await SpillDir.create(options.sortDir);
     options.onSpill?.(dir.path);

@@ -25,6 +25,8 @@ export interface SlotColumn {
    * the same slot replaces an earlier one). Every slot is below `size`.
    */
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, size: number): void;
+  /** Makes room for slots below `size` at once (copies grow the storage as they need otherwise). */
+  reserve(size: number): void;
   /** The values of slots `order[from .. to)`, as JS values. */
   values(order: Int32Array, from: number, to: number): Value[];
   /** The values of slots `order[from .. to)` in typed arrays (strings as UTF-8 bytes and offsets). */
@@ -111,6 +113,11 @@ class _F64Slots implements SlotColumn {
   #values = new Float64Array(0);
   #nulls = new Uint8Array(0);
 
+  reserve(size: number): void {
+    this.#values = _fit(this.#values, size);
+    this.#nulls = _fit(this.#nulls, size);
+  }
+
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const values = this.#values = _fit(this.#values, need);
     const nulls = this.#nulls = _fit(this.#nulls, need);
@@ -144,6 +151,11 @@ class _F64Slots implements SlotColumn {
 class _BoolSlots implements SlotColumn {
   #values = new Uint8Array(0);
   #nulls = new Uint8Array(0);
+
+  reserve(size: number): void {
+    this.#values = _fit(this.#values, size);
+    this.#nulls = _fit(this.#nulls, size);
+  }
 
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const values = this.#values = _fit(this.#values, need);
@@ -179,6 +191,11 @@ class _BoolSlots implements SlotColumn {
 class _I64Slots implements SlotColumn {
   #halves = new Int32Array(0);
   #nulls = new Uint8Array(0);
+
+  reserve(size: number): void {
+    this.#halves = _fit(this.#halves, size * 2);
+    this.#nulls = _fit(this.#nulls, size);
+  }
 
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const halves = this.#halves = _fit(this.#halves, need * 2);
@@ -226,6 +243,11 @@ class _Utf8Slots implements SlotColumn {
   #live = 0;
   #starts = new Int32Array(0);
   #lengths = new Int32Array(0);
+
+  reserve(size: number): void {
+    this.#starts = _fit(this.#starts, size);
+    this.#lengths = _fit(this.#lengths, size);
+  }
 
   copy(source: ColumnData, slots: Int32Array, rows: Int32Array, count: number, need: number): void {
     const starts = this.#starts = _fit(this.#starts, need);
