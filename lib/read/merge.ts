@@ -2,9 +2,8 @@
  * Resolution by merging (docs/SPEC.md §5.6, §7): the planned files, all in key order, are read as
  * sorted streams, a few pages at a time each (a row group where there is no page index), and each
  * key's winner is emitted as soon as every stream has passed the key. Memory holds, per file, the
- * pages being merged and those fetched ahead (the files share one read cache, and decode fewer
- * rows at a time the more they are), and one output batch, whatever the number of keys; the
- * answer comes out in key order without a sort.
+ * pages being merged and those fetched ahead (the files share one read cache), and one output
+ * batch, whatever the number of keys; the answer comes out in key order without a sort.
  *
  * @module
  */
@@ -76,7 +75,6 @@ export async function* mergeResolve(
     filter,
     selective,
     paged: selective || decoding === undefined,
-    spanRows: _spanRows(files.length),
     aheadBytes: options.aheadBytes,
   };
   const streams = files.map((file, rank) => new _Stream(file, rank, read, names, skip, loaded));
@@ -182,8 +180,6 @@ type _Skip = {
   readonly filter?: KeyFilter | undefined;
   readonly selective: boolean;
   readonly paged: boolean;
-  /** Rows a whole scan decodes at a time (in whole pages). */
-  readonly spanRows: number;
   /** See {@linkcode MergeOptions.aheadBytes}. */
   readonly aheadBytes: number | undefined;
 };
@@ -191,8 +187,8 @@ type _Skip = {
 /**
  * One file read page by page where the page index allows (else row group by row group), skipping
  * row groups whose rows are all after the instant and row groups or pages whose keys the selection
- * excludes. A whole scan decodes a few pages at a time (a share of {@linkcode _MERGE_ROWS} rows)
- * with every column at once, and fetches what comes next while it merges them: the next row group
+ * excludes. A whole scan decodes a few pages at a time ({@linkcode _SPAN_ROWS} rows) with every
+ * column at once, and fetches what comes next while it merges them: the next row group
  * whole when it fits in `aheadBytes`, else the next pages. A file holds a few pages' bytes and a
  * few decoded pages at a time, so that memory grows little with the number of files merged.
  */
@@ -208,7 +204,6 @@ class _Stream {
   readonly #filter: KeyFilter | undefined;
   readonly #selective: boolean;
   readonly #paged: boolean;
-  readonly #spanRows: number;
   readonly #aheadBytes: number | undefined;
   #units: _Unit[] = [];
   #next = 0;
@@ -229,7 +224,6 @@ class _Stream {
     this.#filter = skip.filter;
     this.#selective = skip.selective;
     this.#paged = skip.paged;
-    this.#spanRows = skip.spanRows;
     this.#aheadBytes = skip.aheadBytes;
     this.#groups = file.rowGroups.flatMap((g, i) =>
       (g.minEventTime !== undefined && g.minEventTime > skip.asOf) ||
@@ -287,7 +281,7 @@ class _Stream {
             ? []
             : [{ index, span: { from: i, to: i + 1 } }]
         )
-        : _spans(index, pages, this.#spanRows);
+        : _spans(index, pages);
     }
   }
 
@@ -326,29 +320,20 @@ class _Stream {
 }
 
 /**
- * Rows a whole scan decodes at a time from each file (in whole pages, where the page index
- * allows): 16,384, or fewer when more than 4 files are merged, so that the rows decoded at once
- * stay about {@linkcode _MERGE_ROWS} whatever the number of files (at least one page a file).
+ * Rows a whole scan decodes at a time from each file (in whole pages) where the page index allows:
+ * fewer would hold less at once but cost more per row (one page of 8,192 rows a file: 17% more time
+ * on 12 files, 35 MiB less; docs/BENCHMARKS.md, "Memory and the young generation").
  */
-function _spanRows(files: number): number {
-  return Math.min(16_384, Math.floor(_MERGE_ROWS / Math.max(1, files)));
-}
+const _SPAN_ROWS = 16_384;
 
-/** Rows all the files of a merge decode at a time, about. */
-const _MERGE_ROWS = 65_536;
-
-/** The pages of a row group in runs of at least `spanRows` rows (the last may have fewer). */
-function _spans(
-  index: number,
-  pages: readonly { readonly rows: number }[],
-  spanRows: number,
-): _Unit[] {
+/** The pages of a row group in runs of at least {@linkcode _SPAN_ROWS} rows (the last may have fewer). */
+function _spans(index: number, pages: readonly { readonly rows: number }[]): _Unit[] {
   const units: _Unit[] = [];
   let from = 0;
   let rows = 0;
   pages.forEach((page, i) => {
     rows += page.rows;
-    if (rows < spanRows && i < pages.length - 1) return;
+    if (rows < _SPAN_ROWS && i < pages.length - 1) return;
     units.push({ index, span: { from, to: i + 1 } });
     from = i + 1;
     rows = 0;
