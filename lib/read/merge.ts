@@ -322,7 +322,7 @@ class _Stream {
 /**
  * Rows a whole scan decodes at a time from each file (in whole pages) where the page index allows:
  * fewer would hold less at once but cost more per row (one page of 8,192 rows a file: 17% more time
- * on 12 files, 35 MiB less; docs/BENCHMARKS.md, "Memory and the young generation").
+ * on 12 files, 35 MiB less; docs/BENCHMARKS.md, "Memory, young generation and hash path").
  */
 const _SPAN_ROWS = 16_384;
 
