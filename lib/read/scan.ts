@@ -6,7 +6,8 @@
  */
 
 import { type DataFile, type Decoder, openDataFile } from "../parquet/data_file.ts";
-import { kindOf } from "../columns/column_data.ts";
+import { type ColumnData, kindOf, type Utf8Data } from "../columns/column_data.ts";
+import { gatherGroup } from "./key_set.ts";
 import { planScan, type ScanPlan } from "./plan.ts";
 import { CacheBudget } from "../store/ranged.ts";
 import { type Resolved, Resolver } from "./resolve.ts";
@@ -47,7 +48,8 @@ export interface ScanOptions {
   /**
    * Files that are not key-ordered (docs/SPEC.md §5.6) are sorted this many rows at a time into
    * runs spilled to a temporary folder, and then merged; a plan of at most this many rows (after
-   * `event_time` pruning) is resolved in memory by hashing instead. 2,000,000 by default.
+   * `event_time` pruning; with `keys` or `keyPrefixes`, at most this many selected rows) is
+   * resolved in memory by hashing instead. 2,000,000 by default.
    */
   readonly sortBudgetRows?: number | undefined;
   /**
@@ -94,8 +96,9 @@ export interface ScanResult {
  * requested columns (plus `key`, `event_time` and `_deleted`), and skipped when their `event_time`
  * statistics lie after the instant. Batches come in key order. When every planned file declares key
  * order (docs/SPEC.md §5.6), the files are merged as sorted streams and memory holds a row group per
- * file (lib/read/merge.ts). Otherwise a plan of at most `sortBudgetRows` rows is resolved by hashing
- * (memory holds the winning row of each key), and a larger one sorts each file that is not
+ * file (lib/read/merge.ts). Otherwise a plan of at most `sortBudgetRows` rows (with a key
+ * selection: that many selected rows) is resolved by hashing (memory holds the winning row of each
+ * key), and a larger one sorts each file that is not
  * key-ordered into runs of at most that many rows, spilled as Parquet files to a private temporary
  * folder (in `sortDir`, else under `TMPDIR`) that is removed when the batches end, fail or are
  * abandoned, and merges them (lib/read/sort_runs.ts). Files are sorted on two threads unless
@@ -148,9 +151,14 @@ export function scanSnapshot(
  * Reads the planned row groups through a resolver. The resolver (its key index in particular) is
  * garbage once this returns, so only the sorted answer stays in memory while batches are written.
  *
- * @param budget The most planned rows hashed.
+ * With a key selection, each row group's `key` is decoded first and only its selected rows are
+ * kept (its other columns decoded only when it has some), so that a point read of a large table
+ * whose files are not key-ordered hashes a few rows instead of going to sorted runs.
+ *
+ * @param budget The most rows hashed: planned rows, or selected rows with a key selection.
  * @param planned The planned rows of the files opened so far.
- * @returns `undefined`, having stopped, once the files opened plan more than `budget` rows.
+ * @returns `undefined`, having stopped, once the files opened plan more than `budget` rows (with a
+ *   key selection: once more than `budget` rows are selected).
  */
 async function _resolve(
   snapshot: Snapshot,
@@ -167,27 +175,44 @@ async function _resolve(
     new Map(valueColumns.map((name) => [name, kindOf(types.get(name)!)])),
     asOf,
   );
+  const filter = files.filter;
   let rowsRead = 0;
   let reserved = 0;
+  let selected = 0;
   let first = true;
   const reads = readOrder(plan, files, asOf);
   for (let read = await reads.next(); read !== undefined; read = await reads.next()) {
     // Room for the rows of the files opened so far, those opened ahead too (their footers are
     // on the way: waiting for them makes the room one step, not one per file).
-    if (first) await Promise.allSettled(files.opening);
+    if (first && !filter) await Promise.allSettled(files.opening);
     first = false;
-    if (planned() > budget) return undefined;
-    if (planned() > reserved) {
+    if (!filter && planned() > budget) return undefined;
+    if (!filter && planned() > reserved) {
       resolver.reserve(planned() - reserved);
       reserved = planned();
     }
-    const group = await read.file.readRowGroup(read.group, valueColumns);
-    resolver.add(read.index, group);
-    rowsRead += group.rows;
+    rowsRead += read.file.rowGroups[read.group]!.rows;
+    const rows = filter ? _selected(filter, await read.file.readColumns(read.group, [KEY])) : null;
+    selected += rows?.length ?? 0;
+    if (selected > budget) return undefined;
+    if (rows?.length !== 0) {
+      const group = await read.file.readRowGroup(read.group, valueColumns);
+      resolver.add(read.index, rows ? gatherGroup(group, rows) : group);
+    }
     options.onProgress?.({ filesDone: read.index, files: plan.files.length, rowsRead });
   }
   options.onProgress?.({ filesDone: plan.files.length, files: plan.files.length, rowsRead });
   return resolver.finish();
+}
+
+/** The rows of a row group whose keys the filter selects. */
+function _selected(filter: KeyFilter, columns: ReadonlyMap<string, ColumnData>): Int32Array {
+  const { offsets, bytes } = columns.get(KEY) as Utf8Data;
+  const rows: number[] = [];
+  for (let r = 0; r + 1 < offsets.length; r++) {
+    if (filter.matches(bytes, offsets[r]!, offsets[r + 1]!)) rows.push(r);
+  }
+  return Int32Array.from(rows);
 }
 
 /** The positions of the resolved rows whose keys the filter selects. */

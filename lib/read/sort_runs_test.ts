@@ -130,6 +130,40 @@ Deno.test("a scan through sorted runs gives each tie to the earlier file, then t
   }
 });
 
+Deno.test("a key selection hashes its selected rows, and goes to sorted runs past the budget", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const opened = await table(root, FILES);
+    const select = async (options: ScanOptions) => {
+      let spilled = false;
+      const result = await scan(opened, { ...options, onSpill: () => void (spilled = true) });
+      const order = result.plan.files.map((f) => Number(f.file.slice(1, -".parquet".length)));
+      const actual = (await scanRows(result)).map((r) => [
+        r[0],
+        typeof r[1] === "number" ? r[1] : Date.parse(String(r[1])),
+        Number(r[2]),
+      ]);
+      const keys = new Set(options.keys ?? []);
+      const prefixes = options.keyPrefixes ?? [];
+      const expected = fold(FILES, order).filter(([k]) =>
+        keys.has(k as string) || prefixes.some((p) => (k as string).startsWith(p))
+      );
+      return { actual, expected, spilled };
+    };
+    // "b" and "f" have 7 rows in all: within a budget of 7 they are hashed, not sorted.
+    const point = await select({ keys: ["b", "f", "z"], sortBudgetRows: 7 });
+    assert.deepEqual(point.actual, point.expected);
+    assert.equal(point.actual.length, 2);
+    assert.equal(point.spilled, false, "7 selected rows within a budget of 7: no sorted runs");
+    // Every key is selected: 19 rows over the budget of 7 go to sorted runs, with the same answer.
+    const all = await select({ keyPrefixes: [""], sortBudgetRows: 7 });
+    assert.deepEqual(all.actual, all.expected);
+    assert.equal(all.spilled, true, "19 selected rows over a budget of 7: sorted runs");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("a scan through sorted runs reports progress that never goes back", async () => {
   const root = await Deno.makeTempDir();
   try {
