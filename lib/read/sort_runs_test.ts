@@ -151,12 +151,20 @@ Deno.test("a key selection hashes its selected rows, and goes to sorted runs pas
       return { actual, expected, spilled };
     };
     // "b" and "f" have 7 rows in all: within a budget of 7 they are hashed, not sorted.
-    const point = await select({ keys: ["b", "f", "z"], sortBudgetRows: 7 });
+    const point = await within(
+      "a point read",
+      () => select({ keys: ["b", "f", "z"], sortBudgetRows: 7 }),
+      60_000,
+    );
     assert.deepEqual(point.actual, point.expected);
     assert.equal(point.actual.length, 2);
     assert.equal(point.spilled, false, "7 selected rows within a budget of 7: no sorted runs");
     // Every key is selected: 19 rows over the budget of 7 go to sorted runs, with the same answer.
-    const all = await select({ keyPrefixes: [""], sortBudgetRows: 7 });
+    const all = await within(
+      "a selection of every key, through sorted runs (on the sorting worker)",
+      () => select({ keyPrefixes: [""], sortBudgetRows: 7 }),
+      60_000,
+    );
     assert.deepEqual(all.actual, all.expected);
     assert.equal(all.spilled, true, "19 selected rows over a budget of 7: sorted runs");
   } finally {
