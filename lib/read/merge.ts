@@ -34,7 +34,7 @@ export interface MergeOptions {
   readonly batchBytes?: number | undefined;
   /**
    * Bytes each file may fetch ahead at once: the next row group whole while it fits, else the next
-   * pages; by default {@linkcode PREFETCH_MAX_BYTES}.
+   * pages; by default the file's own limit (`PREFETCH_MAX_BYTES` in lib/parquet/data_file.ts).
    */
   readonly aheadBytes?: number | undefined;
   /** Called after each row group is read, with the files passed so far and the rows read. */

@@ -215,16 +215,6 @@ function _selected(filter: KeyFilter, columns: ReadonlyMap<string, ColumnData>):
   return Int32Array.from(rows);
 }
 
-/** The positions of the resolved rows whose keys the filter selects. */
-function _picked(resolved: Resolved, filter: KeyFilter): number[] {
-  const keys = resolved.slice(KEY, 0, resolved.rows) as string[];
-  const encoder = new TextEncoder();
-  return keys.flatMap((key, row) => {
-    const bytes = encoder.encode(key);
-    return filter.matches(bytes, 0, bytes.length) ? [row] : [];
-  });
-}
-
 /**
  * The decoder of a scan: hyparquet's page readers when it reads little (only given keys, or a
  * limit of at most a batch), since loading parquet-wasm costs more than it saves there.
@@ -340,17 +330,10 @@ async function* _execute(
     }
     return;
   }
-  const picked = filter ? _picked(resolved, filter) : undefined;
-  const rows = Math.min(picked?.length ?? resolved.rows, options.limit ?? Infinity);
+  // With a key selection the resolver was given only the selected rows.
+  const rows = Math.min(resolved.rows, options.limit ?? Infinity);
   const size = options.batchSize ?? 65_536;
   for (let start = 0; start < rows; start += size) {
-    const end = Math.min(rows, start + size);
-    if (!picked) {
-      yield resolved.batch(columns, start, end);
-      continue;
-    }
-    const values = (name: string) =>
-      picked.slice(start, end).map((row) => resolved.slice(name, row, row + 1)[0]!);
-    yield { rows: end - start, columns: columns.map((c) => ({ ...c, values: values(c.name) })) };
+    yield resolved.batch(columns, start, Math.min(rows, start + size));
   }
 }
